@@ -1,0 +1,148 @@
+"""``perr build``: read every protocol, write the dataset.
+
+One named graph per protocol, and the ontology, the registry, the reference identifiers and a DCAT/VoID
+description in their own graphs (``docs/model.md``, "Named graphs"). Output: ``perr.trig`` and ``perr.nq``,
+deterministic and written atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+
+from . import __version__, emit, paths
+from . import namespaces as ns
+from .config import protocol_configs
+from .errors import ConfigError, InputError
+from .extract import read_protocol
+from .model import Protocol
+from .rdfio import nquads, trig, write_atomic
+from .registry import Registry
+from .sources import load_source, read_catalogue
+
+
+@dataclass
+class BuildResult:
+    graphs: dict[URIRef, Graph]
+    protocols: list[Protocol]
+    outputs: list[Path]
+
+
+def ontology_graph() -> Graph:
+    g = Graph()
+    for f in sorted(paths.ONTOLOGY.glob("*.ttl")):
+        try:
+            g.parse(f, format="turtle")
+        except Exception as exc:  # rdflib raises several exception types for syntax errors
+            raise InputError(f"cannot parse the ontology: {exc}", f) from None
+    return g
+
+
+def categories(onto: Graph) -> set[str]:
+    """The partner-category slugs the ontology defines (the registry may use no other)."""
+    prefix = str(ns.CATEGORY)
+    return {str(s)[len(prefix):] for s in onto.subjects(RDF.type, None) if str(s).startswith(prefix)}
+
+
+def reference_targets(registry: Registry, path: Path) -> dict[tuple[str, str], URIRef]:
+    """``data/registry/reference-map.csv``: which node each row of the reference file identifies."""
+    targets = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for n, row in enumerate(csv.DictReader(f), start=2):
+            kind, _, ident = row["target"].partition(":")
+            if kind == "org" and ident in registry.partners:
+                node = ns.org(ident)
+            elif kind == "territory" and ident in registry.territories:
+                node = ns.territory(ident)
+            elif kind == "contract":
+                node = ns.contract(ident)
+            else:
+                raise ConfigError(f"target {row['target']!r} is not a known org:, territory: or contract: id", path, n)
+            targets[(row["kind"], row["name"], row["scheme"])] = node
+    return targets
+
+
+def build(output: Path | None = None, progress: Callable[[str], None] | None = None,
+          write: bool = True) -> BuildResult:
+    say = progress or (lambda _msg: None)
+    onto = ontology_graph()
+    registry = Registry.load(categories=categories(onto) or None)
+    catalogue = read_catalogue()
+    graphs: dict[URIRef, Graph] = {ns.ONTOLOGY_GRAPH: onto}
+
+    reg = Graph()
+    emit.registry_graph(reg, registry)
+    graphs[ns.REGISTRY_GRAPH] = reg
+
+    protocols = []
+    for cfg_path in protocol_configs():
+        say(f"reading {cfg_path.name}")
+        pid = cfg_path.stem
+        if pid not in catalogue:
+            raise ConfigError(f"protocol {pid!r} has a configuration but no catalogue row", cfg_path)
+        entry = catalogue[pid]
+        source = load_source(entry)
+        protocol = read_protocol(cfg_path, registry, source)
+        if protocol.pid != pid:
+            raise ConfigError(f"id {protocol.pid!r} differs from the file name {pid!r}", cfg_path)
+        g = Graph()
+        emit.protocol_graph(g, protocol, registry, entry.file, source.sha256, source.line_count)
+        graphs[ns.protocol_graph(pid)] = g
+        protocols.append(protocol)
+
+    ref = Graph()
+    emit.reference_graph(ref, paths.REFERENCE, reference_targets(registry, paths.REGISTRY / "reference-map.csv"))
+    graphs[ns.REFERENCE_GRAPH] = ref
+
+    graphs[ns.DATASET_GRAPH] = dataset_description(graphs, protocols)
+
+    outputs = []
+    if write:
+        out = output or paths.DIST
+        say(f"writing {out}/perr.trig and perr.nq")
+        write_atomic(out / "perr.nq", nquads(graphs))
+        write_atomic(out / "perr.trig", trig(graphs))
+        outputs = [out / "perr.trig", out / "perr.nq"]
+    return BuildResult(graphs, protocols, outputs)
+
+
+def dataset_description(graphs: dict[URIRef, Graph], protocols: list[Protocol]) -> Graph:
+    g = Graph()
+    D = ns.DATASET
+    g.add((D, RDF.type, DCAT.Dataset))
+    g.add((D, RDF.type, VOID.Dataset))
+    g.add((D, DCTERMS.title, Literal("perr-graph : les protocoles d'engagements renforcés et réciproques", lang="fr")))
+    g.add((D, DCTERMS.title, Literal("perr-graph: the PERR urban-policy protocols", lang="en")))
+    g.add((D, DCTERMS.description, Literal(
+        "Commitments, partners, leads, indicators, signatories and territories of the French 'protocoles "
+        "d'engagements renforcés et réciproques' (2019–2022), each fact traced to its source text and line.",
+        lang="en")))
+    g.add((D, DCTERMS.hasVersion, Literal(__version__)))
+    g.add((D, VOID.uriSpace, Literal(str(ns.ID))))
+    g.add((D, VOID.vocabulary, URIRef(str(ns.PERR))))
+    for fmt, media in (("trig", "application/trig"), ("nq", "application/n-quads")):
+        dist = ns.ID[f"dataset/distribution/{fmt}"]
+        g.add((D, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.mediaType, Literal(media)))
+        g.add((dist, DCAT.downloadURL, URIRef(f"file:perr.{fmt}")))
+    total = 0
+    for name, graph in sorted(graphs.items()):
+        sub = ns.ID["dataset/graph/" + str(name)[len(str(ns.GRAPH)):]]
+        g.add((D, VOID.subset, sub))
+        g.add((sub, RDF.type, VOID.Dataset))
+        g.add((sub, RDFS.label, Literal(str(name))))
+        g.add((sub, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
+        total += len(graph)
+    for p in protocols:
+        sub = ns.ID[f"dataset/graph/protocol/{p.pid}"]
+        g.add((sub, DCTERMS.source, ns.source(p.pid)))
+        g.add((sub, DCTERMS.subject, ns.protocol(p.pid)))
+    g.add((D, VOID.triples, Literal(total, datatype=XSD.integer)))
+    return g

@@ -1,0 +1,80 @@
+"""The ``perr`` command: a thin layer over plain functions.
+
+Each subcommand lives in ``perr_graph/commands/<name>.py`` with ``HELP``, ``add_arguments(parser)`` and
+``run(args) -> int``; heavy libraries are imported inside ``run`` so that ``perr --help`` is instant.
+Errors of the project's own kind (:class:`~perr_graph.errors.PerrError`) print one line and exit with their code
+(2 for bad input); a traceback is shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+from .errors import PerrError
+
+#: subcommands in pipeline order: (name, module)
+COMMANDS = [
+    ("build", "perr_graph.commands.build"),
+    ("stats", "perr_graph.commands.stats"),
+    ("validate", "perr_graph.commands.validate"),
+    ("query", "perr_graph.commands.query"),
+    ("load", "perr_graph.commands.load"),
+    ("serve", "perr_graph.commands.serve"),
+    ("compare", "perr_graph.commands.compare"),
+    ("report", "perr_graph.commands.report"),
+    ("synth", "perr_graph.commands.synth"),
+]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="perr",
+        description="The French PERR urban-policy protocols as an RDF knowledge graph: build the dataset from the "
+                    "source texts, validate it with SHACL, query it with SPARQL, compare territories.",
+        epilog="Exit codes: 0 success, 1 validation results at or above the threshold, 2 bad input or unreachable "
+               "service. Run 'perr COMMAND --help' for a command's options.",
+    )
+    p.add_argument("--version", action="version", version=f"perr-graph {__version__}")
+    p.add_argument("--debug", action="store_true", help="show a traceback on error")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # a command not built yet
+            raise
+        sp = sub.add_parser(name, help=module.HELP, description=getattr(module, "DESCRIPTION", module.HELP),
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show a traceback on error")
+        module.add_arguments(sp)
+        sp.set_defaults(_run=module.run)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser()
+    args = p.parse_args(argv)
+    if not getattr(args, "command", None):
+        p.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except PerrError as exc:
+        if getattr(args, "debug", False):
+            raise
+        print(f"perr {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"perr {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

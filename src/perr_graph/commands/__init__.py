@@ -1,0 +1,1 @@
+"""One module per ``perr`` subcommand (see ``perr_graph.cli``)."""

@@ -1,0 +1,139 @@
+"""Read one protocol: run the configured readers over its text and return a :class:`~perr_graph.model.Protocol`.
+
+After the readers, four rules apply to every commitment, whatever layout it came from:
+
+1. a block's ``party`` is given to the block's commitments that no mark or intro attributed;
+2. explicit words in the commitment's own text ("porté(e) par X", "coordonné(e) par X") make X the lead
+   (rule ``explicit-words``; the configuration's ``explicit_words_ignore`` lists lines where the words qualify
+   something else, with the reason);
+3. ``@signatories`` becomes one involvement per signatory organisation (role ``signataires-collectivement``);
+   in a text that lists no signatory, the collective stays as one party;
+4. territories named in the text are recorded (rule ``named-territory``), and amounts standing inside a
+   commitment's lines are attached to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .config import load_config
+from .errors import ConfigError
+from .model import Involvement, Protocol
+from .readers import anchored, matrix, objectives, prose, signatories, tables
+from .readers.base import SIGNATORIES, Context
+from .registry import Registry
+from .sources import SourceText, read_catalogue, load_source
+from . import paths
+from .text import fold
+
+READERS = {
+    "matrix": matrix.read,
+    "objectives-table": objectives.read,
+    "prose": prose.read,
+    "signatory-list": signatories.read_list,
+    "signature-html": signatories.read_html,
+    "signature-blocks": signatories.read_blocks,
+    "signature-for": signatories.read_for,
+    "statistics": tables.read_statistics,
+    "amounts": tables.read_amounts,
+    "references": tables.read_references,
+    "party-table": tables.read_party_table,
+}
+
+_EXPLICIT = re.compile(r"\b(?:porte|portee|portes|portees|coordonne|coordonnee|pilote|pilotee)\s+par\s+(.{3,80})",
+                       re.IGNORECASE)
+
+
+def read_protocol(config_path, registry: Registry, source: SourceText | None = None) -> Protocol:
+    cfg = load_config(config_path)
+    pid = cfg["id"]
+    if source is None:
+        catalogue = read_catalogue()
+        if pid not in catalogue:
+            raise ConfigError(f"protocol {pid!r} is not in data/sources/catalogue.csv", config_path)
+        source = load_source(catalogue[pid])
+    protocol = Protocol(pid=pid, epci=cfg.get("epci"), territory=cfg.get("territory"),
+                        lead_note=cfg.get("lead_note", "").strip())
+    ctx = Context(pid, source, cfg, registry, protocol)
+    anchored.read(ctx)
+    # signatories first: collective commitments expand to them
+    blocks = sorted(cfg["read"], key=lambda b: not b["reader"].startswith("signat"))
+    for block in blocks:
+        before = len(protocol.commitments)
+        READERS[block["reader"]](ctx, block)
+        _default_party(ctx, block, protocol.commitments[before:])
+    _explicit_words(ctx)
+    _expand_signatories(ctx)
+    _places_and_amounts(ctx)
+    protocol.commitments.sort(key=lambda c: (c.span.start, _n(c.key)))
+    return protocol
+
+
+def _n(key: str) -> int:
+    return int(key.split("-")[1]) if "-" in key else 1
+
+
+def _default_party(ctx: Context, block: dict, commitments) -> None:
+    if "party" not in block:
+        return
+    for c in commitments:
+        if not c.involvements:
+            c.involvements.append(Involvement(block["party"], block["role"], block.get("evidence", block["party"]),
+                                              block["rule"], c.span))
+
+
+def _explicit_words(ctx: Context) -> None:
+    ignore = {e["line"]: e.get("reason", "") for e in ctx.config.get("explicit_words_ignore", [])}
+    for c in ctx.protocol.commitments:
+        if c.span.start in ignore:
+            continue
+        for m in _EXPLICIT.finditer(fold(c.text)):
+            hits = ctx.registry.partner_aliases.search(m.group(1), ctx.pid)
+            # the organisation must come first after "par" (an article may precede it)
+            hits = [h for h in hits if len(m.group(1)[: h[1]].split()) <= 1]
+            if not hits:
+                continue
+            alias = hits[0][0]
+            if alias.target == "-":
+                continue
+            evidence = fold(c.text)[m.start(): m.start(1) + hits[0][2]]
+            existing = [i for i in c.involvements if i.partner == alias.target]
+            for i in existing:
+                if i.role not in ("chef-de-file", "partie-qui-s-engage"):
+                    i.evidence = f"{i.evidence} | {evidence}"
+                    i.role, i.rule = "chef-de-file", "explicit-words"
+            if not existing:
+                c.involvements.append(Involvement(alias.target, "chef-de-file", evidence, "explicit-words", c.span))
+
+
+def _expand_signatories(ctx: Context) -> None:
+    signed = [s.partner for s in ctx.protocol.signatories]
+    for c in ctx.protocol.commitments:
+        expanded = []
+        for inv in c.involvements:
+            if inv.partner != SIGNATORIES:
+                expanded.append(inv)
+            elif signed:
+                expanded.extend(Involvement(p, "signataires-collectivement", inv.evidence,
+                                            "collective-signatories", inv.span)
+                                for p in signed if not any(e.partner == p for e in c.involvements))
+            else:
+                raise ConfigError(f"commitment at line {c.span.start} is given to @signatories but the text lists "
+                                  "no signatory", ctx.config["_path"])
+        c.involvements = expanded
+
+
+def _places_and_amounts(ctx: Context) -> None:
+    for c in ctx.protocol.commitments:
+        c.places = ctx.territories_in(c.text)
+    for a in ctx.protocol.amounts:
+        inside = [c for c in ctx.protocol.commitments if c.span.start <= a.span.start <= c.span.end]
+        if inside:
+            a.commitment = inside[0].key
+
+
+def read_all(registry: Registry | None = None, directory=paths.PROTOCOLS) -> list[Protocol]:
+    from .config import protocol_configs
+
+    registry = registry or Registry.load()
+    return [read_protocol(p, registry) for p in protocol_configs(directory)]

@@ -1,0 +1,130 @@
+"""What every reader shares: the reading context, keys, spans, partner and label resolution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ConfigError, RegistryError, SourceError
+from ..model import Involvement, Protocol, Section, Span
+from ..registry import NOBODY, Registry
+from ..sources import SourceText
+from ..text import clean, fold, line_key_for
+
+SIGNATORIES = "@signatories"
+
+
+@dataclass
+class Context:
+    """One protocol being read: its text, configuration, the registry, and the facts found so far."""
+
+    pid: str
+    source: SourceText
+    config: dict[str, Any]
+    registry: Registry
+    protocol: Protocol
+    _keys: dict[str, set[str]] = field(default_factory=dict)
+
+    # --- where ---------------------------------------------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        return str(self.source.path)
+
+    def error(self, message: str, line: int | None) -> SourceError:
+        return SourceError(message, self.source.path, line)
+
+    def config_error(self, message: str, block: dict | None = None) -> ConfigError:
+        return ConfigError(message, self.config["_path"], block.get("_line") if block else None)
+
+    def span(self, start: int, quote: str, end: int | None = None) -> Span:
+        """A span whose quote is checked against the text now, so no unverifiable quote enters the graph."""
+        end = start if end is None else end
+        self.source.require(quote, start, end)
+        return Span(start, end, quote)
+
+    def line_span(self, start: int, end: int | None = None) -> Span:
+        """A span quoting whole lines (trailing white space trimmed)."""
+        end = start if end is None else end
+        return Span(start, end, self.source.span(start, end).strip())
+
+    def key(self, kind: str, line: int) -> str:
+        """``L<line>``, or ``L<line>-<n>`` for the n-th ``kind`` read from that line."""
+        used = self._keys.setdefault(kind, set())
+        n = 1
+        while line_key_for(line, n) in used:
+            n += 1
+        k = line_key_for(line, n)
+        used.add(k)
+        return k
+
+    # --- who -----------------------------------------------------------------------------------------------
+
+    def partner(self, name: str, line: int, *, what: str = "name") -> str:
+        """The partner id that ``name`` means in this protocol; unknown names are errors."""
+        hit = self.registry.partner_aliases.lookup(name, self.pid)
+        if hit is None:
+            raise RegistryError(f"unknown partner {what} {clean(name)!r}: add it to data/registry/aliases.csv",
+                                self.source.path, line)
+        return hit.target
+
+    def partners_in_cell(self, cell: str, line: int) -> list[str]:
+        """Split a cell naming several partners ("PE ML ADSEA") by longest match; unknown words are errors."""
+        found, unknown = self.registry.partner_aliases.split(cell, self.pid)
+        if unknown:
+            raise RegistryError(f"unknown partner mark {' '.join(unknown)!r} in {clean(cell)!r}: add it to "
+                                "data/registry/aliases.csv", self.source.path, line)
+        return [a.target for a in found if a.target != NOBODY]
+
+    def partners_in_phrase(self, phrase: str, line: int) -> list[str]:
+        """The partners a phrase names: the whole phrase if it is an alias, else every alias inside it."""
+        hit = self.registry.partner_aliases.lookup(phrase, self.pid)
+        if hit is not None:
+            return [] if hit.target == NOBODY else [hit.target]
+        hits = self.registry.partner_aliases.search(phrase, self.pid)
+        if not hits:
+            raise RegistryError(f"no known partner in {clean(phrase)!r}: add an alias to "
+                                "data/registry/aliases.csv", self.source.path, line)
+        return [a.target for a, _, _ in hits if a.target != NOBODY]
+
+    def territories_in(self, text: str) -> list[str]:
+        return sorted({a.target for a, _, _ in self.registry.territory_aliases.search(text, self.pid)})
+
+    # --- what ----------------------------------------------------------------------------------------------
+
+    def label_info(self, label: str, line: int | None) -> tuple[str | None, list[str]]:
+        """(pillar, themes) for a heading or theme label, from the configuration's ``[labels]`` table."""
+        labels = self.config.get("labels", {})
+        want = _label_key(label)
+        for written, info in labels.items():
+            if _label_key(written) == want:
+                return info.get("pillar"), list(info.get("themes", []))
+        raise SourceError(f"label {clean(label)!r} is not mapped to a pillar/themes in the configuration's "
+                          "[labels] table", self.source.path, line)
+
+    def add_section(self, label: str, line: int | None, *, pillar: str | None = None,
+                    themes: list[str] | None = None, parent: str | None = None, note: str | None = None,
+                    quote: str | None = None) -> Section:
+        """A document section: its label's mapping from ``[labels]`` unless pillar/themes are given."""
+        if pillar is None and themes is None:
+            pillar, themes = self.label_info(label, line)
+        if line is not None:
+            span = self.span(line, quote if quote is not None else self.source.line(line).strip())
+            key = self.key("section", line)
+        else:
+            span, key = None, self.key("section", 0)
+        section = Section(key, heading_text(label), span, pillar, list(themes or []), parent, note)
+        self.protocol.sections.append(section)
+        return section
+
+    def involvement(self, partner: str, role: str, evidence: str, rule: str, span: Span) -> Involvement:
+        return Involvement(partner, role, evidence, rule, span)
+
+
+def heading_text(text: str) -> str:
+    """A heading as a label: no markdown marks (``###``, ``**``), no HTML, no trailing colon."""
+    return clean(text.replace("#", " ")).rstrip(" :").strip()
+
+
+def _label_key(label: str) -> str:
+    return fold(heading_text(label)).lower()
