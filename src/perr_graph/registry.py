@@ -19,6 +19,8 @@ from .text import fold
 
 #: the partner id that says "these words name no identified organisation"
 NOBODY = "-"
+#: the partner id that says "all the signatories of this protocol" (expanded by the build)
+SIGNATORIES = "@signatories"
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,7 @@ class Registry:
             if ter.part_of and ter.part_of not in territories:
                 raise ConfigError(f"part_of {ter.part_of!r} of {tid!r} is not a territory id", f, n)
 
-        partner_aliases = cls._aliases(directory / "aliases.csv", "partner", set(partners) | {NOBODY})
+        partner_aliases = cls._aliases(directory / "aliases.csv", "partner", set(partners) | {NOBODY, SIGNATORIES})
         territory_aliases = cls._aliases(directory / "territory-aliases.csv", "territory", set(territories))
         return cls(partners, territories, people, partner_aliases, territory_aliases, origin)
 

@@ -18,7 +18,7 @@ from .base import Context
 def _span(ctx: Context, entry: dict, what: str) -> Span:
     if "line" not in entry or "quote" not in entry:
         raise ctx.config_error(f"{what} needs line and quote")
-    return ctx.span(entry["line"], entry["quote"], entry.get("end"))
+    return ctx.span(entry["line"], entry["quote"], entry.get("end_line"))
 
 
 def _digits(text: str) -> str:

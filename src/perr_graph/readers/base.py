@@ -7,11 +7,10 @@ from typing import Any
 
 from ..errors import ConfigError, RegistryError, SourceError
 from ..model import Involvement, Protocol, Section, Span
-from ..registry import NOBODY, Registry
+from ..registry import NOBODY, SIGNATORIES, Registry
 from ..sources import SourceText
 from ..text import clean, fold, line_key_for
 
-SIGNATORIES = "@signatories"
 
 
 @dataclass
@@ -88,7 +87,11 @@ class Context:
         return [a.target for a, _, _ in hits if a.target != NOBODY]
 
     def territories_in(self, text: str) -> list[str]:
-        return sorted({a.target for a, _, _ in self.registry.territory_aliases.search(text, self.pid)})
+        """QPV, communes and named places a text names (not Départements or Régions, whose names stand
+        inside organisation names such as "Drôme Aménagement Habitat")."""
+        kinds = {"qpv", "commune", "place"}
+        hits = self.registry.territory_aliases.search(text, self.pid)
+        return sorted({a.target for a, _, _ in hits if self.registry.territories[a.target].type in kinds})
 
     # --- what ----------------------------------------------------------------------------------------------
 
@@ -116,6 +119,16 @@ class Context:
         section = Section(key, heading_text(label), span, pillar, list(themes or []), parent, note)
         self.protocol.sections.append(section)
         return section
+
+    def inherited(self, section: Section | None) -> tuple[str | None, list[str]]:
+        """A section's pillar and themes, each taken from the nearest section up its parents that states one."""
+        by_key = {s.key: s for s in self.protocol.sections}
+        pillar, themes, s = None, None, section
+        while s is not None and (pillar is None or not themes):
+            pillar = pillar or s.pillar
+            themes = themes or (list(s.themes) if s.themes else None)
+            s = by_key.get(s.parent) if s.parent else None
+        return pillar, sorted(themes or [])
 
     def involvement(self, partner: str, role: str, evidence: str, rule: str, span: Span) -> Involvement:
         return Involvement(partner, role, evidence, rule, span)

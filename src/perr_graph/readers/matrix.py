@@ -93,13 +93,14 @@ def read(ctx: Context, block: dict) -> None:
                 ctx.protocol.challenges.append(challenge)
 
         sec = group_section or section
+        pillar, themes = ctx.inherited(sec)
         c = Commitment(
             key=ctx.key("commitment", n),
-            text=clean(text_raw),
+            text=clean(text_raw).lstrip("•▪○▶- ").strip(),
             span=ctx.span(n, text_raw),
             section=sec.key if sec else None,
-            pillar=(sec.pillar if sec and sec.pillar else (section.pillar if section else None)),
-            themes=sorted(set((sec.themes if sec else []) + (section.themes if section else []))),
+            pillar=pillar,
+            themes=themes,
             challenge=challenge.key if challenge else None,
         )
         for i, partner_col in sorted(columns.items()):

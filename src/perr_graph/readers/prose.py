@@ -163,8 +163,7 @@ def read(ctx: Context, block: dict) -> None:
 
 def _commitment(ctx: Context, item: Item, text: str, quote: str, section, top) -> Commitment:
     sec = section or top
-    themes = sorted(set((sec.themes if sec else []) + (top.themes if top else [])))
-    pillar = (sec.pillar if sec and sec.pillar else (top.pillar if top else None))
+    pillar, themes = ctx.inherited(sec)
     return Commitment(key=ctx.key("commitment", item.start), text=clean(text),
                       span=ctx.span(item.start, quote, item.end), section=sec.key if sec else None,
                       pillar=pillar, themes=themes)

@@ -93,9 +93,7 @@ def read_html(ctx: Context, block: dict) -> None:
         j = len(words)
         while j > i and _UPPER_WORD.match(words[j - 1]):
             j -= 1
-        k = j
-        while k > i and words[k - 1][:1].isupper() and not _UPPER_WORD.match(words[k - 1]) and k > j - 2:
-            k -= 1
+        k = j - 1  # one given name (compound names are hyphenated: "Marie-Pierre")
         if k > i and words[k - 1].lower() in ("monsieur", "madame"):
             k -= 1
         if not org_words or j == len(words):

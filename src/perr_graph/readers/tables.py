@@ -100,7 +100,7 @@ DOCTYPES = [
 def doctype_of(title: str) -> str | None:
     t = fold(title).lower()
     for word, doctype in DOCTYPES:
-        if re.search(r"\b" + re.escape(word) + r"\b", t):
+        if re.search(r"\b" + re.escape(word) + r"s?\b", t):
             return doctype
     return None
 

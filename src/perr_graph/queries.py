@@ -1,0 +1,138 @@
+"""The query library (``queries/NN-short-subject.rq``): headers, lookup, and running a query on the embedded store.
+
+Header lines at the top of each file, grlc style::
+
+    #+ title: Who leads what
+    #+ question_fr: …
+    #+ question_en: …
+    #+ param: protocol | IRI | optional | restrict to one protocol, e.g. <https://w3id.org/perr-graph/id/protocol/valence>
+    #+ columns: protocol, section, pillar, commitment, text, leads, associated, line
+
+Parameters are bound as RDF terms (pyoxigraph substitutions; a ``VALUES`` block for remote endpoints), never
+pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+from .errors import QueryError
+
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+
+
+@dataclass
+class Param:
+    name: str
+    kind: str  # IRI | literal | integer
+    optional: bool
+    description: str
+
+
+@dataclass
+class QueryFile:
+    path: Path
+    text: str
+    title: str = ""
+    question_fr: str = ""
+    question_en: str = ""
+    params: list[Param] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """``who-leads-what`` for ``01-who-leads-what.rq``."""
+        return re.sub(r"^\d+-", "", self.path.stem)
+
+
+def parse(path: Path) -> QueryFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"cannot read query ({exc.strerror})", path) from None
+    q = QueryFile(path, text)
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            break
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.group(1), m.group(2).strip()
+        if key == "param":
+            parts = [x.strip() for x in value.split("|")]
+            if len(parts) != 4 or parts[1] not in ("IRI", "literal", "integer") or parts[2] not in ("optional",
+                                                                                                  "required"):
+                raise QueryError("#+ param: needs 'name | IRI|literal|integer | optional|required | description'",
+                                 path, n)
+            q.params.append(Param(parts[0], parts[1], parts[2] == "optional", parts[3]))
+        elif key == "columns":
+            q.columns = [c.strip() for c in value.split(",") if c.strip()]
+        elif key in ("title", "question_fr", "question_en"):
+            setattr(q, key, value)
+        else:
+            raise QueryError(f"unknown header key {key!r}", path, n)
+    return q
+
+
+def library(directory: Path = paths.QUERIES) -> list[QueryFile]:
+    return [parse(p) for p in sorted(directory.glob("*.rq"))]
+
+
+def find(name_or_path: str, directory: Path = paths.QUERIES) -> QueryFile:
+    """A library query by name (``who-leads-what``), number (``01``) or file name; or a path to any file."""
+    p = Path(name_or_path)
+    if p.suffix == ".rq" and p.exists():
+        return parse(p)
+    for q in library(directory):
+        if name_or_path in (q.name, q.path.stem, q.path.name, q.path.stem.split("-")[0]):
+            return q
+    names = ", ".join(q.name for q in library(directory))
+    raise QueryError(f"no query named {name_or_path!r} (library: {names})")
+
+
+def bindings(q: QueryFile, given: dict[str, str]):
+    """Parameter values as pyoxigraph terms, checked against the header."""
+    import pyoxigraph as ox
+
+    known = {p.name: p for p in q.params}
+    out = {}
+    for k, v in given.items():
+        if k not in known:
+            raise QueryError(f"query {q.name!r} has no parameter {k!r} (it has: {', '.join(known) or 'none'})")
+        kind = known[k].kind
+        if kind == "IRI":
+            iri = v[1:-1] if v.startswith("<") and v.endswith(">") else v
+            if not re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", iri):
+                raise QueryError(f"parameter {k}: {v!r} is not an absolute IRI")
+            out[ox.Variable(k)] = ox.NamedNode(iri)
+        elif kind == "integer":
+            if not re.fullmatch(r"-?\d+", v):
+                raise QueryError(f"parameter {k}: {v!r} is not an integer")
+            out[ox.Variable(k)] = ox.Literal(v, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        else:
+            out[ox.Variable(k)] = ox.Literal(v)
+    missing = [p.name for p in q.params if not p.optional and p.name not in given]
+    if missing:
+        raise QueryError(f"query {q.name!r} needs parameter(s): {', '.join(missing)} (--param name=value)")
+    return out
+
+
+def select(store, q: QueryFile, params: dict[str, str] | None = None) -> tuple[list[str], list[list]]:
+    """Run a SELECT query on a pyoxigraph store: (column names, rows of pyoxigraph terms or None)."""
+    try:
+        solutions = store.query(q.text, substitutions=bindings(q, params or {}))
+    except SyntaxError as exc:
+        raise QueryError(f"syntax error: {exc}", q.path) from None
+    variables = [v.value for v in solutions.variables]
+    rows = [[s[v] for v in variables] for s in solutions]
+    return variables, rows
+
+
+def plain(term) -> str:
+    """A term as a plain string for tables and CSV: the IRI, or the literal's lexical form."""
+    if term is None:
+        return ""
+    return term.value

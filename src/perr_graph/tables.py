@@ -1,0 +1,22 @@
+"""Plain-text tables for the terminal (no dependency): columns aligned, numbers right-aligned."""
+
+from __future__ import annotations
+
+
+def render(header: list[str], rows: list[list], max_width: int = 60) -> str:
+    def cell(v) -> str:
+        s = "" if v is None else str(v)
+        s = s.replace("\n", " ")
+        return s if len(s) <= max_width else s[: max_width - 1] + "…"
+
+    body = [[cell(v) for v in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    numeric = [all(r[i].lstrip("-").replace(".", "", 1).isdigit() for r in body if r[i]) and any(r[i] for r in body)
+               for i in range(len(header))]
+
+    def line(values):
+        return "  ".join(v.rjust(w) if numeric[i] else v.ljust(w) for i, (v, w) in enumerate(zip(values, widths)))
+
+    out = [line(header), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in body]
+    return "\n".join(x.rstrip() for x in out)
