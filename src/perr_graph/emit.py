@@ -26,9 +26,9 @@ def fr(text: str) -> Literal:
 
 
 def _num(value) -> Literal:
-    if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
-    return Literal(f"{value:.6g}" if isinstance(value, float) else str(value), datatype=XSD.decimal)
+    """A decimal literal (``docs/model.md``: measures, targets and amounts are ``xsd:decimal``)."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    return Literal(text, datatype=XSD.decimal)
 
 
 def evidence(g: Graph, fact: URIRef, source: URIRef, span: Span) -> None:

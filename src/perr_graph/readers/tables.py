@@ -88,21 +88,24 @@ def _sentence_around(line: str, start: int, end: int) -> str:
 
 # --- referenced documents -----------------------------------------------------------------------------------
 
-#: the first matching word decides the document's type (document-type scheme)
+#: words that say what kind of document a title names; the word standing first in the title decides
 DOCTYPES = [
-    ("loi de finances", "loi"), ("loi", "loi"), ("circulaire", "circulaire"), ("lettre", "lettre"),
-    ("pacte", "pacte"), ("charte", "charte"), ("convention", "convention"), ("contrat", "contrat"),
-    ("conseil local de securite", "contrat"), ("rapport", "rapport"), ("evaluation", "evaluation"),
-    ("plan", "plan"), ("schema", "schema"), ("programme", "plan"),
+    ("loi", "loi"), ("circulaire", "circulaire"), ("lettre", "lettre"), ("pacte", "pacte"), ("charte", "charte"),
+    ("convention", "convention"), ("contrat", "contrat"), ("conseil local de securite", "contrat"),
+    ("rapport", "rapport"), ("evaluation", "evaluation"), ("plan", "plan"), ("schema", "schema"),
+    ("programme", "plan"),
 ]
 
 
 def doctype_of(title: str) -> str | None:
+    """The document type named first in the title ("L'évaluation … du Contrat de ville" is an evaluation)."""
     t = fold(title).lower()
+    found = []
     for word, doctype in DOCTYPES:
-        if re.search(r"\b" + re.escape(word) + r"s?\b", t):
-            return doctype
-    return None
+        m = re.search(r"\b" + re.escape(word) + r"s?\b", t)
+        if m:
+            found.append((m.start(), doctype))
+    return min(found)[1] if found else None
 
 
 def read_references(ctx: Context, block: dict) -> None:

@@ -1,0 +1,271 @@
+"""Each reader on the real sources. The expected numbers were counted by hand in data/sources/*.txt; the comments
+say where, so a reviewer can recount."""
+
+from collections import Counter
+
+import pytest
+
+from perr_graph.readers.signatories import is_name_line, split_name
+from perr_graph.readers.objectives import read_targets, split_items
+
+
+def in_lines(protocol, first, last):
+    return [c for c in protocol.commitments if first <= c.span.start <= last]
+
+
+# --- commitments per document and section -------------------------------------------------------------------
+
+EXPECTED_COMMITMENTS = {
+    # protocol: [(first line, last line, count, what was counted)]
+    "valence": [
+        (327, 336, 7, "pillar économie: rows 330-336, line 333 holds two items run together"),
+        (338, 347, 7, "pillar cadre de vie: rows 341-347, line 343 holds two items"),
+        (349, 360, 9, "pillar cohésion: 352, 353 (continued at 355), two more <p> at 355, two <p> at 356, 358-360"),
+        (362, 377, 10, "axes transversaux: rows 365-377"),
+        (411, 482, 14, "ARS annex: bullets 427-433 and 449-464 (empty bullets skipped)"),
+        (486, 577, 36, "Département's contribution: 6+6+6+3+2 / 3+3 / 4+3 bullets"),
+    ],
+    "loriol": [
+        (21, 79, 8, "Article 2: commune l.35, CAF bullets 57-65 (60 runs on at 62), partners l.79"),
+        (97, 105, 4, "économie matrix rows 102-105"),
+        (107, 122, 10, "cohésion matrix rows 112-122"),
+        (124, 130, 3, "cadre de vie matrix rows 128-130"),
+        (135, 228, 37, "Département's contribution, with the extra 'filière du numérique' bullet (l.228)"),
+    ],
+    "montelimar": [
+        (57, 66, 6, "ENGAGEMENTS: six ▶ bullets, sub-bullets 60-61 merged into 59"),
+        (110, 132, 14, "EMPLOI and EMPLOI (suite): rows 114-124 and 130-132"),
+        (134, 148, 11, "PREVENTION ET SECURITE rows 138-148"),
+        (150, 165, 12, "EDUCATION ET PARENTALITE rows 154-165"),
+        (167, 182, 12, "SOLIDARITE ET LIEN SOCIAL rows 171-182"),
+        (184, 192, 5, "CADRE DE VIE rows 188-192"),
+        (194, 200, 3, "LOGEMENT rows 198-200"),
+    ],
+    "voiron": [
+        (29, 62, 12, "n°1: 3 territorial partners' bullets, Pays Voironnais l.47, 7 State bullets, 1 CAF"),
+        (63, 94, 15, "n°2: 3 + 3 State + 9 CAF"),
+        (95, 119, 9, "n°3: 3 + 5 State + 1 CAF"),
+        (120, 145, 10, "n°4: 3 + 3 State + 4 ARS"),
+        (146, 171, 11, "n°5: 3 + communes and Pays Voironnais l.150 + 4 State + 1 CAF + 2 Pays Voironnais"),
+    ],
+    "puy": [
+        (40, 53, 1, "l.49: les services de l'Etat et de la CAPeV s'engagent"),
+        (55, 107, 21, "section 3: 5 + 2 + 4 + 3 + 4 + 3 bullets"),
+        (109, 111, 1, "l.111: les partenaires s'engagent"),
+        (141, 253, 34, "annex 1: 2 + 4 + 8 + 2 + 4 + 7 + 7 measures"),
+        (254, 272, 9, "annex 2: 6 adultes-relais posts and 3 FONJEP posts"),
+    ],
+}
+
+
+@pytest.mark.parametrize("pid", sorted(EXPECTED_COMMITMENTS))
+def test_commitments_per_section(protocols, pid):
+    p = protocols[pid]
+    for first, last, count, what in EXPECTED_COMMITMENTS[pid]:
+        assert len(in_lines(p, first, last)) == count, f"{pid} lines {first}-{last}: {what}"
+    assert len(p.commitments) == sum(x[2] for x in EXPECTED_COMMITMENTS[pid])
+
+
+def test_every_commitment_has_text_pillar_and_a_span(protocols):
+    for p in protocols.values():
+        for c in p.commitments:
+            assert c.text and c.pillar, (p.pid, c.key)
+            assert c.span.start <= c.span.end
+
+
+# --- leads -----------------------------------------------------------------------------------------------------
+
+def leads(c):
+    return {i.partner for i in c.involvements if i.role in ("chef-de-file", "partie-qui-s-engage")}
+
+
+def test_montelimar_uppercase_x_is_the_lead_and_rows_without_it_have_none(protocols):
+    p = protocols["montelimar"]
+    # rows whose marks are all lowercase x or codes (counted in lines 114-200)
+    no_uppercase = {118, 154, 157, 163, 164, 175, 177, 178, 181, 188, 189, 190, 191, 192, 198, 199, 200}
+    for c in in_lines(p, 110, 200):
+        if c.span.start == 130:  # lowercase marks, but "portée par Pole Emploi"
+            assert leads(c) == {"pole-emploi"}
+            assert any(i.rule == "explicit-words" for i in c.involvements)
+        elif c.span.start in no_uppercase:
+            assert leads(c) == set(), c.span.start
+        else:
+            assert leads(c), c.span.start
+    by_line = {c.span.start: c for c in p.commitments}
+    # line 159: four uppercase X (E, Vi, Caf, Agg): four co-leads
+    assert leads(by_line[159]) == {"etat", "ville-montelimar", "caf-drome", "ca-montelimar-agglomeration"}
+    # line 180: "X DRAC" in the State's column: the DRAC leads; "DCP" (no mark): role not determined
+    roles = {i.partner: i.role for i in by_line[180].involvements}
+    assert roles == {"drac-ara": "chef-de-file", "cd26-dcp": "role-non-determine"}
+    # the "Autres" column lists associated partners (legend, line 89)
+    assert {i.partner: i.role for i in by_line[114].involvements}["pole-emploi"] == "partenaire-associe"
+    # line 64 "politiques portées par le conseil départemental" is not read as a lead (configured exception)
+    assert leads(by_line[64]) == set()
+
+
+def test_montelimar_shifted_row_124_reads_with_its_marks_under_the_right_columns(protocols):
+    c = {c.span.start: c for c in protocols["montelimar"].commitments}[124]
+    roles = {i.partner: (i.role, i.evidence) for i in c.involvements}
+    assert roles == {
+        "etat": ("chef-de-file", "X"), "ville-montelimar": ("chef-de-file", "X"), "caf-drome": ("chef-de-file", "X"),
+        "cd26-deei": ("role-non-determine", "DE EI"), "ca-montelimar-agglomeration": ("partenaire-associe", "x"),
+    }
+    assert c.text.startswith("Lever un des freins")
+
+
+def test_loriol_marks_have_no_role_because_the_text_states_no_convention(protocols):
+    p = protocols["loriol"]
+    for c in in_lines(p, 97, 130):
+        for i in c.involvements:
+            if i.rule != "explicit-words":
+                assert i.role == "role-non-determine" and i.rule == "matrix-mark-without-convention"
+    line114 = {c.span.start: c for c in p.commitments}[114]
+    assert leads(line114) == {"cc-val-de-drome"}  # "portée par la CCVD"
+    assert sum(1 for c in in_lines(p, 97, 130) if leads(c)) == 1
+
+
+def test_voiron_committing_parties(protocols):
+    p = protocols["voiron"]
+    by_line = {c.span.start: c for c in p.commitments}
+    assert leads(by_line[33]) == {"partenaires-territoriaux-voiron"}
+    assert leads(by_line[51]) == {"etat"}
+    assert leads(by_line[61]) == {"caf-isere"}  # the CAF of the Isère, not of the Drôme
+    assert leads(by_line[141]) == {"ars-ara"}
+    assert leads(by_line[47]) == {"ca-pays-voironnais"}  # inline "le Pays Voironnais s'engage à"
+    assert leads(by_line[150]) == {"communes-voiron", "ca-pays-voironnais"}
+    assert all(leads(c) for c in p.commitments)
+
+
+def test_puy_signatories_together_and_follow_up_services(protocols):
+    p = protocols["puy"]
+    by_line = {c.span.start: c for c in p.commitments}
+    collective = by_line[61]
+    assert {i.partner for i in collective.involvements} == {s.partner for s in p.signatories}
+    assert {i.role for i in collective.involvements} == {"signataires-collectivement"}
+    assert leads(collective) == set()
+    assert leads(by_line[89]) == set()  # "portée par l'ARS" qualifies another action (configured exception)
+    assert {i.partner: i.role for i in by_line[147].involvements} == {"ddt-haute-loire": "service-de-suivi"}
+    assert leads(by_line[203]) == {"departement-haute-loire"}  # "coordonnée par le Conseil départemental"
+    assert leads(by_line[263]) == set()  # "Structure en cours d'identification": nobody named
+
+
+def test_lead_counts_per_protocol(protocols):
+    with_lead = {pid: sum(1 for c in p.commitments if leads(c)) for pid, p in protocols.items()}
+    assert with_lead == {
+        "valence": 50,  # ARS annex 14 + Département 36; the 33 table rows have no lead
+        "loriol": 46,  # Article 2 (8) + Département 37 + l.114
+        "montelimar": 40,  # 57 matrix rows minus 17 without uppercase mark; l.130 by explicit words
+        "voiron": 57,  # every bullet follows an "s'engage(nt) à" intro
+        "puy": 12,  # l.49, l.111, explicit words at 203/215/237, 7 annex-2 structures
+    }
+
+
+# --- indicators and targets --------------------------------------------------------------------------------
+
+def test_valence_indicators_and_targets(protocols):
+    p = protocols["valence"]
+    assert len(p.indicators) == 21  # Indicateurs cells, one per <p>, lines 330-370
+    by_key = {i.key: i for i in p.indicators}
+    assert [(t.value, t.unit, t.year) for t in by_key["L341"].targets] == [(20, "%", None), (25, "%", 2020),
+                                                                           (50, "%", None)]
+    assert [(t.value, t.unit) for t in by_key["L342"].targets] == [(1, "action par an par quartier")]
+    assert [(t.value, t.year) for t in by_key["L368"].targets] == [(None, 2022)]
+    # a row with several items: its indicators measure the objective, not a guessed item
+    assert by_key["L355"].of_objective is not None and by_key["L355"].of_commitments == []
+    assert all(not i.targets for i in p.indicators if i.key == "L330")
+    assert sum(len(x.indicators) for pid, x in protocols.items() if pid != "valence") == 0
+
+
+def test_read_targets_reads_only_what_is_written():
+    assert read_targets("Nombre de jeunes") == []
+    assert [(t.value, t.year) for t in read_targets("passer à 25% en 2020")] == [(25, 2020)]
+    assert [(t.value, t.unit) for t in read_targets("Valence : 7% dont 2% seniors")] == [(7, "%"), (2, "%")]
+
+
+def test_split_items_on_paragraphs_and_lost_line_breaks():
+    assert split_items("<p>A b</p> <p>C d</p>") == ["<p>A b</p>", "<p>C d</p>"]
+    assert split_items("Faire vivre la charte  Proposer des stages") == ["Faire vivre la charte",
+                                                                         "Proposer des stages"]
+    assert split_items("  ") == []
+
+
+# --- signatories ---------------------------------------------------------------------------------------------
+
+def test_signatory_counts(protocols):
+    assert {pid: len(p.signatories) for pid, p in protocols.items()} == {
+        "valence": 13,  # lines 22-34, again 381-394
+        "loriol": 0,  # the text lists no signatory
+        "montelimar": 16,  # "Pour …" lines 205-238, no person written
+        "voiron": 17,  # blocks 175-236
+        "puy": 4,  # blocks 115-139
+    }
+
+
+def test_valence_signatory_spelled_two_ways_keeps_both(protocols):
+    vrh = {s.partner: s for s in protocols["valence"].signatories}["vrh"]
+    assert {vrh.family, *(a.family for a in vrh.also)} == {"HOBORG", "HOBERG"}
+
+
+def test_one_person_signs_for_two_organisations(protocols):
+    monnot = [s.partner for s in protocols["voiron"].signatories if s.family == "MONNOT"]
+    assert sorted(monnot) == ["absise", "pluralis"]
+
+
+def test_montelimar_signatories_have_no_person(protocols):
+    assert all(s.family is None for s in protocols["montelimar"].signatories)
+
+
+def test_name_parsing():
+    assert split_name("monsieur Hugues MOUTOUH") == ("Hugues", "MOUTOUH")
+    assert split_name("BEFFRE Lionel") == ("Lionel", "BEFFRE")
+    assert split_name("Nicolas de MAISTRE") == ("Nicolas", "de MAISTRE")
+    assert is_name_line("JEAN Marie-Elisabeth")
+    assert not is_name_line("Le Préfet de la Haute-Loire,")
+
+
+# --- territories, populations, amounts, references, statistics ------------------------------------------------
+
+def test_qpv_named_per_protocol(protocols):
+    assert {pid: sorted(t for t, _ in p.qpv) for pid, p in protocols.items()} == {
+        "valence": ["centre-ancien-romans", "chamberliere", "hauts-de-valence", "polygone", "quartier-est-romans",
+                    "valensolles"],
+        "loriol": ["coeur-de-loriol"],
+        "montelimar": [],  # the text names no QPV, only "6653 habitants en QPV"
+        "voiron": ["brunetiere"],
+        "puy": ["guitard", "val-vert"],
+    }
+    assert sorted(t for t, _ in protocols["valence"].watch) == ["bourg-de-peage", "bourg-les-valence",
+                                                                "portes-les-valence"]
+
+
+def test_conflicting_populations_are_kept_as_two_statements(protocols):
+    polygone = [(f.value, f.span.start) for f in protocols["valence"].populations if f.territory == "polygone"]
+    assert sorted(polygone) == [(1930, 126), (2190, 124)]
+
+
+def test_amounts(protocols):
+    amounts = {pid: sorted(a.value for a in p.amounts) for pid, p in protocols.items()}
+    assert amounts["valence"] == [200_000_000]
+    assert amounts["loriol"] == [10_000]
+    assert amounts["montelimar"] == [500, 3050, 4270]
+    assert amounts["puy"] == [3000, 3104, 16500, 55903, 1_400_000, 1_500_000, 2_700_000, 4_700_000, 30_000_000]
+    parrainage = [a for a in protocols["montelimar"].amounts if a.value == 4270][0]
+    assert parrainage.commitment == "L121"
+
+
+def test_referenced_documents(protocols):
+    refs = protocols["valence"].references
+    assert len(refs) == 15  # 6 documents de référence (72-77) + 9 annexes (401-409)
+    cia = [r for r in refs if "Convention Intercommunale" in r.title][0]
+    assert (cia.doctype, cia.date) == ("convention", "2018-07-18")
+    assert Counter(r.doctype for r in protocols["montelimar"].references) == Counter(
+        {"loi": 2, "circulaire": 1, "contrat": 1, "evaluation": 1})
+
+
+def test_valence_statistics_tables(protocols):
+    tables = protocols["valence"].statistics
+    assert [len(t.rows) for t in tables] == [5, 6, 5, 5, 6, 6]
+    first = tables[0].rows[0]
+    assert first.statistic == "Taux de pauvreté (au seuil de 60 %)"  # footnote mark removed
+    assert [(o.territory, o.value, o.unit) for o in first.observations] == [("hauts-de-valence", 46, "%"),
+                                                                            ("valence", 21, "%")]

@@ -1,0 +1,54 @@
+"""The README stays true: its first command works on a fresh clone, its figures and lead notes match the code."""
+
+import re
+import shutil
+import subprocess
+import tomllib
+
+import pytest
+
+from perr_graph import paths
+
+README = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def commands() -> list[str]:
+    return re.findall(r"```bash\n(.+?)\n```", README, flags=re.S)
+
+
+def test_readme_opens_with_the_two_commands():
+    first, second = commands()[:2]
+    assert "pip install" in first and "perr build" in first
+    assert second == "bash scripts/test.sh"
+    assert "bash scripts/test.sh" in (paths.ROOT / ".ci" / "run").read_text()
+
+
+def test_stats_table_matches_perr_stats(capsys):
+    from perr_graph.cli import main
+
+    assert main(["stats"]) == 0
+    block = re.search(r"<!-- stats:begin -->\n```\n(.*?)\n```", README, flags=re.S).group(1)
+    assert block == capsys.readouterr().out.rstrip("\n")
+
+
+def test_lead_notes_are_the_configurations_words():
+    for cfg_path in sorted(paths.PROTOCOLS.glob("*.toml")):
+        note = " ".join(tomllib.loads(cfg_path.read_text(encoding="utf-8"))["lead_note"].split())
+        assert note in " ".join(README.split()), cfg_path.name
+
+
+@pytest.mark.slow
+def test_first_command_on_a_fresh_clone(tmp_path):
+    """Clone the committed project and run the README's first command there (it installs from PyPI)."""
+    if not (paths.ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(paths.ROOT), str(clone)], check=True, timeout=120)
+    if not (clone / "README.md").exists():
+        pytest.skip("nothing committed yet")
+    done = subprocess.run(["bash", "-c", commands()[0]], cwd=clone, capture_output=True, text=True, timeout=900,
+                          env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (clone / "dist" / "perr.nq").exists()
+    assert "montelimar" in done.stdout
+    shutil.rmtree(clone / ".venv", ignore_errors=True)
