@@ -1,5 +1,6 @@
 """The README stays true: its first command works on a fresh clone, its figures and lead notes match the code."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -46,8 +47,10 @@ def test_first_command_on_a_fresh_clone(tmp_path):
     subprocess.run(["git", "clone", "-q", str(paths.ROOT), str(clone)], check=True, timeout=120)
     if not (clone / "README.md").exists():
         pytest.skip("nothing committed yet")
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PERR_HOME")}
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
     done = subprocess.run(["bash", "-c", commands()[0]], cwd=clone, capture_output=True, text=True, timeout=900,
-                          env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path)})
+                          env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (clone / "dist" / "perr.nq").exists()
     assert "montelimar" in done.stdout
