@@ -19,7 +19,7 @@ READERS = {"matrix", "objectives-table", "prose", "signatory-list", "signature-h
            "signature-for", "statistics", "amounts", "references", "party-table"}
 
 TOP_KEYS = {"id", "source", "epci", "territory", "lead_note", "title", "period", "signing", "contract", "qpv",
-            "watch", "population", "body", "labels", "matrix", "read", "explicit_words_ignore"}
+            "watch", "place", "population", "body", "labels", "matrix", "read", "explicit_words_ignore"}
 
 
 def load_config(path: Path) -> dict[str, Any]:

@@ -117,6 +117,9 @@ def protocol_graph(g: Graph, p: Protocol, registry: Registry, source_file: str, 
     for tid, span in p.watch:
         g.add((P, PERR.watchTerritory, ns.territory(tid)))
         _mention(g, P, S, "watch", tid, span, pid)
+    for tid, span in p.places:
+        g.add((P, DCTERMS.spatial, ns.territory(tid)))
+        _mention(g, P, S, "place", tid, span, pid)
 
     # populations
     for f in p.populations:

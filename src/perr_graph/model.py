@@ -176,6 +176,7 @@ class Protocol:
     lead_note: str = ""
     qpv: list[tuple[str, Span]] = field(default_factory=list)
     watch: list[tuple[str, Span]] = field(default_factory=list)
+    places: list[tuple[str, Span]] = field(default_factory=list)  # other territories the text names
     sections: list[Section] = field(default_factory=list)
     challenges: list[Challenge] = field(default_factory=list)
     objectives: list[Objective] = field(default_factory=list)

@@ -69,6 +69,8 @@ def read(ctx: Context) -> None:
         p.qpv.append((_territory(ctx, e["territory"]), _span(ctx, e, "[[qpv]]")))
     for e in cfg.get("watch", []):
         p.watch.append((_territory(ctx, e["territory"]), _span(ctx, e, "[[watch]]")))
+    for e in cfg.get("place", []):
+        p.places.append((_territory(ctx, e["territory"]), _span(ctx, e, "[[place]]")))
     for e in cfg.get("population", []):
         span = _span(ctx, e, "[[population]]")
         _check_number(ctx, e["value"], span.quote, span.start, "population")
