@@ -164,7 +164,9 @@ def test_lead_counts_per_protocol(protocols):
 
 def test_valence_indicators_and_targets(protocols):
     p = protocols["valence"]
-    assert len(p.indicators) == 21  # Indicateurs cells, one per <p>, lines 330-370
+    # 21 Indicateurs cells (one per <p>, lines 330-370) and the health annex's two criteria (lines 474, 476)
+    assert len(p.indicators) == 23
+    assert [i.of_objective for i in p.indicators if i.span.start > 400] == ["L417", "L417"]
     by_key = {i.key: i for i in p.indicators}
     assert [(t.value, t.unit, t.year) for t in by_key["L341"].targets] == [(20, "%", None), (25, "%", 2020),
                                                                            (50, "%", None)]

@@ -16,10 +16,10 @@ from . import paths
 from .errors import ConfigError
 
 READERS = {"matrix", "objectives-table", "prose", "signatory-list", "signature-html", "signature-blocks",
-           "signature-for", "statistics", "amounts", "references", "party-table"}
+           "signature-for", "statistics", "amounts", "references", "party-table", "indicator-lines"}
 
 TOP_KEYS = {"id", "source", "epci", "territory", "lead_note", "title", "period", "signing", "contract", "qpv",
-            "watch", "place", "population", "body", "labels", "matrix", "read", "explicit_words_ignore"}
+            "watch", "place", "objective", "population", "body", "labels", "matrix", "read", "explicit_words_ignore"}
 
 
 def load_config(path: Path) -> dict[str, Any]:

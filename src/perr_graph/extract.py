@@ -38,6 +38,7 @@ READERS = {
     "amounts": tables.read_amounts,
     "references": tables.read_references,
     "party-table": tables.read_party_table,
+    "indicator-lines": objectives.read_indicator_lines,
 }
 
 _EXPLICIT = re.compile(r"\b(?:porte|portee|portes|portees|coordonne|coordonnee|pilote|pilotee)\s+par\s+(.{3,80})",

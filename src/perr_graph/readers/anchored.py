@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import GovernanceBody, PopulationFigure, Span
+from ..model import GovernanceBody, Objective, PopulationFigure, Span
 from ..text import clean, find_dates, fold
 from .base import Context
 
@@ -71,6 +71,10 @@ def read(ctx: Context) -> None:
         p.watch.append((_territory(ctx, e["territory"]), _span(ctx, e, "[[watch]]")))
     for e in cfg.get("place", []):
         p.places.append((_territory(ctx, e["territory"]), _span(ctx, e, "[[place]]")))
+    for e in cfg.get("objective", []):
+        a, b = e["lines"]
+        span = ctx.line_span(a, b)
+        p.objectives.append(Objective(ctx.key("objective", a), clean(span.quote), span, None, None))
     for e in cfg.get("population", []):
         span = _span(ctx, e, "[[population]]")
         _check_number(ctx, e["value"], span.quote, span.start, "population")

@@ -130,3 +130,20 @@ def read(ctx: Context, block: dict) -> None:
             else:
                 raise ctx.error("indicator with neither a single commitment nor an objective to measure", n)
             ctx.protocol.indicators.append(ind)
+
+
+def read_indicator_lines(ctx: Context, block: dict) -> None:
+    """Indicators written one per line (an annex's "Critères d'évaluation"), hung on the objective the block
+    names (``objective = <line of an [[objective]] entry>``). Lines ending with "?" or ":" are questions and
+    headings, not indicators."""
+    first, last = block["lines"]
+    key = f"L{block['objective']}" if "objective" in block else None
+    if key is None or key not in {o.key for o in ctx.protocol.objectives}:
+        raise ctx.config_error("an indicator-lines block needs objective = <line of an [[objective]] entry>", block)
+    for n in range(first, last + 1):
+        raw = ctx.source.line(n).strip()
+        text = clean(raw)
+        if not text or text.endswith(("?", ":")):
+            continue
+        ctx.protocol.indicators.append(Indicator(ctx.key("indicator", n), text, ctx.span(n, raw),
+                                                 read_targets(raw), of_objective=key))

@@ -157,6 +157,8 @@ def read(ctx: Context, block: dict) -> None:
         partners, role, rule, evidence, span = party
         for p in partners:
             c.involvements.append(ctx.involvement(p, role, evidence, rule, span or c.span))
+        if "objective" in block:
+            c.objective = f"L{block['objective']}"
         ctx.protocol.commitments.append(c)
         last_commitment = c
 
