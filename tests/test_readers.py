@@ -271,3 +271,18 @@ def test_valence_statistics_tables(protocols):
     assert first.statistic == "Taux de pauvreté (au seuil de 60 %)"  # footnote mark removed
     assert [(o.territory, o.value, o.unit) for o in first.observations] == [("hauts-de-valence", 46, "%"),
                                                                             ("valence", 21, "%")]
+
+
+def test_objective_lists(protocols):
+    labels = {pid: [o.label for o in p.objectives] for pid, p in protocols.items()}
+    # Montélimar THEMATIQUES (lines 72-77) and transversal priorities (81-83); intros ending with ':' skipped
+    assert labels["montelimar"] == ["Emploi", "Prévention et sécurité", "Education et parentalité",
+                                    "Cadre de vie et environnement", "Solidarité et lien social", "Logement",
+                                    "égalité femmes/hommes, notamment une vigilance doit être portée sur l'accès des "
+                                    "femmes aux actions mises en place", "la jeunesse",
+                                    "la prévention contre toutes les discriminations"]
+    assert len(labels["puy"]) == 3  # the three préconisations, lines 32-34
+    assert len(labels["loriol"]) == 6  # santé, culture, tranquillité publique + 3 transversal priorities
+    # Valence: 8 orientations of 2015 (218-246) + 4 transversal axes (252-255) + 6 Article 2 items (262-269; the
+    # intros at 261 and 267 end with ':')
+    assert len([o for o in protocols["valence"].objectives if o.span.start < 300]) == 18

@@ -16,7 +16,7 @@ from . import paths
 from .errors import ConfigError
 
 READERS = {"matrix", "objectives-table", "prose", "signatory-list", "signature-html", "signature-blocks",
-           "signature-for", "statistics", "amounts", "references", "party-table", "indicator-lines"}
+           "signature-for", "statistics", "amounts", "references", "party-table", "indicator-lines", "objective-list"}
 
 TOP_KEYS = {"id", "source", "epci", "territory", "lead_note", "title", "period", "signing", "contract", "qpv",
             "watch", "place", "objective", "population", "body", "labels", "matrix", "read", "explicit_words_ignore"}

@@ -39,6 +39,7 @@ READERS = {
     "references": tables.read_references,
     "party-table": tables.read_party_table,
     "indicator-lines": objectives.read_indicator_lines,
+    "objective-list": objectives.read_objective_list,
 }
 
 _EXPLICIT = re.compile(r"\b(?:porte|portee|portes|portees|coordonne|coordonnee|pilote|pilotee)\s+par\s+(.{3,80})",

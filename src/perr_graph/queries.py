@@ -10,11 +10,19 @@ Header lines at the top of each file, grlc style::
 
 Parameters are bound as RDF terms (pyoxigraph substitutions; a ``VALUES`` block for remote endpoints), never
 pasted into the query text.
+
+Every query passes :func:`perr_graph.sparql_safety.check_query` before an engine sees it (read-only, no SERVICE,
+no FROM outside the dataset), and runs under :class:`Limits` (a timeout and a cap on the number of rows).
+Results are :class:`Result` objects, written out in the W3C SPARQL result formats (CSV, TSV, JSON, XML) by
+pyoxigraph's own serializers, or as a terminal table.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,6 +121,9 @@ def bindings(q: QueryFile, given: dict[str, str]):
                 raise QueryError(f"parameter {k}: {v!r} is not an integer")
             out[ox.Variable(k)] = ox.Literal(v, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
         else:
+            from .sparql_lex import check_literal_text
+
+            check_literal_text(v, f"parameter {k}")
             out[ox.Variable(k)] = ox.Literal(v)
     missing = [p.name for p in q.params if not p.optional and p.name not in given]
     if missing:
@@ -120,15 +131,214 @@ def bindings(q: QueryFile, given: dict[str, str]):
     return out
 
 
-def select(store, q: QueryFile, params: dict[str, str] | None = None) -> tuple[list[str], list[list]]:
+def select(store, q: QueryFile, params: dict[str, str] | None = None,
+           limits: Limits | None = None) -> tuple[list[str], list[list]]:
     """Run a SELECT query on a pyoxigraph store: (column names, rows of pyoxigraph terms or None)."""
-    try:
-        solutions = store.query(q.text, substitutions=bindings(q, params or {}))
-    except SyntaxError as exc:
-        raise QueryError(f"syntax error: {exc}", q.path) from None
-    variables = [v.value for v in solutions.variables]
-    rows = [[s[v] for v in variables] for s in solutions]
-    return variables, rows
+    result = run_local(store, q, params, limits=limits)
+    if result.boolean is not None:
+        raise QueryError("an ASK query has no rows", q.path)
+    return result.variables, result.rows
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A time limit (seconds) and a cap on the rows of a result (SELECT) or on its bytes (remote answers)."""
+
+    timeout: float = 30.0
+    max_rows: int = 10_000
+    max_bytes: int = 50_000_000
+
+
+@dataclass
+class Result:
+    """The answer to a SELECT (``variables`` and ``rows`` of pyoxigraph terms, None where unbound) or to an ASK
+    (``boolean``)."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+    boolean: bool | None = None
+    elapsed: float = 0.0
+
+    def to_json(self) -> dict:
+        """The SPARQL 1.1 Query Results JSON Format (W3C Recommendation, section 3)."""
+        if self.boolean is not None:
+            return {"head": {}, "boolean": self.boolean}
+        bindings = []
+        for row in self.rows:
+            b = {}
+            for var, term in zip(self.variables, row):
+                if term is not None:
+                    b[var] = _json_term(term)
+            bindings.append(b)
+        return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
+
+
+def _json_term(term) -> dict:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}  # pragma: no cover - RDF-star terms are not in our data
+
+
+def source_of(q: QueryFile | str) -> tuple[str, str | None]:
+    """(query text, path for messages) for a library query or a query string."""
+    if isinstance(q, QueryFile):
+        return q.text, str(q.path)
+    return q, None
+
+
+def local_policy(store):
+    """The safety policy for the embedded store: FROM may name the graphs it holds."""
+    from .sparql_safety import Policy
+
+    return Policy(graphs=frozenset(g.value for g in store.named_graphs() if hasattr(g, "value")))
+
+
+def run_local(store, q: QueryFile | str, params: dict[str, str] | None = None, *, limits: Limits | None = None,
+              policy=None, allow_forms=("SELECT", "ASK")) -> Result:
+    """Check, then run a query on a pyoxigraph store with its parameters bound by ``substitutions``.
+
+    The query runs in a worker thread (pyoxigraph releases the GIL): past ``limits.timeout`` the caller gets a
+    :class:`QueryError` at once. The engine itself cannot be interrupted mid-way: a query that aggregates
+    keeps its thread busy until it finishes (the ``perr`` process exits regardless: the thread is a daemon).
+    Rows are read one by one and reading stops past ``limits.max_rows``.
+    """
+    from .sparql_safety import check_query
+
+    limits = limits or Limits()
+    text, path = source_of(q)
+    checked = check_query(text, policy or local_policy(store), path)
+    if checked.form not in allow_forms:
+        raise QueryError(f"{checked.form} queries are not supported here (use {' or '.join(allow_forms)})", path)
+    subs = bindings(q, params or {}) if isinstance(q, QueryFile) else _adhoc_bindings(params)
+    box: dict = {}
+    cancel = threading.Event()
+
+    def work():
+        import pyoxigraph as ox
+
+        try:
+            answer = store.query(checked.text, substitutions=subs)
+            if isinstance(answer, ox.QueryBoolean):
+                box["result"] = Result(boolean=bool(answer))
+                return
+            variables = [v.value for v in answer.variables]
+            rows = []
+            for solution in answer:
+                if cancel.is_set():
+                    return
+                if len(rows) >= limits.max_rows:
+                    box["over"] = True
+                    return
+                rows.append([solution[v] for v in variables])
+            box["result"] = Result(variables, rows)
+        except SyntaxError as exc:
+            box["error"] = QueryError(f"syntax error: {exc}", path)
+        except (OSError, ValueError, RuntimeError) as exc:
+            box["error"] = QueryError(f"query failed: {exc}", path)
+
+    worker = threading.Thread(target=work, name="perr-query", daemon=True)
+    started = time.monotonic()
+    worker.start()
+    worker.join(limits.timeout)
+    if worker.is_alive():
+        cancel.set()
+        raise QueryError(f"query timed out after {limits.timeout:g} s (raise --timeout, or add a LIMIT)", path)
+    if "error" in box:
+        raise box["error"]
+    if box.get("over"):
+        raise QueryError(f"more than {limits.max_rows} rows: add a LIMIT or raise --max-rows", path)
+    box["result"].elapsed = time.monotonic() - started
+    return box["result"]
+
+
+def _adhoc_bindings(params: dict[str, str] | None):
+    """Parameters for a query that is not in the library (no header): ``<iri>`` is an IRI, anything else a
+    plain literal."""
+    if not params:
+        return {}
+    import pyoxigraph as ox
+
+    from .sparql_lex import check_literal_text
+
+    out = {}
+    for k, v in params.items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k):
+            raise QueryError(f"bad parameter name {k!r}")
+        if v.startswith("<") and v.endswith(">"):
+            out[ox.Variable(k)] = ox.NamedNode(v[1:-1])
+        else:
+            check_literal_text(v, f"parameter {k}")
+            out[ox.Variable(k)] = ox.Literal(v)
+    return out
+
+
+def terms(q: QueryFile | str, params: dict[str, str] | None) -> dict[str, object]:
+    """Parameters as pyoxigraph terms by variable name (for a VALUES block)."""
+    subs = bindings(q, params or {}) if isinstance(q, QueryFile) else _adhoc_bindings(params)
+    return {v.value: t for v, t in subs.items()}
+
+
+# --- output -------------------------------------------------------------------------------------------------
+
+FORMATS = ("table", "csv", "tsv", "json", "xml")
+
+
+def serialize(result: Result, fmt: str) -> bytes:
+    """A result in one of the W3C SPARQL result formats (csv, tsv, json, xml), written by pyoxigraph."""
+    import pyoxigraph as ox
+
+    formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+               "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+    if fmt not in formats:
+        raise QueryError(f"unknown result format {fmt!r} (use {', '.join(FORMATS)})")
+    parsed = ox.parse_query_results(json.dumps(result.to_json()), ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=formats[fmt])
+
+
+def compact(iri: str) -> str:
+    """``id:org/etat`` for ``https://w3id.org/perr-graph/id/org/etat`` (project prefixes; for people to read)."""
+    from .namespaces import PREFIXES
+
+    best = None
+    for prefix, ns in PREFIXES.items():
+        ns = str(ns)
+        if iri.startswith(ns) and (best is None or len(ns) > len(best[1])):
+            best = (prefix, ns)
+    return f"{best[0]}:{iri[len(best[1]):]}" if best else iri
+
+
+def display(term) -> str:
+    """A term for people: IRIs compacted with the project prefixes, literals as their text."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def table(result: Result, max_width: int = 60) -> str:
+    from .tables import render
+
+    if result.boolean is not None:
+        return "true" if result.boolean else "false"
+    text = render(result.variables, [[display(t) for t in row] for row in result.rows], max_width=max_width)
+    n = len(result.rows)
+    return f"{text}\n({n} row{'s' if n != 1 else ''})"
 
 
 def plain(term) -> str:

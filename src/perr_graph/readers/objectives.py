@@ -147,3 +147,29 @@ def read_indicator_lines(ctx: Context, block: dict) -> None:
             continue
         ctx.protocol.indicators.append(Indicator(ctx.key("indicator", n), text, ctx.span(n, raw),
                                                  read_targets(raw), of_objective=key))
+
+
+def read_objective_list(ctx: Context, block: dict) -> None:
+    """Priorities, orientations or préconisations listed as bullets (or, with ``whole_lines = true``, one per
+    line): one objective each, under the block's ``heading`` and its ``headings`` (sub-sections). A line ending
+    with a colon introduces the list and is not an item."""
+    import re as _re
+
+    first, last = block["lines"]
+    top = ctx.add_section(ctx.source.line(block["heading"]), block["heading"], pillar=block.get("pillar"),
+                          themes=block.get("themes")) if "heading" in block else None
+    current = top
+    headings = set(block.get("headings", []))
+    for n in range(first, last + 1):
+        raw = ctx.source.line(n)
+        if not clean(raw):
+            continue
+        if n in headings:
+            current = ctx.add_section(raw, n, parent=top.key if top else None)
+            continue
+        m = _re.match(r"^\s*(?:[-•▶✓]\s*)+(.*)$", raw)
+        body = m.group(1).strip() if m else (raw.strip() if block.get("whole_lines") else "")
+        if not clean(body) or clean(body).endswith(":"):  # an intro to the list, not an item
+            continue
+        ctx.protocol.objectives.append(Objective(ctx.key("objective", n), clean(body).rstrip(" ;,."),
+                                                 ctx.span(n, body), current.key if current else None, None))
