@@ -53,3 +53,16 @@ def test_reference_identifiers_are_kept_apart_with_their_source(store):
     GROUP BY ?g"""
     rows = {r["g"].value: int(r["n"].value) for r in store.query(q)}
     assert rows == {"https://w3id.org/perr-graph/graph/reference": 45}  # one per row of identifiers.csv
+
+
+def test_epci_mergers_are_dated_change_events_from_the_reference_file(store):
+    q = """
+    PREFIX org: <http://www.w3.org/ns/org#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?before ?after ?date WHERE { GRAPH <https://w3id.org/perr-graph/graph/reference> {
+      ?e a org:ChangeEvent ; org:originalOrganization ?before ; org:resultingOrganization ?after ;
+         dcterms:date ?date ; dcterms:source ?src } } ORDER BY ?after"""
+    rows = [(r["before"].value.rsplit("/", 1)[1], r["after"].value.rsplit("/", 1)[1], r["date"].value)
+            for r in store.query(q)]
+    assert rows == [("ca-puy-en-velay-avant-2017", "ca-puy-en-velay", "2017-01-01"),
+                    ("ca-valence-romans-sud-rhone-alpes", "ca-valence-romans-agglo", "2017-01-01")]

@@ -4,6 +4,7 @@ identifiers. Graphs are passed in; nothing here keeps a graph between calls."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -403,8 +404,14 @@ def reference_graph(g: Graph, path: Path, targets: dict[tuple[str, str], URIRef]
     S = ns.REFERENCE_SOURCE
     g.add((S, RDF.type, PERR.SourceDocument))
     g.add((S, RDFS.label, Literal("data/reference/identifiers.csv")))
+    g.add((S, DCTERMS.identifier, Literal("identifiers.csv")))
+    by_code: dict[str, URIRef] = {}
+    mergers = []
     with path.open(encoding="utf-8", newline="") as f:
         for n, row in enumerate(csv.DictReader(f), start=2):
+            merged = re.search(r"created (\d{4}-\d{2}-\d{2}) by merger.*?\(SIREN (\d{9})\)", row["note"])
+            if merged and row["scheme"] == "SIREN":
+                mergers.append((n, row, merged.group(1), merged.group(2)))
             node = targets.get((row["kind"], row["name"], row["scheme"]))
             if node is None:
                 raise ConfigError(f"no node for {row['kind']} {row['name']!r}: map it in "
@@ -422,3 +429,22 @@ def reference_graph(g: Graph, path: Path, targets: dict[tuple[str, str], URIRef]
             g.add((ident, DCTERMS.source, S))
             g.add((ident, DCTERMS.bibliographicCitation, Literal(row["source"])))
             g.add((ident, PERR.lineStart, Literal(n, datatype=XSD.integer)))
+            if row["code"]:
+                by_code[row["code"]] = node
+    # the EPCIs' dated legal identity: a merger the reference file states, with the predecessor's SIREN
+    for n, row, date, predecessor in mergers:
+        if predecessor not in by_code:
+            raise ConfigError(f"the merger names SIREN {predecessor}, which no row of the file gives", path, n)
+        successor = targets[(row["kind"], row["name"], row["scheme"])]
+        event = ns.ID[f"event/merger/{row['code']}"]
+        g.add((event, RDF.type, ORG.ChangeEvent))
+        g.add((event, ORG.originalOrganization, by_code[predecessor]))
+        g.add((event, ORG.resultingOrganization, successor))
+        g.add((successor, ORG.resultedFrom, event))
+        g.add((by_code[predecessor], ORG.changedBy, event))
+        g.add((event, DCTERMS.date, Literal(date, datatype=XSD.date)))
+        g.add((event, RDFS.label, Literal(f"Fusion créant {row['name']} ({date})", lang="fr")))
+        g.add((event, SKOS.note, Literal(row["note"], lang="en")))
+        g.add((event, DCTERMS.source, S))
+        g.add((event, DCTERMS.bibliographicCitation, Literal(row["source"])))
+        g.add((event, PERR.lineStart, Literal(n, datatype=XSD.integer)))
