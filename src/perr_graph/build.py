@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, VOID, XSD
 
 from . import __version__, emit, paths
 from . import namespaces as ns
@@ -42,6 +42,16 @@ def ontology_graph() -> Graph:
         except Exception as exc:  # rdflib raises several exception types for syntax errors
             raise InputError(f"cannot parse the ontology: {exc}", f) from None
     return g
+
+
+def concept_slugs(onto: Graph) -> dict[str, set[str]]:
+    """scheme short name → the concept slugs the ontology defines in it (``docs/model.md``)."""
+    out: dict[str, set[str]] = {}
+    for scheme, namespace in ns.SCHEMES.items():
+        prefix = str(namespace)
+        out[scheme] = {str(s)[len(prefix):] for s in onto.subjects(RDF.type, SKOS.Concept)
+                       if str(s).startswith(prefix)}
+    return out
 
 
 def categories(onto: Graph) -> set[str]:
@@ -74,6 +84,7 @@ def build(output: Path | None = None, progress: Callable[[str], None] | None = N
     onto = ontology_graph()
     registry = Registry.load(categories=categories(onto) or None)
     catalogue = read_catalogue()
+    concepts = concept_slugs(onto)
     graphs: dict[URIRef, Graph] = {ns.ONTOLOGY_GRAPH: onto}
 
     reg = Graph()
@@ -88,7 +99,7 @@ def build(output: Path | None = None, progress: Callable[[str], None] | None = N
             raise ConfigError(f"protocol {pid!r} has a configuration but no catalogue row", cfg_path)
         entry = catalogue[pid]
         source = load_source(entry)
-        protocol = read_protocol(cfg_path, registry, source)
+        protocol = read_protocol(cfg_path, registry, source, concepts)
         if protocol.pid != pid:
             raise ConfigError(f"id {protocol.pid!r} differs from the file name {pid!r}", cfg_path)
         g = Graph()
@@ -99,6 +110,12 @@ def build(output: Path | None = None, progress: Callable[[str], None] | None = N
     ref = Graph()
     emit.reference_graph(ref, paths.REFERENCE, reference_targets(registry, paths.REGISTRY / "reference-map.csv"))
     graphs[ns.REFERENCE_GRAPH] = ref
+
+    # --- issue 5: commitments matched across protocols (matching.py), in their own graph -------------------
+    from .matching import matches_graph
+
+    graphs[ns.MATCHES_GRAPH] = matches_graph(protocols)
+    # --- end of issue 5 --------------------------------------------------------------------------------------
 
     graphs[ns.DATASET_GRAPH] = dataset_description(graphs, protocols)
 

@@ -46,7 +46,10 @@ _EXPLICIT = re.compile(r"\b(?:porte|portee|portes|portees|coordonne|coordonnee|p
                        re.IGNORECASE)
 
 
-def read_protocol(config_path, registry: Registry, source: SourceText | None = None) -> Protocol:
+def read_protocol(config_path, registry: Registry, source: SourceText | None = None,
+                  concepts: dict[str, set[str]] | None = None) -> Protocol:
+    """Read one protocol. ``concepts`` (scheme → slugs, from the ontology) lets every role, rule, pillar, theme
+    and body type be checked; the build always passes it."""
     cfg = load_config(config_path)
     pid = cfg["id"]
     if source is None:
@@ -68,7 +71,34 @@ def read_protocol(config_path, registry: Registry, source: SourceText | None = N
     _expand_signatories(ctx)
     _places_and_amounts(ctx)
     protocol.commitments.sort(key=lambda c: (c.span.start, _n(c.key)))
+    _check_ids(ctx, concepts)
     return protocol
+
+
+def _check_ids(ctx: Context, concepts: dict[str, set[str]] | None) -> None:
+    """Every id the configuration supplies must exist: partners and territories in the registry, concepts in
+    the ontology's schemes. A typo is an error pointing at the configuration line, never a dangling IRI."""
+    p, reg = ctx.protocol, ctx.registry
+
+    def fail(what: str, value: str):
+        return ctx.config_error(f"{what} {value!r} is not defined", value=value)
+
+    partners = {p.epci} | {i.partner for c in p.commitments for i in c.involvements} | {s.partner for s in p.signatories}
+    for pid in sorted(x for x in partners if x):
+        if pid not in reg.partners:
+            raise fail("partner (data/registry/partners.csv)", pid)
+    if p.territory and p.territory not in reg.territories:
+        raise fail("territory (data/registry/territories.csv)", p.territory)
+    if concepts is None:
+        return
+    used = [("role", i.role) for c in p.commitments for i in c.involvements]
+    used += [("rule", i.rule) for c in p.commitments for i in c.involvements]
+    used += [("pillar", x.pillar) for x in [*p.sections, *p.commitments] if x.pillar]
+    used += [("theme", t) for x in [*p.sections, *p.commitments] for t in x.themes]
+    used += [("body", b.body_type) for b in p.bodies] + [("doctype", r.doctype) for r in p.references]
+    for scheme, slug in sorted(set(used)):
+        if slug not in concepts.get(scheme, set()):
+            raise fail(f"{scheme} concept (ontology/vocabularies.ttl)", slug)
 
 
 def _n(key: str) -> int:

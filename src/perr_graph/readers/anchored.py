@@ -37,7 +37,7 @@ def _check_date(ctx: Context, iso: str | None, quote: str, line: int) -> None:
 
 def _territory(ctx: Context, tid: str) -> str:
     if tid not in ctx.registry.territories:
-        raise ctx.config_error(f"territory {tid!r} is not in data/registry/territories.csv")
+        raise ctx.config_error(f"territory {tid!r} is not in data/registry/territories.csv", value=tid)
     return tid
 
 

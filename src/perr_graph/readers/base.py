@@ -33,8 +33,19 @@ class Context:
     def error(self, message: str, line: int | None) -> SourceError:
         return SourceError(message, self.source.path, line)
 
-    def config_error(self, message: str, block: dict | None = None) -> ConfigError:
-        return ConfigError(message, self.config["_path"], block.get("_line") if block else None)
+    def config_error(self, message: str, block: dict | None = None, value: str | None = None) -> ConfigError:
+        """An error in the configuration, pointing at the block or at the line where ``value`` is written."""
+        line = block.get("_line") if block else None
+        if value is not None:
+            line = self.config_line(value) or line
+        return ConfigError(message, self.config["_path"], line)
+
+    def config_line(self, value: str) -> int | None:
+        """The line of the configuration where the string ``value`` is written."""
+        for n, line in enumerate(self.config["_text"].split("\n"), start=1):
+            if f'"{value}"' in line:
+                return n
+        return None
 
     def span(self, start: int, quote: str, end: int | None = None) -> Span:
         """A span whose quote is checked against the text now, so no unverifiable quote enters the graph."""
