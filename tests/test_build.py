@@ -26,7 +26,7 @@ def test_trig_and_nquads_hold_the_same_quads(dataset_trig, dataset_nq):
 
 def test_one_named_graph_per_protocol_and_the_shared_graphs(built):
     names = sorted(str(g).rsplit("/graph/", 1)[1] for g in built.graphs)
-    assert names == ["dataset", "ontology", "protocol/loriol", "protocol/montelimar", "protocol/puy",
+    assert names == ["dataset", "matches", "ontology", "protocol/loriol", "protocol/montelimar", "protocol/puy",
                      "protocol/valence", "protocol/voiron", "reference", "registry"]
 
 

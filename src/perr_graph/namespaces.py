@@ -97,6 +97,7 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 REGISTRY_GRAPH = GRAPH["registry"]
 REFERENCE_GRAPH = GRAPH["reference"]
 DATASET_GRAPH = GRAPH["dataset"]
+MATCHES_GRAPH = GRAPH["matches"]
 DATASET = ID["dataset"]
 REFERENCE_SOURCE = ID["source/reference"]
 
