@@ -60,6 +60,16 @@ def protocol_graph(g: Graph, p: Protocol, registry: Registry, source_file: str, 
     def concept(scheme: str, value: str | None):
         return ns.concept(scheme, value) if value else None
 
+    def fact(node: URIRef, cls: URIRef, span: Span | None, label: Literal | None = None) -> URIRef:
+        """The triples every fact of this protocol has: its class, its protocol, its label, its evidence."""
+        g.add((node, RDF.type, cls))
+        g.add((node, PERR.protocol, P))
+        if label is not None:
+            g.add((node, RDFS.label, label))
+        if span is not None:
+            evidence(g, node, S, span)
+        return node
+
     # protocol and source document
     g.add((P, RDF.type, PERR.Protocol))
     g.add((P, DCTERMS.source, S))
@@ -124,21 +134,16 @@ def protocol_graph(g: Graph, p: Protocol, registry: Registry, source_file: str, 
 
     # populations
     for f in p.populations:
-        node = ip("population", f"L{f.span.start}-{f.territory}")
-        g.add((node, RDF.type, PERR.PopulationFigure))
-        g.add((node, PERR.protocol, P))
+        node = fact(ip("population", f"L{f.span.start}-{f.territory}"), PERR.PopulationFigure, f.span)
         g.add((node, PERR.territory, ns.territory(f.territory)))
         g.add((node, RDF.value, Literal(f.value, datatype=XSD.integer)))
         if f.year:
             g.add((node, PERR.refYear, Literal(str(f.year), datatype=XSD.gYear)))
         g.add((node, PERR.approximate, Literal(f.approximate)))
-        evidence(g, node, S, f.span)
 
     # signatories
     for s in p.signatories:
-        node = ip("signatory", s.partner)
-        g.add((node, RDF.type, PERR.Signatory))
-        g.add((node, PERR.protocol, P))
+        node = fact(ip("signatory", s.partner), PERR.Signatory, None)
         g.add((node, PERR.organization, ns.org(s.partner)))
         g.add((P, PERR.signatory, ns.org(s.partner)))
         mentions = [s, *s.also]
@@ -169,14 +174,10 @@ def protocol_graph(g: Graph, p: Protocol, registry: Registry, source_file: str, 
 
     # governance bodies
     for b in p.bodies:
-        node = ip("body", b.slug)
-        g.add((node, RDF.type, PERR.GovernanceBody))
+        node = fact(ip("body", b.slug), PERR.GovernanceBody, b.span, fr(b.label))
         g.add((node, RDF.type, ORG.Organization))
-        g.add((node, PERR.protocol, P))
-        g.add((node, RDFS.label, fr(b.label)))
         g.add((node, SKOS.prefLabel, fr(b.label)))
         g.add((node, ORG.classification, concept("body", b.body_type)))
-        evidence(g, node, S, b.span)
         for partner, _ in b.chairs:
             g.add((node, PERR.chair, ns.org(partner)))
         for partner, _ in b.members:
@@ -184,10 +185,7 @@ def protocol_graph(g: Graph, p: Protocol, registry: Registry, source_file: str, 
 
     # structure
     for order, sec in enumerate(p.sections, start=1):
-        node = ip("section", sec.key)
-        g.add((node, RDF.type, PERR.Section))
-        g.add((node, PERR.protocol, P))
-        g.add((node, RDFS.label, fr(sec.label)))
+        node = fact(ip("section", sec.key), PERR.Section, sec.span, fr(sec.label))
         g.add((node, PERR.ordinal, Literal(order, datatype=XSD.integer)))
         if sec.pillar:
             g.add((node, PERR.pillar, concept("pillar", sec.pillar)))
@@ -195,38 +193,25 @@ def protocol_graph(g: Graph, p: Protocol, registry: Registry, source_file: str, 
             g.add((node, PERR.theme, concept("theme", t)))
         if sec.parent:
             g.add((node, DCTERMS.isPartOf, ip("section", sec.parent)))
-        if sec.span:
-            evidence(g, node, S, sec.span)
-        else:
+        if not sec.span:
             g.add((node, PERR.readingRule, ns.RULE["config-pillar"]))
             g.add((node, SKOS.editorialNote, Literal(sec.label_note or "", lang="en")))
     for ch in p.challenges:
-        node = ip("challenge", ch.key)
-        g.add((node, RDF.type, PERR.Challenge))
-        g.add((node, PERR.protocol, P))
-        g.add((node, RDFS.label, fr(ch.label)))
+        node = fact(ip("challenge", ch.key), PERR.Challenge, ch.span, fr(ch.label))
         if ch.section:
             g.add((node, PERR.section, ip("section", ch.section)))
-        evidence(g, node, S, ch.span)
     for ob in p.objectives:
-        node = ip("objective", ob.key)
-        g.add((node, RDF.type, PERR.Objective))
-        g.add((node, PERR.protocol, P))
-        g.add((node, RDFS.label, fr(ob.label)))
+        node = fact(ip("objective", ob.key), PERR.Objective, ob.span, fr(ob.label))
         if ob.section:
             g.add((node, PERR.section, ip("section", ob.section)))
         if ob.challenge:
             g.add((node, PERR.challenge, ip("challenge", ob.challenge)))
-        evidence(g, node, S, ob.span)
 
     # commitments
     for order, c in enumerate(p.commitments, start=1):
-        node = ip("commitment", c.key)
-        g.add((node, RDF.type, PERR.Commitment))
-        g.add((node, PERR.protocol, P))
+        node = fact(ip("commitment", c.key), PERR.Commitment, c.span, fr(shorten(c.text)))
         g.add((P, PERR.hasCommitment, node))
         g.add((node, PERR.text, fr(c.text)))
-        g.add((node, RDFS.label, fr(shorten(c.text))))
         g.add((node, PERR.ordinal, Literal(order, datatype=XSD.integer)))
         if c.section:
             g.add((node, PERR.section, ip("section", c.section)))
@@ -242,7 +227,6 @@ def protocol_graph(g: Graph, p: Protocol, registry: Registry, source_file: str, 
             g.add((node, PERR.description, fr(d)))
         for t in c.places:
             g.add((node, DCTERMS.spatial, ns.territory(t)))
-        evidence(g, node, S, c.span)
         seen: dict[str, int] = {}
         for inv in c.involvements:
             seen[inv.partner] = seen.get(inv.partner, 0) + 1
@@ -264,15 +248,11 @@ def protocol_graph(g: Graph, p: Protocol, registry: Registry, source_file: str, 
 
     # indicators
     for ind in p.indicators:
-        node = ip("indicator", ind.key)
-        g.add((node, RDF.type, PERR.Indicator))
-        g.add((node, PERR.protocol, P))
-        g.add((node, RDFS.label, fr(ind.label)))
+        node = fact(ip("indicator", ind.key), PERR.Indicator, ind.span, fr(ind.label))
         for ck in ind.of_commitments:
             g.add((node, PERR.indicatorOf, ip("commitment", ck)))
         if ind.of_objective:
             g.add((node, PERR.indicatorOf, ip("objective", ind.of_objective)))
-        evidence(g, node, S, ind.span)
         for i, t in enumerate(ind.targets, start=1):
             tnode = ns.child(node, "target" if i == 1 else f"target{i}")
             g.add((node, PERR.target, tnode))
@@ -287,40 +267,28 @@ def protocol_graph(g: Graph, p: Protocol, registry: Registry, source_file: str, 
 
     # amounts
     for a in p.amounts:
-        node = ip("amount", a.key)
-        g.add((node, RDF.type, SCHEMA.MonetaryAmount))
-        g.add((node, PERR.protocol, P))
+        node = fact(ip("amount", a.key), SCHEMA.MonetaryAmount, a.span, Literal(a.text))
         g.add((node, SCHEMA.value, _num(a.value)))
         g.add((node, SCHEMA.currency, Literal("EUR")))
         g.add((node, PERR.amountText, Literal(a.text)))
         g.add((node, PERR.purpose, fr(a.purpose)))
-        g.add((node, RDFS.label, Literal(a.text)))
         if a.commitment:
             g.add((node, PERR.mentionedIn, ip("commitment", a.commitment)))
-        evidence(g, node, S, a.span)
 
     # referenced documents
     for r in p.references:
-        node = ip("reference", r.key)
-        g.add((node, RDF.type, PERR.ReferencedDocument))
-        g.add((node, PERR.protocol, P))
+        node = fact(ip("reference", r.key), PERR.ReferencedDocument, r.span, fr(r.title))
         g.add((P, DCTERMS.references, node))
         g.add((node, DCTERMS.title, fr(r.title)))
-        g.add((node, RDFS.label, fr(r.title)))
         g.add((node, DCTERMS.type, concept("doctype", r.doctype)))
         if r.date:
             dt = XSD.date if len(r.date) == 10 else XSD.gYearMonth
             g.add((node, DCTERMS.date, Literal(r.date, datatype=dt)))
-        evidence(g, node, S, r.span)
 
     # statistics (RDF Data Cube)
     for t in p.statistics:
-        ds = ip("statistics", t.key)
-        g.add((ds, RDF.type, QB.DataSet))
+        ds = fact(ip("statistics", t.key), QB.DataSet, t.span, fr(t.label))
         g.add((ds, QB.structure, PERR.qpvStatisticsStructure))
-        g.add((ds, PERR.protocol, P))
-        g.add((ds, RDFS.label, fr(t.label)))
-        evidence(g, ds, S, t.span)
         for row in t.rows:
             stat = ns.STAT[slug(row.statistic)]
             g.add((stat, RDF.type, SKOS.Concept))
