@@ -1,0 +1,288 @@
+"""The SHACL shapes (ontology/shapes/) on their paired examples and on the real protocols.
+
+Every targeted node shape has ``tests/shapes/<Shape>/conforms.ttl`` and ``violates*.ttl``. A violating file lists, in
+``# expect: <focus> <shape> <path> <severity>`` lines, exactly the results its shape (or one of the shape's property
+shapes) must give; the test compares the sets, so a result that fires on the wrong shape, path or severity, or
+does not fire, or fires too, fails. Each example is validated like a researcher's protocol: on its own, with the
+shared graphs of the real build as data.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+from perr_graph import namespaces as ns
+from perr_graph.validate import (PERRSH, QUOTE_SHAPE, Shapes, compact, path_text, run_pyshacl,
+                                 validate, validate_report)
+
+EXAMPLES = Path(__file__).resolve().parent / "shapes"
+PROTOCOLS = ("valence", "loriol", "montelimar", "voiron", "puy")
+PREFIXES = {**{p: str(v) for p, v in ns.PREFIXES.items()}, "perrsh": str(PERRSH), "sh": str(SH)}
+
+
+@pytest.fixture(scope="session")
+def shapes() -> Shapes:
+    return Shapes.load()
+
+
+@pytest.fixture(scope="session")
+def shared(built) -> list[Graph]:
+    return [built.graphs[g] for g in (ns.ONTOLOGY_GRAPH, ns.REGISTRY_GRAPH, ns.REFERENCE_GRAPH)]
+
+
+def example_files() -> list[Path]:
+    return sorted(EXAMPLES.glob("*/*.ttl"))
+
+
+def expectations(path: Path, graph: Graph) -> set:
+    prefixes = {**PREFIXES, **{p: str(n) for p, n in graph.namespaces()}}
+
+    def expand(token: str) -> str:
+        prefix, _, local = token.partition(":")
+        return prefixes[prefix] + local
+
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# expect:"):
+            focus, shape, result_path, severity = line.split(":", 1)[1].split()
+            out.add((expand(focus), expand(shape), None if result_path == "-" else result_path, severity))
+    return out
+
+
+def found(report, node_shape: URIRef) -> set:
+    """The results given by a node shape's own checks (its constraints and its property shapes')."""
+    return {(str(r.focus), str(r.shape), path_text(r.path), compact(r.severity).split(":")[1])
+            for u in report.units for r in u.results if r.node_shape == node_shape}
+
+
+# --- the examples ---------------------------------------------------------------------------------------
+
+
+def test_every_shape_has_a_conforming_and_a_violating_example(shapes):
+    names = {str(s).rsplit("#", 1)[1] for s in shapes.node_shapes()}
+    assert QUOTE_SHAPE in shapes.node_shapes(), "the Python quote check must be declared as a (deactivated) shape"
+    missing = sorted(n for n in names if not (EXAMPLES / n / "conforms.ttl").is_file()
+                     or not list((EXAMPLES / n).glob("violates*.ttl")))
+    assert not missing, f"shapes without tests/shapes/<shape>/conforms.ttl and violates.ttl: {missing}"
+    strays = sorted(d.name for d in EXAMPLES.iterdir() if d.is_dir() and d.name not in names)
+    assert not strays, f"examples for shapes that do not exist: {strays}"
+
+
+def test_every_shape_speaks_french_and_english(shapes):
+    named = {s for s in shapes.graph.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}
+    named |= {s for s in shapes.graph.subjects(RDF.type, SH.PropertyShape) if isinstance(s, URIRef)}
+    for s in sorted(named):
+        langs = sorted(m.language for m in shapes.graph.objects(s, SH.message) if isinstance(m, Literal))
+        assert langs == ["en", "fr"], f"{compact(s)} needs one sh:message in French and one in English: {langs}"
+
+
+def test_every_property_shape_fires_in_some_example(shapes):
+    expected = set()
+    for f in example_files():
+        if f.name.startswith("violates"):
+            expected |= {e[1] for e in expectations(f, Graph().parse(f, format="turtle"))}
+    property_shapes = {str(p) for n in shapes.node_shapes() for p in shapes.graph.objects(n, SH.property)}
+    property_shapes |= {str(n) for n in shapes.node_shapes() if (n, SH.sparql, None) in shapes.graph}
+    assert not sorted(property_shapes - expected), "no violating example for these shapes"
+
+
+@pytest.mark.parametrize("path", example_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_example(path, shapes, shared):
+    node_shape = PERRSH[path.parent.name]
+    g = Graph().parse(path, format="turtle")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("#"), "each example starts with a comment that says what it tests"
+    report = validate_report(g, shapes, shared=shared, name=path.parent.name)
+    if path.name == "conforms.ttl":
+        assert not found(report, node_shape), report.text()
+        if node_shape == PERRSH.ProtocolShape:  # the complete protocol: nothing at all, from any shape
+            assert not report.units[0].results, report.text()
+    else:
+        expected = expectations(path, g)
+        assert expected, "a violating example lists its expected results in '# expect:' lines"
+        assert found(report, node_shape) == expected
+
+
+def test_validate_is_pyshacl_shaped_and_leaves_its_input_alone(shared):
+    g = Graph().parse(EXAMPLES / "ProtocolShape" / "violates.ttl", format="turtle")
+    before = set(g)
+    shared_before = [len(s) for s in shared]
+    conforms, report_graph, text = validate(g, shared=shared)
+    assert conforms is False
+    assert set(g) == before and [len(s) for s in shared] == shared_before
+    assert (None, RDF.type, SH.ValidationReport) in report_graph
+    assert (None, SH.sourceShape, PERRSH["Protocol-territory"]) in report_graph
+    assert "Protocol-territory" in text and "The protocol must have exactly one territory" in text
+    conforms, _, _ = validate(g, shared=shared, fail_on="warning")
+    assert conforms is False
+    fr = validate(g, shared=shared, lang="fr")[2]
+    assert "Le protocole doit avoir exactement un territoire" in fr
+
+
+# --- the real protocols ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def real(built, shapes, shared):
+    """Each real protocol's report (perr engine), by protocol id."""
+    return {pid: validate_report(built.graphs[ns.protocol_graph(pid)], shapes, shared=shared, name=pid)
+            for pid in PROTOCOLS}
+
+
+def test_the_real_protocols_have_no_violation(real):
+    for pid, report in real.items():
+        violations = [r for r in report.units[0].results if r.severity == SH.Violation]
+        assert not violations, report.text()
+
+
+def test_warnings_on_the_real_protocols_are_the_documented_findings(real, protocols):
+    """docs/validation.md reports these: commitments without a known lead, Loriol without signatory …"""
+    def count(pid, shape):
+        return sum(1 for r in real[pid].units[0].results if r.shape == PERRSH[shape])
+
+    for pid in PROTOCOLS:
+        no_lead = sum(1 for c in protocols[pid].commitments
+                      if not any(i.role in ("chef-de-file", "partie-qui-s-engage") for i in c.involvements))
+        assert count(pid, "Commitment-lead") == no_lead
+    assert count("loriol", "Protocol-signatory") == 1
+    assert count("montelimar", "Protocol-qpv") == 1
+    assert count("valence", "Protocol-indicator") == 0 and count("voiron", "Protocol-indicator") == 1
+
+
+def _broken(built, pid: str) -> Graph:
+    g = Graph()
+    for t in built.graphs[ns.protocol_graph(pid)]:
+        g.add(t)
+    return g
+
+
+def _results(report, shape: str) -> list:
+    return [r for r in report.units[0].results if r.shape == PERRSH[shape]]
+
+
+def test_broken_copy_lead_removed(built, shapes, shared):
+    g = _broken(built, "voiron")
+    commitment = sorted(g.subjects(ns.PERR.lead, None))[0]
+    for inv in list(g.objects(commitment, ns.PERR.involvement)):
+        if str(g.value(inv, ns.PERR.role)).endswith(("chef-de-file", "partie-qui-s-engage")):
+            partner = g.value(inv, ns.PERR.partner)
+            g.remove((commitment, ns.PERR.involvement, inv))
+            g.remove((inv, None, None))
+            g.remove((commitment, ns.PERR.lead, partner))
+            g.remove((commitment, ns.PERR.involvedPartner, partner))
+    report = validate_report(g, shapes, shared=shared)
+    assert [(r.focus, r.severity, path_text(r.path)) for r in _results(report, "Commitment-lead")] == \
+        [(commitment, SH.Warning, "perr:lead")]
+    assert not [r for r in report.units[0].results if r.severity == SH.Violation], report.text()
+    # only the shortcut removed: the involvements still say who leads, a Violation
+    g2 = _broken(built, "voiron")
+    partner = g2.value(commitment, ns.PERR.lead)
+    g2.remove((commitment, ns.PERR.lead, partner))
+    report2 = validate_report(g2, shapes, shared=shared)
+    assert [(r.focus, r.value, r.severity) for r in _results(report2, "Commitment-leadShortcut")] == \
+        [(commitment, partner, SH.Violation)]
+
+
+def test_broken_copy_qpv_of_another_territory(built, shapes, shared):
+    g = _broken(built, "valence")
+    commitment = ns.in_protocol("valence", "commitment", "L330")
+    brunetiere = ns.territory("brunetiere")  # a QPV of Voiron
+    g.add((ns.protocol("valence"), ns.PERR.priorityNeighbourhood, brunetiere))
+    g.add((commitment, URIRef("http://purl.org/dc/terms/spatial"), brunetiere))
+    report = validate_report(g, shapes, shared=shared)
+    assert [(r.focus, r.value, r.severity) for r in _results(report, "Protocol-qpvInTerritory")] == \
+        [(ns.protocol("valence"), brunetiere, SH.Violation)]
+    assert [(r.focus, r.value) for r in _results(report, "Commitment-spatialInTerritory")] == [(commitment, brunetiere)]
+
+
+def test_broken_copy_no_signatory(built, shapes, shared):
+    g = _broken(built, "valence")
+    g.remove((None, ns.PERR.signatory, None))
+    for s in list(g.subjects(RDF.type, ns.PERR.Signatory)):
+        g.remove((s, None, None))
+    report = validate_report(g, shapes, shared=shared)
+    assert [(r.focus, r.severity) for r in _results(report, "Protocol-signatory")] == \
+        [(ns.protocol("valence"), SH.Warning)]
+    assert not _results(report, "Protocol-stateSignatory")
+    # the State alone removed: signatories are listed, the State is not among them
+    g2 = _broken(built, "valence")
+    g2.remove((ns.protocol("valence"), ns.PERR.signatory, ns.org("etat")))
+    g2.remove((ns.in_protocol("valence", "signatory", "etat"), None, None))
+    report2 = validate_report(g2, shapes, shared=shared)
+    assert [(r.focus, r.severity) for r in _results(report2, "Protocol-stateSignatory")] == \
+        [(ns.protocol("valence"), SH.Violation)]
+
+
+def test_broken_copy_partner_both_lead_and_associated(built, shapes, shared):
+    g = _broken(built, "montelimar")
+    commitment = sorted(g.subjects(ns.PERR.lead, None))[0]
+    partner = g.value(commitment, ns.PERR.lead)
+    inv = ns.child(commitment, "involvement", "broken-copy")
+    g.add((commitment, ns.PERR.involvement, inv))
+    g.add((inv, RDF.type, ns.PERR.Involvement))
+    g.add((inv, ns.PERR.partner, partner))
+    g.add((inv, ns.PERR.role, ns.ROLE["partenaire-associe"]))
+    g.add((commitment, ns.PERR.associatedPartner, partner))
+    report = validate_report(g, shapes, shared=shared)
+    assert [(r.focus, r.value, r.severity) for r in _results(report, "Commitment-leadAndAssociated")] == \
+        [(commitment, partner, SH.Violation)]
+
+
+def test_broken_copy_quote_not_in_the_source(built, shapes, shared):
+    g = _broken(built, "puy")
+    commitment = sorted(g.subjects(RDF.type, ns.PERR.Commitment))[0]
+    quote = ns.child(commitment, "source", "quote")
+    line = int(g.value(ns.child(commitment, "source"), ns.PERR.lineStart))
+    g.set((quote, ns.OA.exact, Literal("Une phrase que le protocole n'a jamais écrite")))
+    report = validate_report(g, shapes, shared=shared)
+    quotes = _results(report, "QuoteMatchesSource")
+    assert [(r.focus, r.severity, r.line) for r in quotes] == [(commitment, SH.Violation, line)]
+    record = [x for x in report.records() if x["shape"] == "QuoteMatchesSource"][0]
+    assert record["file"] == "004_960758c36737445e.txt" and record["line"] == line
+    # without the source file, the quotes are not compared, and the report says so
+    report2 = validate_report(g, shapes, shared=shared, sources=EXAMPLES)
+    assert not _results(report2, "QuoteMatchesSource")
+    assert any("not compared" in n for n in report2.units[0].notes)
+
+
+def test_reports_name_focus_nodes_by_label_and_source_line(real):
+    record = [x for x in real["loriol"].records() if x["shape"] == "Commitment-lead"][0]
+    assert record["file"] == "001_8c36ca10e46b7ce9.txt" and isinstance(record["line"], int)
+    assert record["label"] and not record["label"].startswith("id:")
+    assert record["message"].startswith("The commitment has no known lead")
+    assert real["loriol"].records("fr")[0]["message"] != real["loriol"].records("en")[0]["message"]
+
+
+def test_the_engine_agrees_with_pyshacl_on_core_constraints(built, shapes, shared):
+    """The perr engine compiles SHACL Core to SPARQL; pySHACL is the reference. SPARQL-based constraints are left
+    out here (pySHACL parses them once per focus node, minutes on a protocol); the examples pin them down."""
+    core = Graph()
+    for t in shapes.graph:
+        if t[1] != SH.sparql:
+            core.add(t)
+    core_shapes = Shapes(core)
+    for pid in ("loriol", "voiron"):
+        g = built.graphs[ns.protocol_graph(pid)]
+        ours = validate_report(g, core_shapes, shared=shared, sources=None)
+        theirs = validate_report(g, core_shapes, shared=shared, sources=None, engine="pyshacl")
+
+        def keys(report):
+            return {(str(r.focus), str(r.shape), str(r.component), str(r.value), str(r.severity))
+                    for r in report.units[0].results}
+
+        assert keys(ours) == keys(theirs)
+    assert run_pyshacl  # the reference engine is part of the API
+
+
+def test_shapes_the_engine_cannot_run_are_refused():
+    from perr_graph.validate import ShapesError
+
+    g = copy.deepcopy(Shapes.load().graph)
+    g.add((PERRSH["Commitment-text"], SH.uniqueLang, Literal(True)))
+    with pytest.raises(ShapesError, match="uniqueLang"):
+        Shapes(g)

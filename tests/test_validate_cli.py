@@ -1,0 +1,112 @@
+"""``perr validate``, in process: exit codes 0/1/2, formats, files split per protocol graph, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from perr_graph import namespaces as ns
+from perr_graph.cli import main
+from perr_graph.rdfio import trig
+
+EXAMPLES = Path(__file__).resolve().parent / "shapes"
+
+
+def run(capsys, *argv):
+    code = main(["validate", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_built_dataset_conforms(capsys, dataset_nq):
+    code, out, err = run(capsys, dataset_nq, "--summary")
+    assert code == 0, out + err
+    for pid in ("valence", "loriol", "montelimar", "voiron", "puy", "shared"):
+        assert f"\n{pid}" in "\n" + out
+    assert "0 violations" in out.splitlines()[-1] and out.splitlines()[-1].startswith("conforms")
+
+
+def test_warnings_fail_when_asked(capsys, dataset_nq):
+    code, out, _ = run(capsys, dataset_nq, "--fail-on", "warning")
+    assert code == 1
+    assert "001_8c36ca10e46b7ce9.txt:" in out  # results point at their source line
+    assert "No signatory is listed for this protocol." in out
+
+
+def test_json_and_french(capsys, dataset_nq):
+    code, out, _ = run(capsys, dataset_nq, "--format", "json", "--lang", "fr")
+    data = json.loads(out)
+    assert code == 0 and data["conforms"] is True and data["violations"] == 0
+    loriol = [r for r in data["results"] if r["protocol"] == "loriol" and r["shape"] == "Protocol-signatory"]
+    assert loriol[0]["message"] == "Aucun signataire n'est indiqué pour ce protocole."
+    assert loriol[0]["file"] == "001_8c36ca10e46b7ce9.txt" and loriol[0]["line"] == 3
+    assert {u["name"] for u in data["units"]} == {"valence", "loriol", "montelimar", "voiron", "puy", "shared"}
+
+
+def test_turtle_report_written_atomically(capsys, dataset_nq, tmp_path):
+    target = tmp_path / "report.ttl"
+    code, out, err = run(capsys, dataset_nq, "--format", "turtle", "--output", target)
+    assert code == 0 and out == "" and "wrote" in err
+    g = Graph().parse(target, format="turtle")
+    reports = list(g.subjects(ns.RDF.type, ns.URIRef("http://www.w3.org/ns/shacl#ValidationReport")))
+    assert len(reports) == 6
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_researchers_file_is_checked_like_ours(capsys):
+    code, out, _ = run(capsys, EXAMPLES / "ProtocolShape" / "conforms.ttl", "--fail-on", "info")
+    assert code == 0, out
+    code, out, _ = run(capsys, EXAMPLES / "ProtocolShape" / "violates.ttl")
+    assert code == 1
+    assert "Protocol-territory" in out and "shared" not in out.split("\n")[0]
+
+
+def test_a_file_with_several_protocol_graphs_is_split(capsys, built, tmp_path):
+    graphs = {name: built.graphs[name] for name in (ns.protocol_graph("loriol"), ns.protocol_graph("voiron"))}
+    path = tmp_path / "two.trig"
+    path.write_text("".join(trig(graphs)), encoding="utf-8")
+    code, out, _ = run(capsys, path, "--summary")
+    assert code == 0
+    units = [line.split()[0] for line in out.splitlines() if line and not line.startswith(" ")]
+    assert units[:2] == ["loriol", "voiron"]
+    # without the registry, partners and territories are unknown: violations
+    code, out, _ = run(capsys, path, "--summary", "--no-shared")
+    assert code == 1 and "Involvement-partner" in out
+
+
+@pytest.mark.parametrize("suffix, text, line", [
+    (".ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b ex:c ex:d .\n", 3),
+    (".trig", "<http://example.org/g> {\n<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n}\n}\n", 4),
+    (".nq", "<http://example.org/a> <http://example.org/b> <http://example.org/c> <http://example.org/g> .\n"
+            "<a> <b> <c> .\n", 2),
+    (".jsonld", '{"@id": "http://example.org/a",\n "http://example.org/b": [}', 2),
+])
+def test_malformed_input_is_one_line_with_file_and_line_and_exit_2(capsys, tmp_path, suffix, text, line):
+    path = tmp_path / f"broken{suffix}"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, path)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"perr validate: {path}:{line}: syntax error: "), lines[0]
+
+
+def test_missing_and_unknown_files_exit_2(capsys, tmp_path):
+    code, _, err = run(capsys, tmp_path / "nope.ttl")
+    assert code == 2 and "file not found" in err and len(err.strip().splitlines()) == 1
+    other = tmp_path / "data.csv"
+    other.write_text("a,b\n", encoding="utf-8")
+    code, _, err = run(capsys, other)
+    assert code == 2 and "unknown RDF file type" in err
+
+
+def test_help_lists_the_options(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("--format", "--output", "--fail-on", "--lang", "--no-shared", "--sources"):
+        assert option in out
