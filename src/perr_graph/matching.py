@@ -43,7 +43,7 @@ from .model import Protocol
 from .text import fold
 
 #: cosine similarity at or above which two commitments of different protocols are recorded as a close match
-THRESHOLD = 0.5
+THRESHOLD = 0.4
 #: a close match must share at least this many stems (a single shared word is never enough)
 MIN_SHARED = 2
 #: how many of the stems that weigh most in the score are recorded with a match
@@ -56,16 +56,16 @@ METHOD_NAME = "perr-graph text match v1"
 #: French stop words, accent-folded: articles, prepositions, pronouns, auxiliaries, connectives.
 STOP_WORDS = frozenset("""
 a afin ai aie ainsi alors apres au aucun aupres aussi autre autres aux avec avoir ayant
-c ca car ce ceci cela celle celles celui cependant ces cet cette ceux chaque chez ci comme comment
+c ca car ce ceci cela celle celles celui cependant ces cet cette ceux chaque chez ci comme comment contre
 d dans de des deja depuis donc dont du
 elle elles en encore entre est et etaient etait etant etc ete etre eux ex
 fait faire
 il ils
 j je jusqu jusque
 l la le les leur leurs lors lui
-m ma mais me meme memes mes moins mon
+m ma mais me meme memes mes mettre mise moins mon
 n ne ni non nos notamment notre nous
-on ont ou
+oeuvre on ont ou
 par parce pas peu peut peuvent plus plutot pour pourra pourront pres puis
 qu quand que quel quelle quelles quels qui quoi
 s sa sans se selon ses seront si sien soi soit son sont sous soumis sur
@@ -77,33 +77,41 @@ y
 
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)'")
 _WORD = re.compile(r"[a-z0-9]+")
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
-#: endings removed by :func:`stem`, longest first; a stem keeps at least :data:`MIN_STEM` letters
-_SUFFIXES = (
-    "issements", "issement", "atrices", "ements", "ations", "ateurs", "atrice", "ement", "ation", "ateur",
-    "ments", "iques", "ismes", "istes", "euses", "ment", "ique", "isme", "iste", "euse", "eurs", "ites",
-    "ives", "eur", "ite", "ive", "ifs", "ees", "ers", "if", "ee", "er", "es", "e", "s", "x",
+#: endings rewritten by :func:`stem`, tried in this order: (ending, replacement)
+_RULES = (
+    ("aux", "al"), ("elles", "el"), ("elle", "el"), ("iennes", "ien"), ("ienne", "ien"),
+    ("ations", "at"), ("ation", "at"), ("atives", "at"), ("ative", "at"), ("atifs", "at"), ("atif", "at"),
+    ("ateurs", "at"), ("ateur", "at"), ("atrices", "at"), ("atrice", "at"),
+    ("ements", ""), ("ement", ""), ("ments", ""), ("ment", ""), ("iques", ""), ("ique", ""),
+    ("ismes", ""), ("isme", ""), ("istes", ""), ("iste", ""), ("euses", ""), ("euse", ""), ("eurs", ""),
+    ("eur", ""), ("ites", ""), ("ite", ""), ("ives", ""), ("ive", ""), ("ifs", ""), ("if", ""),
+    ("ies", ""), ("ie", ""), ("ees", ""), ("ee", ""), ("ers", ""), ("er", ""), ("es", ""), ("e", ""),
+    ("s", ""), ("x", ""),
 )
+#: a stem keeps at least this many letters (shorter words are left as they are)
 MIN_STEM = 4
 
 
 def stem(word: str) -> str:
-    """A light French stemmer (after J. Savoy's "light" stemmers): ``-aux`` → ``-al``, then the first ending
-    of :data:`_SUFFIXES` that leaves at least :data:`MIN_STEM` letters is removed, once. Digits are kept."""
+    """A light French stemmer (in the spirit of J. Savoy's "light" stemmers): the first rule of :data:`_RULES`
+    whose ending the word has and that leaves a stem of at least :data:`MIN_STEM` letters is applied, once.
+    ``développement``, ``développer`` → ``developp``; ``sociaux``, ``sociales`` → ``social``; ``éducation``,
+    ``éducatifs``, ``éducative`` → ``educat``. Numbers are kept as they are."""
     if word.isdigit() or len(word) <= MIN_STEM:
         return word
-    if word.endswith("aux") and len(word) - 1 > MIN_STEM:
-        return word[:-3] + "al"
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
-            return word[: -len(suffix)]
+    for ending, replacement in _RULES:
+        if word.endswith(ending) and len(word) - len(ending) + len(replacement) >= MIN_STEM:
+            return word[: len(word) - len(ending)] + replacement
     return word
 
 
 def normalise(text: str) -> str:
     """The comparison form of a text: folded, lower-case, words of letters and digits joined by one space.
     Two commitments with the same normalised form are an exact match."""
-    return " ".join(_WORD.findall(_ELISION.sub(" ", fold(text).lower())))
+    folded = fold(text).lower().translate(_LIGATURES)
+    return " ".join(_WORD.findall(_ELISION.sub(" ", folded)))
 
 
 def tokens(text: str) -> list[str]:
@@ -192,6 +200,15 @@ def candidates(protocols: list[Protocol], floor: float = 0.0, min_shared: int = 
     sorted by score (highest first) then by key. Used to draw and check the hand-checked sample."""
     docs = documents(protocols)
     index = Index(docs)
+    # twins[i]: the protocols that hold a word-for-word copy of commitment i
+    twins: list[set[str]] = [set() for _ in docs]
+    by_text: dict[str, list[int]] = {}
+    for i, text in enumerate(index.normal):
+        if text:
+            by_text.setdefault(text, []).append(i)
+    for group in by_text.values():
+        for i in group:
+            twins[i].update(docs[j].pid for j in group if docs[j].pid != docs[i].pid)
     out = []
     for i in range(len(docs)):
         for j in range(i + 1, len(docs)):
@@ -201,6 +218,10 @@ def candidates(protocols: list[Protocol], floor: float = 0.0, min_shared: int = 
             if index.normal[i] and index.normal[i] == index.normal[j]:
                 _, parts = index.cosine(i, j)
                 out.append(Match(a, b, 1.0, True, _explain(parts)))
+                continue
+            if docs[j].pid in twins[i] or docs[i].pid in twins[j]:
+                # a text copied word for word into the other protocol is matched to its copy only, not to the
+                # copy's neighbours (the other bullets of the same list)
                 continue
             score, parts = index.cosine(i, j)
             score = round(score, DIGITS)
@@ -249,20 +270,20 @@ def matches_graph(protocols: list[Protocol], threshold: float = THRESHOLD) -> Gr
 
 # --- the hand-checked sample ----------------------------------------------------------------------------------
 
-#: score bands the sample is drawn from: [low, high) and how many pairs from each
-SAMPLE_BANDS = ((0.35, 0.40, 6), (0.40, 0.45, 6), (0.45, 0.50, 6), (0.50, 0.55, 8), (0.55, 0.60, 8),
-                (0.60, 0.70, 8), (0.70, 0.85, 8), (0.85, 1.00, 8), (1.00, 1.01, 6))
+#: the hand-checked sample holds every close pair scoring at least this (the threshold was chosen from it) …
+SAMPLE_FLOOR = 0.35
+#: … and this many exact pairs (identical normalised texts), drawn in a fixed pseudo-random order
+SAMPLE_EXACT = 8
 
 
 def _draw_key(m: Match) -> str:
     return hashlib.sha256(m.ident.encode("utf-8")).hexdigest()
 
 
-def stratified_sample(pairs: list[Match], bands=SAMPLE_BANDS) -> list[Match]:
-    """A deterministic sample across the score range: in each band, the pairs whose SHA-256 of their key comes
-    first (a fixed pseudo-random order that does not depend on the run), sorted by score."""
-    out = []
-    for low, high, k in bands:
-        band = [m for m in pairs if low <= m.score < high]
-        out.extend(sorted(band, key=_draw_key)[:k])
-    return sorted(out, key=lambda m: (-m.score, m.ident))
+def stratified_sample(pairs: list[Match], floor: float = SAMPLE_FLOOR, exact: int = SAMPLE_EXACT) -> list[Match]:
+    """The pairs to check by hand: every close pair scoring at least ``floor`` (a few dozen here, so all of them
+    rather than a subset) and ``exact`` exact pairs, those whose SHA-256 of their key comes first (an order that
+    does not depend on the run). Sorted by score, highest first."""
+    close = [m for m in pairs if not m.exact and m.score >= floor]
+    same = sorted((m for m in pairs if m.exact), key=_draw_key)[:exact]
+    return sorted(close + same, key=lambda m: (-m.score, m.ident))

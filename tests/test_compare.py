@@ -1,0 +1,221 @@
+"""perr compare: every table agrees with the query library and with counts made independently from the facts the
+readers produced (fixture ``protocols``), and the command writes table, CSV and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections import defaultdict
+
+import pytest
+
+from perr_graph.cli import main
+from perr_graph.compare import ROLES, compare, to_csv
+from perr_graph.queries import find, select
+from perr_graph.registry import Registry
+
+
+@pytest.fixture(scope="module")
+def tables(store):
+    return {t.name: t for t in compare(store)}
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return Registry.load()
+
+
+def sparql_round_1(x: float) -> float:
+    """SPARQL ROUND(1000 x) / 10: halves go up (SPARQL 1.1 Query, 17.4.4.4), unlike Python's round."""
+    return math.floor(1000 * x + 0.5) / 10
+
+
+def cell(table, key_cols: dict, column: str):
+    for r in table.records():
+        if all(r[k] == v for k, v in key_cols.items()):
+            return r[column]
+    return 0
+
+
+def test_every_table_names_its_query_and_has_rows(tables):
+    assert list(tables) == ["category-roles", "category-partners", "pillars", "themes", "lead-indicator",
+                            "partners-everywhere", "partners-once", "matches", "network"]
+    for t in tables.values():
+        assert t.rows, t.name
+        assert t.query.endswith(".rq") or "37-partner-pairs.rq" in t.query
+        assert all(len(r) == len(t.columns) for r in t.rows)
+
+
+def test_protocol_columns_are_the_five_protocols(tables, protocols):
+    assert tables["pillars"].protocol_columns == sorted(protocols)
+
+
+def test_lead_share_equals_what_query_02_protocol_stats_gives(store, tables):
+    cols, rows = select(store, find("02-protocol-stats"))
+    stats = {r[0].value.rsplit("/", 1)[-1]: dict(zip(cols, (t.value for t in r))) for r in rows}
+    got = {r["protocol"]: r for r in tables["lead-indicator"].records()}
+    assert set(got) == set(stats)
+    for pid, s in stats.items():
+        n, led = int(s["commitments"]), int(s["with_lead"])
+        assert (got[pid]["commitments"], got[pid]["with_lead"]) == (n, led)
+        assert got[pid]["lead_share"] == pytest.approx(sparql_round_1(led / n))
+
+
+def test_lead_and_indicator_shares_match_the_facts(tables, protocols):
+    got = {r["protocol"]: r for r in tables["lead-indicator"].records()}
+    for pid, p in protocols.items():
+        led = sum(1 for c in p.commitments if any(i.role in ("chef-de-file", "partie-qui-s-engage")
+                                                  for i in c.involvements))
+        measured_objectives = {i.of_objective for i in p.indicators if i.of_objective}
+        measured = {k for i in p.indicators for k in i.of_commitments}
+        measured |= {c.key for c in p.commitments if c.objective and c.objective in measured_objectives}
+        n = len(p.commitments)
+        assert got[pid]["with_lead"] == led
+        assert got[pid]["with_indicator"] == len(measured & {c.key for c in p.commitments})
+        assert got[pid]["indicator_share"] == pytest.approx(sparql_round_1(got[pid]["with_indicator"] / n))
+    assert got["voiron"]["lead_share"] == 100.0  # every Voiron bullet is some party's own "s'engage à"
+    assert got["valence"]["with_indicator"] > 0  # only Valence states indicators
+
+
+def test_category_role_counts_equal_counts_from_the_facts(tables, protocols, registry):
+    expected: dict[tuple, set] = defaultdict(set)
+    for pid, p in protocols.items():
+        for c in p.commitments:
+            for i in c.involvements:
+                expected[(registry.partners[i.partner].category, i.role, pid)].add(c.key)
+    t = tables["category-roles"]
+    seen = set()
+    for r in t.records():
+        assert r["role"] in ROLES
+        for pid in protocols:
+            assert r[pid] == len(expected.get((r["category"], r["role"], pid), ())), (r["category"], r["role"], pid)
+            seen.add((r["category"], r["role"], pid))
+        assert r["all"] == sum(r[pid] for pid in protocols)
+    assert {k for k, v in expected.items() if v} <= seen
+
+
+def test_category_partner_counts_equal_counts_from_the_facts(tables, protocols, registry):
+    expected: dict[tuple, set] = defaultdict(set)
+    for pid, p in protocols.items():
+        for c in p.commitments:
+            for i in c.involvements:
+                expected[(registry.partners[i.partner].category, pid)].add(i.partner)
+    for r in tables["category-partners"].records():
+        for pid in protocols:
+            assert r[pid] == len(expected.get((r["category"], pid), ()))
+        assert r["all"] == len(set().union(*(expected.get((r["category"], pid), set()) for pid in protocols)))
+
+
+@pytest.mark.parametrize("name,attr", [("pillars", "pillar"), ("themes", "theme")])
+def test_pillar_and_theme_counts_equal_counts_from_the_facts(tables, protocols, name, attr):
+    expected: dict[tuple, int] = defaultdict(int)
+    for pid, p in protocols.items():
+        for c in p.commitments:
+            values = ([c.pillar] if c.pillar else [""]) if attr == "pillar" else (c.themes or [""])
+            for v in set(values):
+                expected[(v, pid)] += 1
+    rows = tables[name].records()
+    assert {(r[attr], pid) for r in rows for pid in protocols if r[pid]} == set(expected)
+    for r in rows:
+        for pid in protocols:
+            assert r[pid] == expected.get((r[attr], pid), 0), (r[attr], pid)
+
+
+def test_partners_everywhere_and_once_match_the_facts(tables, protocols):
+    present: dict[str, set] = defaultdict(set)
+    for pid, p in protocols.items():
+        for c in p.commitments:
+            for i in c.involvements:
+                present[i.partner].add(pid)
+    everywhere = {f"https://w3id.org/perr-graph/id/org/{k}" for k, v in present.items() if len(v) == len(protocols)}
+    once = {f"https://w3id.org/perr-graph/id/org/{k}" for k, v in present.items() if len(v) == 1}
+    assert {r["partner"] for r in tables["partners-everywhere"].records()} == everywhere
+    assert {r["partner"] for r in tables["partners-once"].records()} == once
+    assert "https://w3id.org/perr-graph/id/org/etat" in everywhere
+
+
+def test_matches_table_is_query_36(store, tables):
+    cols, rows = select(store, find("36-matched-commitments"))
+    assert len(tables["matches"].rows) == len(rows)
+    first = tables["matches"].records()[0]
+    assert first["score"] == pytest.approx(float(rows[0][cols.index("score")].value))
+
+
+# --- the command -----------------------------------------------------------------------------------------------
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_json(capsys, dataset_nq, tables):
+    code, out, err = run(capsys, "compare", "--format", "json", "--data", str(dataset_nq))
+    assert code == 0, err
+    doc = json.loads(out)
+    assert list(doc) == list(tables)
+    lead = doc["lead-indicator"]
+    assert lead["query"] == "33-lead-and-indicator-share.rq"
+    assert [r["protocol"] for r in lead["rows"]] == ["loriol", "montelimar", "puy", "valence", "voiron"]
+
+
+def test_cli_table_and_one_table_csv(capsys, dataset_nq):
+    code, out, _ = run(capsys, "compare", "--table", "lead-indicator", "--data", str(dataset_nq))
+    assert code == 0 and "Share of commitments with a known lead" in out and "voiron" in out
+    code, out, _ = run(capsys, "compare", "-t", "pillars", "-f", "csv", "--data", str(dataset_nq))
+    rows = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and rows[0] == ["pillar", "pillar_label", "loriol", "montelimar", "puy", "valence", "voiron",
+                                     "all"]
+    assert {r[0] for r in rows[1:]} >= {"cohesion-sociale", "developpement-economique-emploi"}
+
+
+def test_cli_csv_sections_and_output_file(capsys, tmp_path, dataset_nq):
+    target = tmp_path / "out" / "compare.csv"
+    code, out, err = run(capsys, "compare", "-f", "csv", "-t", "pillars", "-t", "lead-indicator", "-o", str(target),
+                         "--data", str(dataset_nq))
+    assert code == 0 and out == "" and "wrote" in err
+    text = target.read_text(encoding="utf-8")
+    sections = text.split("\n\n")
+    assert [s.splitlines()[0] for s in sections] == ["# pillars: Commitments by pillar and territory",
+                                                     "# lead-indicator: Share of commitments with a known lead and "
+                                                     "with an indicator"]
+    assert not list(target.parent.glob("*.tmp"))
+
+
+def test_to_csv_single_table_has_no_section_line(tables):
+    assert to_csv([tables["pillars"]]).startswith("pillar,pillar_label,")
+
+
+def test_cli_network_exports_for_gephi(capsys, tmp_path, dataset_nq, protocols):
+    import networkx as nx
+
+    out_dir = tmp_path / "net"
+    code, _, err = run(capsys, "compare", "-t", "lead-indicator", "--network", str(out_dir), "--data", str(dataset_nq))
+    assert code == 0, err
+    names = sorted(p.name for p in out_dir.iterdir())
+    assert names == sorted(f"partners-{n}.{x}" for n in ["all", *protocols] for x in ("gexf", "graphml"))
+    g = nx.read_graphml(out_dir / "partners-montelimar.graphml")
+    assert g.number_of_nodes() > 20 and all("weight" in d for _, _, d in g.edges(data=True))
+    assert nx.read_gexf(out_dir / "partners-all.gexf").number_of_nodes() == \
+        nx.read_graphml(out_dir / "partners-all.graphml").number_of_nodes()
+    first = {p.name: p.read_bytes() for p in out_dir.iterdir()}
+    code, _, _ = run(capsys, "compare", "-t", "lead-indicator", "--network", str(out_dir), "--data", str(dataset_nq))
+    assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == first, "exports are byte-identical run to run"
+
+
+def test_command_lists_the_tables_and_help_runs():
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from perr_graph.commands.compare import TABLE_NAMES
+    from perr_graph.compare import TABLES
+
+    assert list(TABLE_NAMES) == list(TABLES)
+    perr = shutil.which("perr") or str(Path(sys.executable).parent / "perr")
+    for command in ("compare", "report"):
+        out = subprocess.run([perr, command, "--help"], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0 and f"usage: perr {command}" in out.stdout
