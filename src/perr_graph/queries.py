@@ -113,9 +113,7 @@ def bindings(q: QueryFile, given: dict[str, str]):
         kind = known[k].kind
         if kind == "IRI":
             iri = v[1:-1] if v.startswith("<") and v.endswith(">") else v
-            if not re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", iri):
-                raise QueryError(f"parameter {k}: {v!r} is not an absolute IRI")
-            out[ox.Variable(k)] = ox.NamedNode(iri)
+            out[ox.Variable(k)] = _iri(iri, f"parameter {k}: {v!r}")
         elif kind == "integer":
             if not re.fullmatch(r"-?\d+", v):
                 raise QueryError(f"parameter {k}: {v!r} is not an integer")
@@ -129,6 +127,18 @@ def bindings(q: QueryFile, given: dict[str, str]):
     if missing:
         raise QueryError(f"query {q.name!r} needs parameter(s): {', '.join(missing)} (--param name=value)")
     return out
+
+
+def _iri(value: str, what: str):
+    """A pyoxigraph NamedNode for an absolute IRI, or a QueryError."""
+    import pyoxigraph as ox
+
+    if not re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
+        raise QueryError(f"{what} is not an absolute IRI")
+    try:
+        return ox.NamedNode(value)
+    except ValueError as exc:
+        raise QueryError(f"{what} is not a valid IRI ({exc})") from None
 
 
 def select(store, q: QueryFile, params: dict[str, str] | None = None,
@@ -201,7 +211,9 @@ def local_policy(store):
     """The safety policy for the embedded store: FROM may name the graphs it holds."""
     from .sparql_safety import Policy
 
-    return Policy(graphs=frozenset(g.value for g in store.named_graphs() if hasattr(g, "value")))
+    from .store import graph_names
+
+    return Policy(graphs=frozenset(graph_names(store)))
 
 
 def run_local(store, q: QueryFile | str, params: dict[str, str] | None = None, *, limits: Limits | None = None,
@@ -217,16 +229,25 @@ def run_local(store, q: QueryFile | str, params: dict[str, str] | None = None, *
 
     limits = limits or Limits()
     text, path = source_of(q)
-    checked = check_query(text, policy or local_policy(store), path)
+    policy = policy or local_policy(store)
+    checked = check_query(text, policy, path)
     if checked.form not in allow_forms:
         raise QueryError(f"{checked.form} queries are not supported here (use {' or '.join(allow_forms)})", path)
-    subs = bindings(q, params or {}) if isinstance(q, QueryFile) else _adhoc_bindings(params)
+    subs = _bind(q, params)
+    if subs and checked.projection is not None and not {v.value for v in subs} <= set(checked.projection):
+        # pyoxigraph's substitutions (SEP-0007) only bind projected variables: bind the others by VALUES,
+        # as for a remote endpoint
+        from .sparql_lex import inject_values
+
+        checked = check_query(inject_values(checked.text, {v.value: t for v, t in subs.items()}), policy, path)
+        subs = {}
     box: dict = {}
     cancel = threading.Event()
 
     def work():
         import pyoxigraph as ox
 
+        answer = None
         try:
             answer = store.query(checked.text, substitutions=subs)
             if isinstance(answer, ox.QueryBoolean):
@@ -243,9 +264,12 @@ def run_local(store, q: QueryFile | str, params: dict[str, str] | None = None, *
                 rows.append([solution[v] for v in variables])
             box["result"] = Result(variables, rows)
         except SyntaxError as exc:
-            box["error"] = QueryError(f"syntax error: {exc}", path)
+            box["error"] = f"syntax error: {exc}"
         except (OSError, ValueError, RuntimeError) as exc:
-            box["error"] = QueryError(f"query failed: {exc}", path)
+            box["error"] = f"query failed: {exc}"
+        finally:
+            # pyoxigraph's results may only be dropped on the thread that made them
+            answer = solution = None  # noqa: F841
 
     worker = threading.Thread(target=work, name="perr-query", daemon=True)
     started = time.monotonic()
@@ -255,11 +279,19 @@ def run_local(store, q: QueryFile | str, params: dict[str, str] | None = None, *
         cancel.set()
         raise QueryError(f"query timed out after {limits.timeout:g} s (raise --timeout, or add a LIMIT)", path)
     if "error" in box:
-        raise box["error"]
+        raise QueryError(box["error"], path)
     if box.get("over"):
         raise QueryError(f"more than {limits.max_rows} rows: add a LIMIT or raise --max-rows", path)
     box["result"].elapsed = time.monotonic() - started
     return box["result"]
+
+
+def _bind(q: QueryFile | str, params: dict[str, str] | None):
+    """Library queries (with a header) type their parameters by their ``#+ param:`` lines; a query without a
+    header takes any parameter, as :func:`_adhoc_bindings` reads it."""
+    if isinstance(q, QueryFile) and (q.params or q.title):
+        return bindings(q, params or {})
+    return _adhoc_bindings(params)
 
 
 def _adhoc_bindings(params: dict[str, str] | None):
@@ -276,7 +308,7 @@ def _adhoc_bindings(params: dict[str, str] | None):
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k):
             raise QueryError(f"bad parameter name {k!r}")
         if v.startswith("<") and v.endswith(">"):
-            out[ox.Variable(k)] = ox.NamedNode(v[1:-1])
+            out[ox.Variable(k)] = _iri(v[1:-1], f"parameter {k}: {v!r}")
         else:
             check_literal_text(v, f"parameter {k}")
             out[ox.Variable(k)] = ox.Literal(v)
@@ -285,7 +317,7 @@ def _adhoc_bindings(params: dict[str, str] | None):
 
 def terms(q: QueryFile | str, params: dict[str, str] | None) -> dict[str, object]:
     """Parameters as pyoxigraph terms by variable name (for a VALUES block)."""
-    subs = bindings(q, params or {}) if isinstance(q, QueryFile) else _adhoc_bindings(params)
+    subs = _bind(q, params)
     return {v.value: t for v, t in subs.items()}
 
 
@@ -303,7 +335,9 @@ def serialize(result: Result, fmt: str) -> bytes:
     if fmt not in formats:
         raise QueryError(f"unknown result format {fmt!r} (use {', '.join(FORMATS)})")
     parsed = ox.parse_query_results(json.dumps(result.to_json()), ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=formats[fmt])
+    data = parsed.serialize(format=formats[fmt])
+    del parsed
+    return data
 
 
 def compact(iri: str) -> str:

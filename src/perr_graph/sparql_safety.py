@@ -73,6 +73,8 @@ class CheckedQuery:
     services: list[str] = field(default_factory=list)
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
+    #: the variables a SELECT projects (None for ``SELECT *`` and the other forms)
+    projection: list[str] | None = None
 
 
 def _where(source, text: str, offset: int | None) -> tuple[str | None, int | None]:
@@ -121,6 +123,9 @@ def check_query(text: str, policy: Policy | None = None, source: str | None = No
                       "agree on)", source, text, first.start if first else None)
 
     checked = CheckedQuery(text=text, form=form)
+    if form == "SELECT" and "projection" in query:
+        checked.projection = [str(dict.get(item, "var") or dict.get(item, "evar"))
+                              for item in dict.__getitem__(query, "projection")]
     for node, tok in zip(services, service_toks):
         target = _term_str(dict.get(node, "term"), prologue)
         checked.services.append(target)

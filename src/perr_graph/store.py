@@ -60,3 +60,10 @@ def load_file(store, path: Path) -> None:
         raise InputError(f"syntax error: {exc.msg if hasattr(exc, 'msg') else exc}", path, line) from None
     except (OSError, ValueError) as exc:
         raise InputError(str(exc), path) from None
+
+
+def graph_names(store) -> list[str]:
+    """The IRIs of the store's named graphs, sorted (blank-node graph names are left out)."""
+    import pyoxigraph as ox
+
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -1,0 +1,128 @@
+"""perr query"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HELP = "run a SPARQL query from the library (or a file) on the dataset or on a SPARQL endpoint"
+DESCRIPTION = """Run a SELECT or ASK query on the built dataset (embedded Oxigraph store; built first if missing),
+on the RDF files given with --data, or on any SPARQL 1.1 endpoint with --endpoint.
+
+QUERY is a library query by name (who-leads-what), number (01) or file name, the path of a .rq file, or - to
+read the query from standard input. 'perr query --list' lists the library (docs/queries.md describes it).
+
+Parameters are bound as RDF terms, never pasted into the text: --param partner=https://w3id.org/perr-graph/id/org/caf-drome
+(typed by the query's '#+ param:' header; for a query outside the library, <…> is an IRI, anything else a
+literal).
+
+Every query is checked before any engine sees it: SPARQL Update (INSERT, DELETE, LOAD …), SERVICE, and FROM /
+FROM NAMED naming anything but the dataset's own graphs are refused. A query stops after --timeout seconds and
+after --max-rows rows.
+
+examples:
+  perr query who-leads-what --param protocol=https://w3id.org/perr-graph/id/protocol/voiron
+  perr query partner-leads --param category=https://w3id.org/perr-graph/concept/partner-category/caf --format csv
+  perr query 12 --format json --output qpv.json
+  perr query my-question.rq --data dist/perr.trig
+  perr query amounts --endpoint http://localhost:8078/sparql"""
+
+FORMATS = ("table", "csv", "tsv", "json", "xml")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("query", nargs="?", metavar="QUERY", help="library name or number, a .rq file, or - for stdin")
+    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                   help="bind a parameter (repeatable)")
+    p.add_argument("--format", "-f", choices=FORMATS, default="table",
+                   help="table (default, for people) or a W3C SPARQL results format: csv, tsv, json, xml")
+    p.add_argument("--data", type=Path, action="append", metavar="FILE",
+                   help="query these RDF files (TriG, N-Quads, Turtle …) instead of the built dataset; repeatable")
+    p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead (SPARQLWrapper)")
+    p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the result here (atomically)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit (default 30)")
+    p.add_argument("--max-rows", type=int, default=10_000, metavar="N",
+                   help="refuse results with more rows than this (default 10000)")
+    p.add_argument("--width", type=int, default=60, metavar="N", help="table format: widest cell (default 60)")
+    p.add_argument("--list", action="store_true", help="list the query library and exit")
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    from ..errors import QueryError
+
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"--param {pair!r}: write NAME=VALUE")
+        out[name.strip()] = value
+    return out
+
+
+def load_query(spec: str):
+    """A QueryFile for a library name/number, a file path, or '-' (stdin)."""
+    from ..errors import QueryError
+    from ..queries import QueryFile, find, parse
+
+    if spec == "-":
+        text = sys.stdin.read()
+        if not text.strip():
+            raise QueryError("empty query on standard input")
+        q = QueryFile(Path("<stdin>"), text)
+        return q
+    path = Path(spec)
+    if path.is_file():
+        return parse(path)
+    if path.suffix == ".rq" or "/" in spec:
+        raise QueryError("file not found", path)
+    return find(spec)
+
+
+def list_library() -> str:
+    from ..queries import library
+    from ..tables import render
+
+    rows = [[q.path.stem.split("-")[0], q.name, q.title,
+             ", ".join(p.name for p in q.params)] for q in library()]
+    return render(["no", "name", "title", "params"], rows, max_width=70)
+
+
+def run(args) -> int:
+    from ..errors import QueryError
+    from ..queries import Limits, serialize, table
+
+    if args.list:
+        print(list_library())
+        return 0
+    if not args.query:
+        raise QueryError("which query? give a library name (see 'perr query --list'), a .rq file or -")
+    if args.endpoint and args.data:
+        raise QueryError("--data and --endpoint exclude each other (the endpoint has its own data)")
+    if args.timeout <= 0 or args.max_rows <= 0:
+        raise QueryError("--timeout and --max-rows must be positive")
+    q = load_query(args.query)
+    params = _params(args.param)
+    limits = Limits(timeout=args.timeout, max_rows=args.max_rows)
+    if args.endpoint:
+        from ..endpoint import remote_query
+
+        result = remote_query(args.endpoint, q, params, limits=limits)
+    else:
+        from ..queries import run_local
+        from ..store import open_store
+
+        result = run_local(open_store(args.data), q, params, limits=limits)
+    if args.format == "table":
+        text = table(result, max_width=args.width) + "\n"
+    else:
+        text = serialize(result, args.format).decode("utf-8")
+    if args.output:
+        from ..rdfio import write_atomic
+
+        write_atomic(args.output, [text])
+        rows = "" if result.boolean is not None else f" ({len(result.rows)} rows)"
+        print(f"wrote {args.output}{rows}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return 0
