@@ -94,13 +94,21 @@ def test_the_departements_contribution_copied_in_valence_and_loriol_is_matched_w
     ("loriol-L119", "valence-L452", "ARS 'Aller vers' on giving up care"),
     ("loriol-L116", "montelimar-L182", "médias de proximité"),
     ("loriol-L221", "montelimar-L118", "100 chances 100 emplois"),
-    ("montelimar-L121", "puy-L183", "parrainage, 24 mentorships"),
     ("loriol-L59", "montelimar-L158", "CAF parenting support, the same wording"),
 ])
 def test_known_pairs_are_close_matches(found, a, b, why):
     by = {(m.a.ident, m.b.ident): m for m in found}
     assert (a, b) in by, why
     assert by[(a, b)].score >= M.THRESHOLD and by[(a, b)].terms
+
+
+@pytest.mark.parametrize("a,b,why", [
+    ("montelimar-L121", "puy-L183", "parrainage: 0.436, below the threshold since it rose to 0.45 (docs/compare.md)"),
+    ("loriol-L113", "voiron-L85", "CLAS inside a long sentence"),
+])
+def test_known_misses_stay_documented(found, a, b, why):
+    """Recall is not perfect, and docs/compare.md says where: these same-commitment pairs are not matched."""
+    assert (a, b) not in {(m.a.ident, m.b.ident) for m in found}, why
 
 
 def test_pairs_are_across_protocols_once_each_and_ordered(found):

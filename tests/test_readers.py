@@ -23,7 +23,7 @@ EXPECTED_COMMITMENTS = {
         (349, 360, 9, "pillar cohésion: 352, 353 (continued at 355), two more <p> at 355, two <p> at 356, 358-360"),
         (362, 377, 10, "axes transversaux: rows 365-377"),
         (411, 482, 14, "ARS annex: bullets 427-433 and 449-464 (empty bullets skipped)"),
-        (486, 577, 36, "Département's contribution: 6+6+6+3+2 / 3+3 / 4+3 bullets"),
+        (486, 578, 37, "Département's contribution: 6+6+6+3+2 / 3+3 / 4+4 bullets (line 578 has no final newline)"),
     ],
     "loriol": [
         (21, 79, 8, "Article 2: commune l.35, CAF bullets 57-65 (60 runs on at 62), partners l.79"),
@@ -117,11 +117,13 @@ def test_loriol_marks_have_no_role_because_the_text_states_no_convention(protoco
     p = protocols["loriol"]
     for c in in_lines(p, 97, 130):
         for i in c.involvements:
-            if i.rule != "explicit-words":
+            if i.rule not in ("explicit-words", "inline-commitment"):
                 assert i.role == "role-non-determine" and i.rule == "matrix-mark-without-convention"
-    line114 = {c.span.start: c for c in p.commitments}[114]
-    assert leads(line114) == {"cc-val-de-drome"}  # "portée par la CCVD"
-    assert sum(1 for c in in_lines(p, 97, 130) if leads(c)) == 1
+    by_line = {c.span.start: c for c in p.commitments}
+    assert leads(by_line[114]) == {"cc-val-de-drome"}  # "portée par la CCVD"
+    etat = {i.partner: i for i in by_line[128].involvements}["etat"]  # "l'État s'engage à" inside the cell
+    assert (etat.role, etat.rule, etat.evidence) == ("partie-qui-s-engage", "inline-commitment", "X | l'État s'engage à")
+    assert sum(1 for c in in_lines(p, 97, 130) if leads(c)) == 2
 
 
 def test_voiron_committing_parties(protocols):
@@ -152,8 +154,8 @@ def test_puy_signatories_together_and_follow_up_services(protocols):
 def test_lead_counts_per_protocol(protocols):
     with_lead = {pid: sum(1 for c in p.commitments if leads(c)) for pid, p in protocols.items()}
     assert with_lead == {
-        "valence": 50,  # ARS annex 14 + Département 36; the 33 table rows have no lead
-        "loriol": 46,  # Article 2 (8) + Département 37 + l.114
+        "valence": 51,  # ARS annex 14 + Département 37; the 33 table rows have no lead
+        "loriol": 47,  # Article 2 (8) + Département 37 + l.114 (portée par la CCVD) + l.128 (l'État s'engage à)
         "montelimar": 40,  # 57 matrix rows minus 17 without uppercase mark; l.130 by explicit words
         "voiron": 57,  # every bullet follows an "s'engage(nt) à" intro
         "puy": 12,  # l.49, l.111, explicit words at 203/215/237, 7 annex-2 structures
@@ -286,3 +288,24 @@ def test_objective_lists(protocols):
     # Valence: 8 orientations of 2015 (218-246) + 4 transversal axes (252-255) + 6 Article 2 items (262-269; the
     # intros at 261 and 267 end with ':')
     assert len([o for o in protocols["valence"].objectives if o.span.start < 300]) == 18
+
+
+def test_evidence_is_verbatim(protocols, sources):
+    """Evidence words read from a commitment's text stand in that text as written (accents, punctuation)."""
+    for pid, p in protocols.items():
+        for c in p.commitments:
+            for i in c.involvements:
+                if i.rule in ("explicit-words", "inline-commitment"):
+                    words = i.evidence.split(" | ")[-1]
+                    assert words in c.text, (pid, c.key, words)
+
+
+def test_montelimar_health_rows_take_their_enjeu_themes(protocols):
+    by_line = {c.span.start: c for c in protocols["montelimar"].commitments}
+    assert [by_line[n].themes for n in (171, 172, 173, 174)] == [["sante"]] * 4
+    assert "centre-ancien-montelimar" in by_line[178].places  # named in its enjeu
+
+
+def test_amount_purpose_stays_inside_its_table_cell(protocols):
+    permis = [a for a in protocols["montelimar"].amounts if a.value == 500][0]
+    assert "\t" not in permis.purpose and "Mission Locale" not in permis.purpose

@@ -4,12 +4,13 @@ After the readers, four rules apply to every commitment, whatever layout it came
 
 1. a block's ``party`` is given to the block's commitments that no mark or intro attributed;
 2. explicit words in the commitment's own text ("porté(e) par X", "coordonné(e) par X") make X the lead
-   (rule ``explicit-words``; the configuration's ``explicit_words_ignore`` lists lines where the words qualify
-   something else, with the reason);
+   (rule ``explicit-words``), and "X s'engage à" inside a table cell makes X its committing party (rule
+   ``inline-commitment``); the configuration's ``explicit_words_ignore`` lists lines where such words qualify
+   something else, with the reason;
 3. ``@signatories`` becomes one involvement per signatory organisation (role ``signataires-collectivement``);
    in a text that lists no signatory, the collective stays as one party;
-4. territories named in the text are recorded (rule ``named-territory``), and amounts standing inside a
-   commitment's lines are attached to it.
+4. territories named in the text or in its enjeu are recorded (rule ``named-territory``), and amounts standing
+   inside a commitment's lines are attached to it.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ READERS = {
     "objective-list": objectives.read_objective_list,
 }
 
-_EXPLICIT = re.compile(r"\b(?:porte|portee|portes|portees|coordonne|coordonnee|pilote|pilotee)\s+par\s+(.{3,80})",
-                       re.IGNORECASE)
+_EXPLICIT = re.compile(r"\b(?:port|coordonn|pilot)[ée]{1,2}s?\s+par\s+(.{3,80})", re.IGNORECASE)
+_ENGAGE = re.compile(r"s'engagen?t?\s+à", re.IGNORECASE)
 
 
 def read_protocol(config_path, registry: Registry, source: SourceText | None = None,
@@ -115,27 +116,38 @@ def _default_party(ctx: Context, block: dict, commitments) -> None:
 
 
 def _explicit_words(ctx: Context) -> None:
-    ignore = {e["line"]: e.get("reason", "") for e in ctx.config.get("explicit_words_ignore", [])}
+    """Lead-naming words inside a commitment's own text, whatever layout it came from: "porté(e) /
+    coordonné(e) / piloté(e) par X" (rule ``explicit-words``) and, in a table cell, "X s'engage à …" (rule
+    ``inline-commitment``: Val de Drôme line 128, "l'État s'engage à accompagner la collectivité"). The words
+    win over a mark's undetermined or associated role; the evidence keeps both, verbatim."""
+    ignore = {e["line"] for e in ctx.config.get("explicit_words_ignore", [])}
     for c in ctx.protocol.commitments:
         if c.span.start in ignore:
             continue
-        for m in _EXPLICIT.finditer(fold(c.text)):
+        found = []
+        for m in _EXPLICIT.finditer(c.text):
             hits = ctx.registry.partner_aliases.search(m.group(1), ctx.pid)
-            # the organisation must come first after "par" (an article may precede it)
-            hits = [h for h in hits if len(m.group(1)[: h[1]].split()) <= 1]
-            if not hits:
-                continue
-            alias = hits[0][0]
-            if alias.target == "-":
-                continue
-            evidence = fold(c.text)[m.start(): m.start(1) + hits[0][2]]
-            existing = [i for i in c.involvements if i.partner == alias.target]
+            hits = [h for h in hits if len(fold(m.group(1))[: h[1]].split()) <= 1]  # right after "par"
+            if hits and hits[0][0].target != "-":
+                found.append((hits[0][0].target, c.text[m.start(): m.start(1) + hits[0][2]], "chef-de-file",
+                              "explicit-words"))
+        if not any(i.rule in ("committing-party", "inline-commitment") for i in c.involvements):
+            for m in _ENGAGE.finditer(c.text):
+                stop = c.text.rfind(". ", 0, m.start())
+                start = stop + 2 if stop >= 0 else 0
+                hits = [h for h in ctx.registry.partner_aliases.search(c.text[start: m.start()], ctx.pid)
+                        if h[0].target != "-"]
+                if hits:  # the organisation named last before the verb; the evidence runs from its name
+                    found.append((hits[-1][0].target, c.text[start + hits[-1][1]: m.end()],
+                                  "partie-qui-s-engage", "inline-commitment"))
+        for partner, evidence, role, rule in found:
+            existing = [i for i in c.involvements if i.partner == partner]
             for i in existing:
                 if i.role not in ("chef-de-file", "partie-qui-s-engage"):
                     i.evidence = f"{i.evidence} | {evidence}"
-                    i.role, i.rule = "chef-de-file", "explicit-words"
+                    i.role, i.rule = role, rule
             if not existing:
-                c.involvements.append(Involvement(alias.target, "chef-de-file", evidence, "explicit-words", c.span))
+                c.involvements.append(Involvement(partner, role, evidence, rule, c.span))
 
 
 def _expand_signatories(ctx: Context) -> None:
@@ -156,8 +168,9 @@ def _expand_signatories(ctx: Context) -> None:
 
 
 def _places_and_amounts(ctx: Context) -> None:
+    challenges = {ch.key: ch.label for ch in ctx.protocol.challenges}
     for c in ctx.protocol.commitments:
-        c.places = ctx.territories_in(c.text)
+        c.places = ctx.territories_in(c.text + " " + challenges.get(c.challenge, ""))
     for a in ctx.protocol.amounts:
         inside = [c for c in ctx.protocol.commitments if c.span.start <= a.span.start <= c.span.end]
         if inside:

@@ -43,7 +43,7 @@ from .model import Protocol
 from .text import fold
 
 #: cosine similarity at or above which two commitments of different protocols are recorded as a close match
-THRESHOLD = 0.4
+THRESHOLD = 0.45
 #: a close match must share at least this many stems (a single shared word is never enough)
 MIN_SHARED = 2
 #: how many of the stems that weigh most in the score are recorded with a match

@@ -106,6 +106,14 @@ class Context:
 
     # --- what ----------------------------------------------------------------------------------------------
 
+    def label_info_optional(self, label: str) -> tuple[str | None, list[str]] | None:
+        """(pillar, themes) for a label the ``[labels]`` table maps, or None when it does not map it."""
+        want = _label_key(label)
+        for written, info in self.config.get("labels", {}).items():
+            if _label_key(written) == want:
+                return info.get("pillar"), list(info.get("themes", []))
+        return None
+
     def label_info(self, label: str, line: int | None) -> tuple[str | None, list[str]]:
         """(pillar, themes) for a heading or theme label, from the configuration's ``[labels]`` table."""
         labels = self.config.get("labels", {})

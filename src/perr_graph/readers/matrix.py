@@ -11,6 +11,10 @@ states that the lead is shown in bold (line 87), so an uppercase X, the only sur
 as the lead (rule ``matrix-uppercase-lead``); the Val de Drôme text states no convention, so its marks are
 recorded with role not determined (rule ``matrix-mark-without-convention``), the case kept as evidence.
 
+An enjeu that the ``[labels]`` table maps gives its themes to its rows (Montélimar's "Prise en compte des
+difficultés d'accès à l'offre de soin" is about health, inside the section SOLIDARITE ET LIEN SOCIAL); an enjeu it
+does not map leaves the section's themes.
+
 A row that does not fit — a mark in the text column (the row is shifted), more cells than columns, an unknown
 code — stops the build with the file and line, unless the block's ``shift`` table acknowledges it.
 """
@@ -59,6 +63,7 @@ def read(ctx: Context, block: dict) -> None:
     group_label: str | None = None
     group_section = section
     challenge = None
+    challenge_info = None
 
     for n in range(header_line + 1, last + 1):
         raw = ctx.source.line(n)
@@ -91,9 +96,13 @@ def read(ctx: Context, block: dict) -> None:
                 challenge = Challenge(ctx.key("challenge", n), clean(group_label), ctx.span(n, group_label),
                                       section.key if section else None)
                 ctx.protocol.challenges.append(challenge)
+                challenge_info = ctx.label_info_optional(group_label)
 
         sec = group_section or section
         pillar, themes = ctx.inherited(sec)
+        if challenge is not None and challenge_info is not None:  # the enjeu's own themes, when mapped
+            pillar = challenge_info[0] or pillar
+            themes = sorted(challenge_info[1]) or themes
         c = Commitment(
             key=ctx.key("commitment", n),
             text=clean(text_raw).lstrip("•▪○▶- ").strip(),

@@ -133,7 +133,7 @@ def read(ctx: Context, block: dict) -> None:
                 partners = ctx.partners_in_phrase(_party_phrase(sentence), item.start)
                 quote = _quote_for(item.raw, sentence)
                 c = _commitment(ctx, item, sentence, quote, current, top)
-                evidence = _party_phrase(sentence) + " " + _ENGAGE.search(sentence).group(0)
+                evidence = sentence[: _ENGAGE.search(sentence).end()]  # verbatim, up to the verb
                 for p in partners:
                     c.involvements.append(ctx.involvement(p, "partie-qui-s-engage", evidence,
                                                           "inline-commitment", c.span))

@@ -80,6 +80,12 @@ def read_amounts(ctx: Context, block: dict) -> None:
 
 
 def _sentence_around(line: str, start: int, end: int) -> str:
+    """The sentence around line[start:end], inside its table cell when the line is a table row."""
+    lo_cell = line.rfind("\t", 0, start) + 1
+    hi_cell = line.find("\t", end)
+    hi_cell = len(line) if hi_cell < 0 else hi_cell
+    cell = line[lo_cell:hi_cell]
+    start, end, line = start - lo_cell, end - lo_cell, cell
     bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(line)] + [len(line)]
     lo = max(b for b in bounds if b <= start)
     hi = min((b for b in bounds if b >= end), default=len(line))
