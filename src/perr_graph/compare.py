@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from . import namespaces as ns
 from .queries import find, select
+from .tables import plain_value, render
 
 #: the roles an involvement can carry, in the order the tables show them (``role:`` concepts)
 ROLES = ["chef-de-file", "partie-qui-s-engage", "partenaire-associe", "signataires-collectivement",
@@ -206,23 +207,14 @@ def compare(store, names: list[str] | None = None) -> list[Table]:
 
 # --- output -------------------------------------------------------------------------------------------------
 
-def _cell(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.4f}".rstrip("0").rstrip(".")
-    return str(v)
-
-
 def to_text(tables: list[Table], max_width: int = 48) -> str:
-    from .tables import render
 
     out = []
     for t in tables:
         cols = [c for c in t.columns if c not in ("partner", "commitment_a", "commitment_b", "category_label")]
         idx = [t.columns.index(c) for c in cols]
         out.append(f"== {t.title} [{t.name}; {t.query}]")
-        out.append(render(cols, [[_cell(r[i]) for i in idx] for r in t.rows], max_width=max_width))
+        out.append(render(cols, [[plain_value(r[i]) for i in idx] for r in t.rows], max_width=max_width))
         if t.note:
             out.append(f"   {t.note}")
         out.append("")
@@ -241,7 +233,7 @@ def to_csv(tables: list[Table]) -> str:
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(t.columns)
         for r in t.rows:
-            w.writerow([_cell(v) for v in r])
+            w.writerow([plain_value(v) for v in r])
     return buf.getvalue()
 
 

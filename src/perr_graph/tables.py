@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 
+def plain_value(v) -> str:
+    """A cell value as text: empty for None, floats to at most 4 decimals without trailing zeros."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.4f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
 def render(header: list[str], rows: list[list], max_width: int = 60) -> str:
     def cell(v) -> str:
         s = "" if v is None else str(v)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..tables import plain_value
 from .style import CSS
 
 
@@ -11,12 +12,7 @@ def e(value) -> str:
     return escape("" if value is None else str(value))
 
 
-def num(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.4f}".rstrip("0").rstrip(".")
-    return str(v)
+num = plain_value  # numbers in cells and cards, formatted as in the terminal tables
 
 
 def page(title: str, body: str, nav: list[tuple[str, str]], here: str, generated: str) -> str:
