@@ -208,7 +208,6 @@ def compare(store, names: list[str] | None = None) -> list[Table]:
 # --- output -------------------------------------------------------------------------------------------------
 
 def to_text(tables: list[Table], max_width: int = 48) -> str:
-
     out = []
     for t in tables:
         cols = [c for c in t.columns if c not in ("partner", "commitment_a", "commitment_b", "category_label")]
