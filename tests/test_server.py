@@ -27,12 +27,17 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import servers
+from servers import closed_port as _closed_port
+from servers import graph_count as _count
+from servers import http as _http
 
 from perr_graph import golden, paths, queries
 from perr_graph.cli import main
 from perr_graph.endpoint import remote_query
 from perr_graph.server import OxigraphServer, Service
-from perr_graph.sparql_safety import Policy
+
+oxigraph_rw = servers.oxigraph_rw  # the fixture
 
 pytestmark = pytest.mark.server
 
@@ -141,27 +146,7 @@ def test_cli_query_endpoint_that_cancels(capsys, dataset_nq, tmp_path):
     assert code == 2 and err.count("\n") == 1 and "cancelled the query" in err
 
 
-def _closed_port() -> int:
-    from perr_graph.server import free_port
-
-    return free_port()
-
-
 # --- perr load -------------------------------------------------------------------------------------------------
-
-@pytest.fixture()
-def oxigraph_rw():
-    server = OxigraphServer(read_only=False, timeout_s=30)
-    server.start()
-    yield server
-    server.stop()
-
-
-def _count(server, graph):
-    r = remote_query(server.query_url, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-                     policy=Policy(allow_any_from=True))
-    return int(r.rows[0][0].value)
-
 
 def test_load_then_count(capsys, oxigraph_rw, dataset_nq, store):
     import pyoxigraph as ox
@@ -205,15 +190,6 @@ def test_load_into_a_read_only_server_fails_cleanly(capsys, oxigraph, dataset_nq
 
 
 # --- the front: what it forwards and what it refuses ---------------------------------------------------------------
-
-def _http(url, data=None, headers=None, method=None, timeout=20):
-    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.headers.get("Content-Type", ""), r.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers.get("Content-Type", ""), exc.read()
-
 
 def _post_query(service, text, **extra):
     body = urllib.parse.urlencode({"query": text, **extra}).encode()

@@ -18,7 +18,9 @@ Oxigraph listens on 127.0.0.1 only; the front is the documented way in.
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import http.client
 import json
 import os
 import shutil
@@ -69,17 +71,21 @@ class OxigraphServer:
 
     ``read_only=True``: data loaded with ``oxigraph load`` then ``serve-read-only`` (queries at ``/query``).
     ``read_only=False``: an empty in-memory ``oxigraph serve`` (queries at ``/query``, updates at ``/update``,
-    Graph Store at ``/store``), for ``perr load`` and its tests.
+    Graph Store at ``/store``), for ``perr load`` and its tests; with ``location``, a store kept on disk in that
+    folder (which :meth:`stop` leaves in place), so that a server can be stopped and started again on it.
     """
 
     def __init__(self, files: list[Path] | None = None, *, read_only: bool = True, port: int | None = None,
-                 timeout_s: float = 30.0, startup_timeout: float = 30.0):
+                 timeout_s: float = 30.0, startup_timeout: float = 30.0, location: Path | None = None):
+        if location is not None and read_only:
+            raise ValueError("location is for a read-write server (read-only ones load into a folder of their own)")
         self.files = [Path(f) for f in files or []]
         self.read_only = read_only
         self.port = port
         self.timeout_s = timeout_s
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen | None = None
+        self.keep = Path(location) if location is not None else None
         self.location: str | None = None
         self._log = None
 
@@ -104,7 +110,7 @@ class OxigraphServer:
 
     def start(self) -> OxigraphServer:
         binary = oxigraph_binary()
-        self.location = tempfile.mkdtemp(prefix="perr-oxigraph-")
+        self.location = str(self.keep) if self.keep else tempfile.mkdtemp(prefix="perr-oxigraph-")
         self._log = tempfile.TemporaryFile(prefix="perr-oxigraph-log-")
         try:
             if self.read_only:
@@ -114,7 +120,7 @@ class OxigraphServer:
                 self.port = fixed or free_port()
                 cmd = [binary, "serve-read-only" if self.read_only else "serve", "--bind", f"127.0.0.1:{self.port}",
                        "--timeout-s", str(max(1, int(round(self.timeout_s))))]
-                if self.read_only:
+                if self.read_only or self.keep:
                     cmd += ["--location", self.location]
                 self.process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log,
                                                 stderr=subprocess.STDOUT, start_new_session=True)
@@ -182,21 +188,38 @@ class OxigraphServer:
         if self._log is not None:
             self._log.close()
             self._log = None
-        if self.location:
+        if self.location and not self.keep:
             shutil.rmtree(self.location, ignore_errors=True)
-            self.location = None
+        self.location = None
 
 
 # --- the front --------------------------------------------------------------------------------------------------
 
+#: queries forwarded to Oxigraph at the same time, at most (each holds up to ``max_bytes`` of answer in memory)
+MAX_CONCURRENT = 16
+
+#: how long a query waits for one of those places before the front answers 503 (busy)
+QUEUE_WAIT = 5.0
+
+#: verdicts of the safety check remembered (distinct query texts of at most ``CHECK_CACHE_TEXT`` characters)
+CHECK_CACHE, CHECK_CACHE_TEXT = 256, 20_000
+
+
 class Front(ThreadingHTTPServer):
-    """The HTTP front: query page, library, and the checking SPARQL endpoint."""
+    """The HTTP front: query page, library, and the checking SPARQL endpoint.
+
+    Bounds: each query gets ``timeout`` seconds (HTTP 504 past it) and at most ``max_bytes`` of answer (HTTP
+    413); at most ``max_concurrent`` queries are forwarded and answered at once (a place is held until the
+    answer is sent), a query waits ``queue_wait`` seconds for a place and is answered 503 (with ``Retry-After``)
+    past it, so that answers in memory stay bounded whatever the number of clients; a client that stays silent
+    for ``Handler.timeout`` seconds (sending its request, or reading its answer) is disconnected."""
 
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(self, address, upstream_query_url: str, graphs: frozenset[str], *, timeout: float = 30.0,
-                 max_bytes: int = 5_000_000, queries_dir: Path | None = None):
+                 max_bytes: int = 5_000_000, queries_dir: Path | None = None,
+                 max_concurrent: int = MAX_CONCURRENT, queue_wait: float = QUEUE_WAIT):
         super().__init__(address, Handler)
         from . import paths
         from .sparql_safety import Policy
@@ -206,6 +229,37 @@ class Front(ThreadingHTTPServer):
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.queries_dir = queries_dir or paths.QUERIES
+        self.slots = threading.BoundedSemaphore(max_concurrent)
+        self.queue_wait = queue_wait
+        self._verdicts: collections.OrderedDict[str, tuple[bool, str]] = collections.OrderedDict()
+        self._verdicts_lock = threading.Lock()
+
+    def check(self, text: str) -> str:
+        """The text to forward for ``text`` (:func:`~perr_graph.sparql_safety.check_query` with the front's
+        policy), or QueryError. The check is a function of the text alone and parsing a library query takes tens
+        of milliseconds, so the verdicts on the last :data:`CHECK_CACHE` distinct texts are remembered, refusals
+        as well as passes."""
+        from .errors import QueryError
+        from .sparql_safety import check_query
+
+        with self._verdicts_lock:
+            verdict = self._verdicts.get(text)
+            if verdict is not None:
+                self._verdicts.move_to_end(text)
+        if verdict is None:
+            try:
+                verdict = (True, check_query(text, self.policy, None).text)
+            except QueryError as exc:
+                verdict = (False, str(exc))
+            if len(text) <= CHECK_CACHE_TEXT:
+                with self._verdicts_lock:
+                    self._verdicts[text] = verdict
+                    while len(self._verdicts) > CHECK_CACHE:
+                        self._verdicts.popitem(last=False)
+        passed, value = verdict
+        if not passed:
+            raise QueryError(value)
+        return value
 
     @property
     def url(self) -> str:
@@ -217,6 +271,8 @@ class Handler(BaseHTTPRequestHandler):
     server: Front
     server_version = "perr-graph"
     protocol_version = "HTTP/1.1"
+    #: seconds a client may stay silent while sending a request (or idle on a kept-alive connection)
+    timeout = 30
 
     def log_message(self, fmt, *args) -> None:  # quiet by default; the CLI prints its own lines
         if os.environ.get("PERR_SERVE_LOG"):
@@ -249,10 +305,23 @@ class Handler(BaseHTTPRequestHandler):
             return self._refuse_update()
         if url.path not in ("/sparql", "/query"):
             return self._text(HTTPStatus.NOT_FOUND, f"not found: {url.path}")
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            return self._text(HTTPStatus.BAD_REQUEST, "bad Content-Length")
         if length > 1_000_000:
+            self.close_connection = True
             return self._text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "query larger than 1 MB")
-        body = self.rfile.read(length) if length else b""
+        try:
+            body = self.rfile.read(length) if length else b""
+        except OSError:  # silent past Handler.timeout, or gone
+            body = b""
+        if len(body) < length:  # the client went away (or stayed silent) in the middle of its request
+            self.close_connection = True
+            return
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype == "application/x-www-form-urlencoded":
             for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
@@ -293,19 +362,19 @@ class Handler(BaseHTTPRequestHandler):
 
     def _sparql(self, params: dict[str, list[str]]) -> None:
         from .errors import QueryError
-        from .sparql_safety import check_protocol_graphs, check_query
+        from .sparql_safety import check_protocol_graphs
 
         if len(params["query"]) != 1:
             return self._text(HTTPStatus.BAD_REQUEST, "exactly one 'query' parameter, please")
         text = params["query"][0]
         try:
             text = self._bind(text, params)
-            checked = check_query(text, self.server.policy, None)
+            checked = self.server.check(text)
             check_protocol_graphs(params.get("default-graph-uri", []), params.get("named-graph-uri", []),
                                   self.server.policy)
         except QueryError as exc:
             return self._text(HTTPStatus.BAD_REQUEST, str(exc))
-        forward = [("query", checked.text)]
+        forward = [("query", checked)]
         forward += [("default-graph-uri", g) for g in params.get("default-graph-uri", [])]
         forward += [("named-graph-uri", g) for g in params.get("named-graph-uri", [])]
         accept = self.headers.get("Accept") or "application/sparql-results+json"
@@ -315,28 +384,34 @@ class Handler(BaseHTTPRequestHandler):
         request = urllib.request.Request(self.server.upstream, data=urllib.parse.urlencode(forward).encode(),
                                          headers={"Content-Type": "application/x-www-form-urlencoded",
                                                   "Accept": accept})
+        if not self.server.slots.acquire(timeout=self.server.queue_wait):
+            return self._text(HTTPStatus.SERVICE_UNAVAILABLE, "busy: too many queries at once, try again",
+                              {"Retry-After": "1"})
+        try:  # the place is held until the answer is sent: at most max_concurrent answers in memory
+            self._forward(request)
+        finally:
+            self.server.slots.release()
+
+    def _forward(self, request: urllib.request.Request) -> None:
+        from .endpoint import read_body
+
         started = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=self.server.timeout) as r:
                 ctype = r.headers.get("Content-Type", "application/octet-stream")
-                chunks, size = [], 0
-                while size <= self.server.max_bytes:
-                    chunk = r.read(min(1 << 16, self.server.max_bytes + 1 - size))
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if time.monotonic() - started > self.server.timeout:
-                        raise TimeoutError
-                body = b"".join(chunks)
+                body = read_body(r, self.server.max_bytes + 1, started + self.server.timeout)
         except urllib.error.HTTPError as exc:
-            return self._text(exc.code, f"Oxigraph: {exc.read().decode('utf-8', 'replace').strip()[:500]}")
+            message = exc.read(4096).decode("utf-8", "replace").strip().splitlines()
+            return self._text(exc.code, f"Oxigraph: {message[0][:500] if message else exc.reason}")
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, (socket.timeout, TimeoutError)) or isinstance(exc, (socket.timeout, TimeoutError)):
                 return self._text(HTTPStatus.GATEWAY_TIMEOUT,
                                   f"query timed out after {self.server.timeout:g} s: add a LIMIT")
             return self._text(HTTPStatus.BAD_GATEWAY, f"the SPARQL engine is unreachable: {reason}")
+        except http.client.HTTPException as exc:  # IncompleteRead: Oxigraph went away in the middle of its answer
+            return self._text(HTTPStatus.BAD_GATEWAY,
+                              f"the SPARQL engine broke off its answer ({exc.__class__.__name__})")
         if body.rstrip().endswith(OXIGRAPH_CANCELLED):
             # Oxigraph streams results: past its --timeout-s it ends an already started 200 answer with this line
             return self._text(HTTPStatus.GATEWAY_TIMEOUT,
@@ -370,12 +445,15 @@ class Handler(BaseHTTPRequestHandler):
             return self._text(HTTPStatus.NOT_FOUND, f"{name} is missing from the package")
         self._send(HTTPStatus.OK, body, ctype)
 
-    def _text(self, status: int, message: str) -> None:
-        self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+    def _text(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        line = " ".join(message.split())  # one line, whatever the message held
+        self._send(status, (line + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers)
 
-    def _send(self, status: int, body: bytes, ctype: str) -> None:
+    def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
         try:
             self.send_response(status)
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")

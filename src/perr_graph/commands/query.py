@@ -20,6 +20,11 @@ Every query is checked before any engine sees it: SPARQL Update (INSERT, DELETE,
 FROM NAMED naming anything but the dataset's own graphs are refused. A query stops after --timeout seconds and
 after --max-rows rows.
 
+With --endpoint, transient faults (connection refused or dropped, no answer within --timeout, HTTP 500, 502,
+503, 504) are retried: at most 3 attempts, 0.5 s then 1 s apart, never past twice --timeout in all. Other
+faults (HTTP 4xx, an answer that is not SPARQL results) are not. Either way: one line naming the endpoint,
+exit code 2.
+
 examples:
   perr query who-leads-what --param protocol=https://w3id.org/perr-graph/id/protocol/voiron
   perr query partner-leads --param category=https://w3id.org/perr-graph/concept/partner-category/caf --format csv
@@ -40,7 +45,8 @@ def add_arguments(p) -> None:
                    help="query these RDF files (TriG, N-Quads, Turtle …) instead of the built dataset; repeatable")
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead (SPARQLWrapper)")
     p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the result here (atomically)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit (default 30)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="time limit (default 30); with --endpoint, of each attempt")
     p.add_argument("--max-rows", type=int, default=10_000, metavar="N",
                    help="refuse results with more rows than this (default 10000)")
     p.add_argument("--width", type=int, default=60, metavar="N", help="table format: widest cell (default 60)")
