@@ -108,5 +108,27 @@ def test_help_lists_the_options(capsys):
         main(["validate", "--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for option in ("--format", "--output", "--fail-on", "--lang", "--no-shared", "--sources"):
+    for option in ("--format", "--output", "--fail-on", "--lang", "--no-shared", "--sources", "--jobs", "--cache"):
         assert option in out
+
+
+def test_jobs_and_cache_give_the_same_report(capsys, dataset_nq, tmp_path):
+    reports = []
+    for argv in (["--jobs", "1"], ["--jobs", "2"], ["--cache", tmp_path / "cache"], ["--cache", tmp_path / "cache"]):
+        code, out, _ = run(capsys, dataset_nq, "--format", "json", "--quiet", *argv)
+        assert code == 0
+        reports.append(json.loads(out))
+    assert all(r == reports[0] for r in reports[1:])
+    # and the same as the reference path, which validates every protocol in the one store
+    from perr_graph.validate import validate_dataset
+
+    assert reports[0] == json.loads(validate_dataset([dataset_nq]).json("en"))
+    assert reports[0]["warnings"] > 0 and reports[0]["infos"] > 0
+    # one report kept per protocol graph, and the warm run read them rather than writing new ones
+    kept = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert len(kept) == 5 and all(name.endswith(".pickle") for name in kept)
+
+
+def test_jobs_must_be_positive(capsys, dataset_nq):
+    code, out, err = run(capsys, dataset_nq, "--jobs", "0")
+    assert code == 2 and out == "" and err.strip() == "perr validate: --jobs must be at least 1"

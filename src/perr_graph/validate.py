@@ -896,8 +896,7 @@ def validate_report(data_graph: Graph, shacl_graph: "Graph | Shapes | None" = No
     """As :func:`validate`, but returns the :class:`Report` (results, labels, source lines)."""
     import pyoxigraph as ox
 
-    if fail_on not in SEVERITIES:
-        raise InputError(f"unknown severity {fail_on!r} (use violation, warning or info)")
+    check_severity(fail_on)
     shapes = shacl_graph if isinstance(shacl_graph, Shapes) else \
         Shapes(shacl_graph) if shacl_graph is not None else Shapes.load()
     shared_graphs = [shared] if isinstance(shared, Graph) else list(shared or [])
@@ -1011,21 +1010,18 @@ def _unit_name(store, graph) -> str:
     return name.rstrip("/").rsplit("/", 1)[-1]
 
 
-def validate_dataset(files: list[Path] | None = None, shared: bool = True, shapes: Shapes | None = None,
-                     sources: Path | None = paths.SOURCES, fail_on: str = "violation") -> Report:
-    """``perr validate``: the built dataset (``files`` empty; built first if missing), or the given RDF files.
+def open_units(files: list[Path] | None = None, shared: bool = True):
+    """What ``perr validate`` reads: the built dataset (``files`` empty; built first if missing), or the given RDF
+    files, as a pyoxigraph store and its validation units.
 
-    Each protocol graph is validated on its own with the shared graphs; a file without named graphs is one
-    protocol. Shared graphs a file does not bring are taken from the built dataset (only the ontology when
-    ``shared`` is False: the shapes' class checks need its rdfs:subClassOf). Results on the shared graphs are
-    reported once, under ``shared``, when they are the built dataset's own or the files bring them."""
+    Each protocol graph is one unit, with the shared graphs; a file without named graphs is one protocol. Shared
+    graphs a file does not bring are taken from the built dataset (only the ontology when ``shared`` is False: the
+    shapes' class checks need its rdfs:subClassOf). The shared graphs are a unit of their own, ``shared``, when
+    they are the built dataset's own or the files bring them."""
     import pyoxigraph as ox
 
     from .store import load_file, open_store
 
-    if fail_on not in SEVERITIES:
-        raise InputError(f"unknown severity {fail_on!r} (use violation, warning or info)")
-    shapes = shapes or Shapes.load()
     if files:
         store = ox.Store()
         for f in files:
@@ -1048,4 +1044,19 @@ def validate_dataset(files: list[Path] | None = None, shared: bool = True, shape
         u.shared = shared_names
     if report_shared:
         units.append(Unit(SHARED, [g for g in shared_names if g in present], []))
-    return validate_store(store, units, shapes, sources, fail_on)
+    return store, units
+
+
+def check_severity(fail_on: str) -> None:
+    if fail_on not in SEVERITIES:
+        raise InputError(f"unknown severity {fail_on!r} (use violation, warning or info)")
+
+
+def validate_dataset(files: list[Path] | None = None, shared: bool = True, shapes: Shapes | None = None,
+                     sources: Path | None = paths.SOURCES, fail_on: str = "violation") -> Report:
+    """The reference path of ``perr validate`` (:func:`open_units`, then :func:`validate_store`): every check of
+    every protocol on the one store that holds them all. :mod:`perr_graph.validate_fast` gives the same report,
+    linear in the number of protocols."""
+    check_severity(fail_on)
+    store, units = open_units(files, shared)
+    return validate_store(store, units, shapes or Shapes.load(), sources, fail_on)

@@ -43,7 +43,6 @@ from rdflib.namespace import SH
 
 from . import paths
 from . import validate as V
-from .errors import InputError
 
 #: stands for the IRI of the unit's own graph in a restricted check
 OWN = "urn:perr:validate-fast:own-graph"
@@ -245,10 +244,11 @@ def _cache_key(unit: V.Unit, triples: bytes, context: str, sources: Path | None)
 def validate_store(store, units: list[V.Unit], shapes: V.Shapes | None = None,
                    sources: Path | None = paths.SOURCES, fail_on: str = "violation", *, jobs: int | None = None,
                    cache: Path | None = None, fast: FastChecks | None = None,
-                   isolate: bool = True) -> V.Report:
+                   isolate: bool = True, progress=None) -> V.Report:
     """:func:`perr_graph.validate.validate_store`, linear in the number of protocols, on ``jobs`` processes
     (default: every core), with an optional cache folder. ``isolate=False`` validates every protocol in the
-    store that holds them all (step 1 switched off, to measure what it buys)."""
+    store that holds them all (step 1 switched off, to measure what it buys). ``progress(done, total)`` is called
+    as protocols are done (cached ones included)."""
     import pyoxigraph as ox
 
     shapes = shapes or V.Shapes.load()
@@ -301,10 +301,14 @@ def validate_store(store, units: list[V.Unit], shapes: V.Shapes | None = None,
             pool = multiprocessing.get_context("fork").Pool(jobs)
             done = pool.imap(_validate_unit, tasks, chunksize=max(1, min(8, len(tasks) // (jobs * 4) or 1)))
         try:
+            if progress:
+                progress(len(by_unit), len(simple))
             for (i, _, _), report in zip(todo, done):
                 by_unit[i] = report
                 if keys.get(i):
                     _cache_put(cache, keys[i], report)
+                if progress:
+                    progress(len(by_unit), len(simple))
         finally:
             if jobs > 1:
                 pool.close()
@@ -347,36 +351,10 @@ def _cache_put(cache: Path | None, key: str, report: V.UnitReport) -> None:
 
 def validate_dataset(files: list[Path] | None = None, shared: bool = True, shapes: V.Shapes | None = None,
                      sources: Path | None = paths.SOURCES, fail_on: str = "violation", *, jobs: int | None = None,
-                     cache: Path | None = None, fast: FastChecks | None = None) -> V.Report:
+                     cache: Path | None = None, fast: FastChecks | None = None, progress=None) -> V.Report:
     """:func:`perr_graph.validate.validate_dataset` (same arguments, same units, same report), through
     :func:`validate_store` above."""
-    import pyoxigraph as ox
-
-    from .store import load_file, open_store
-
-    if fail_on not in V.SEVERITIES:
-        raise InputError(f"unknown severity {fail_on!r} (use violation, warning or info)")
-    shapes = shapes or V.Shapes.load()
-    if files:
-        store = ox.Store()
-        for f in files:
-            load_file(store, Path(f))
-    else:
-        store = open_store()
-    units, present = V.discover_units(store)
-    if not units:
-        raise InputError("no protocol graph to validate (the input holds only shared graphs)",
-                         files[0] if files else None)
-    report_shared = bool(present)
-    wanted = [str(g) for g in V.SHARED_GRAPHS] if shared else [str(V.ns.ONTOLOGY_GRAPH)]
-    missing = [g for g in wanted if g not in present]
-    if missing:
-        built = open_store()
-        for g in missing:
-            store.extend(list(built.quads_for_pattern(None, None, None, ox.NamedNode(g))))
-    shared_names = [g for g in (str(x) for x in V.SHARED_GRAPHS) if g in present or g in missing]
-    for u in units:
-        u.shared = shared_names
-    if report_shared:
-        units.append(V.Unit(V.SHARED, [g for g in shared_names if g in present], []))
-    return validate_store(store, units, shapes, sources, fail_on, jobs=jobs, cache=cache, fast=fast)
+    V.check_severity(fail_on)
+    store, units = V.open_units(files, shared)
+    return validate_store(store, units, shapes or V.Shapes.load(), sources, fail_on, jobs=jobs, cache=cache,
+                          fast=fast, progress=progress)

@@ -19,6 +19,11 @@ Severities: Violation (the data breaks the model), Warning (the protocol lacks s
 Info (a data-quality note). Every quote is also compared with its source lines when the source file is under
 data/sources/ (or --sources).
 
+Each protocol is validated in a store of its own (with the shared graphs), on --jobs processes; with --cache DIR,
+only the protocols whose content (graph, shared graphs, shapes, cited texts) changed since the last run are
+validated again. The report is the same either way (tests/test_validate_fast.py compares it with the reference
+path, which keeps every protocol in one store).
+
 Exit codes: 0 nothing at or above the --fail-on threshold, 1 results at or above it, 2 bad input (unreadable file,
 syntax error: one line with file and line)."""
 
@@ -37,15 +42,24 @@ def add_arguments(p) -> None:
     p.add_argument("--sources", type=Path, metavar="DIR",
                    help="folder of the source texts the quotes are compared with (default: data/sources/)")
     p.add_argument("--summary", action="store_true", help="text format: counts and messages only, no list of nodes")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="J",
+                   help="worker processes (default: one per core); the report does not depend on it")
+    p.add_argument("--cache", type=Path, metavar="DIR",
+                   help="keep each protocol's report in DIR and validate again only what changed")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")
 
 
 def run(args) -> int:
     from .. import paths
+    from ..errors import InputError
     from ..rdfio import write_atomic
-    from ..validate import validate_dataset
+    from ..validate_fast import validate_dataset
 
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError("--jobs must be at least 1")
     report = validate_dataset(args.files or None, shared=not args.no_shared,
-                              sources=args.sources or paths.SOURCES, fail_on=args.fail_on)
+                              sources=args.sources or paths.SOURCES, fail_on=args.fail_on, jobs=args.jobs,
+                              cache=args.cache, progress=None if args.quiet else _progress())
     if args.format == "turtle":
         out = report.graph().serialize(format="turtle")
     elif args.format == "json":
@@ -62,3 +76,20 @@ def run(args) -> int:
     else:
         sys.stdout.write(out)
     return 0 if report.conforms else 1
+
+
+def _progress():
+    """Progress on standard error, at most every 2 seconds and at the end, once there is something to wait for."""
+    import time
+
+    start = last = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - start < 2 or (now - last < 2 and done < total):
+            return
+        last = now
+        print(f"  validated {done}/{total} protocols ({now - start:.0f} s)", file=sys.stderr, flush=True)
+
+    return show
