@@ -331,3 +331,60 @@ def test_stats_command_still_reads_query_02(capsys, dataset_nq, protocols):
     code, out, _ = _run(capsys, "stats", "--json", "--data", str(dataset_nq))
     records = json.loads(out)
     assert code == 0 and {r["protocol"] for r in records} == set(protocols)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
+def test_streamed_answer_is_the_held_answer_byte_for_byte(capsys, data_args, fmt):
+    for name in ("who-leads-what", "category-protocol-counts", "signatories"):
+        code, held, _ = _run(capsys, "query", name, "--format", fmt, *data_args)
+        code2, streamed, _ = _run(capsys, "query", name, "--format", fmt, "--max-rows", "0", *data_args)
+        assert code == code2 == 0 and held == streamed and len(streamed) > 100
+
+
+def test_streaming_has_no_row_cap_and_writes_atomically(capsys, tmp_path, data_args, library_results):
+    n = len(library_results["01-who-leads-what"][1].rows)
+    code, _, err = _run(capsys, "query", "who-leads-what", "--max-rows", str(n - 1), *data_args)
+    assert code == 2 and f"more than {n - 1} rows" in err
+    target = tmp_path / "all.csv"
+    code, out, err = _run(capsys, "query", "who-leads-what", "--format", "csv", "--max-rows", "0",
+                          "--output", str(target), *data_args)
+    assert code == 0 and out == "" and err.startswith(f"wrote {target} (")
+    assert len(list(csv.reader(target.open(encoding="utf-8")))) == n + 1
+    assert [p.name for p in tmp_path.iterdir()] == ["all.csv"]
+
+
+def test_streamed_refusals_and_errors_leave_no_file(capsys, tmp_path, data_args):
+    target = tmp_path / "out.csv"
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }\n", encoding="utf-8")
+    code, _, err = _run(capsys, "query", str(bad), "--format", "csv", "--max-rows", "0", "--output", str(target),
+                        *data_args)
+    assert code == 2 and "SERVICE" in err and len(err.strip().splitlines()) == 1
+    assert not list(tmp_path.glob("*.csv")) and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_streamed_write_cancelled_by_the_timeout_is_not_renamed_into_place(tmp_path, store):
+    import threading
+    import time
+
+    from perr_graph.errors import QueryError
+    from perr_graph.queries import stream_local
+    from perr_graph.rdfio import atomic_file
+
+    # twelve million rows: far more than 0.2 s of writing
+    many = ("SELECT * WHERE { GRAPH <https://w3id.org/perr-graph/graph/protocol/loriol> { ?a ?b ?c } "
+            "GRAPH <https://w3id.org/perr-graph/graph/protocol/voiron> { ?d ?e ?f } }")
+    target = tmp_path / "many.csv"
+    before = set(threading.enumerate())
+    with pytest.raises(QueryError, match="timed out after 0.2 s"):
+        with atomic_file(target) as f:
+            stream_local(store, many, f, "csv", timeout=0.2)
+    assert list(tmp_path.iterdir()) == []
+    # and the engine stops writing at its next chunk: the worker thread ends
+    def workers():
+        return [t for t in set(threading.enumerate()) - before if t.name == "perr-query"]
+
+    deadline = time.monotonic() + 10
+    while workers() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not workers()

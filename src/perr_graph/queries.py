@@ -216,18 +216,10 @@ def local_policy(store):
     return Policy(graphs=frozenset(graph_names(store)))
 
 
-def run_local(store, q: QueryFile | str, params: dict[str, str] | None = None, *, limits: Limits | None = None,
-              policy=None, allow_forms=("SELECT", "ASK")) -> Result:
-    """Check, then run a query on a pyoxigraph store with its parameters bound by ``substitutions``.
-
-    The query runs in a worker thread (pyoxigraph releases the GIL): past ``limits.timeout`` the caller gets a
-    :class:`QueryError` at once. The engine itself cannot be interrupted mid-way: a query that aggregates
-    keeps its thread busy until it finishes (the ``perr`` process exits regardless: the thread is a daemon).
-    Rows are read one by one and reading stops past ``limits.max_rows``.
-    """
+def _prepare(store, q: QueryFile | str, params: dict[str, str] | None, policy, allow_forms):
+    """Check a query and bind its parameters: (checked query, substitutions, path for messages)."""
     from .sparql_safety import check_query
 
-    limits = limits or Limits()
     text, path = source_of(q)
     policy = policy or local_policy(store)
     checked = check_query(text, policy, path)
@@ -241,6 +233,32 @@ def run_local(store, q: QueryFile | str, params: dict[str, str] | None = None, *
 
         checked = check_query(inject_values(checked.text, {v.value: t for v, t in subs.items()}), policy, path)
         subs = {}
+    return checked, subs, path
+
+
+def _on_worker(work, box: dict, cancel: threading.Event, timeout: float, path) -> None:
+    """Run ``work`` on a daemon thread (pyoxigraph releases the GIL); past ``timeout`` raise at once."""
+    worker = threading.Thread(target=work, name="perr-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        cancel.set()
+        raise QueryError(f"query timed out after {timeout:g} s (raise --timeout, or add a LIMIT)", path)
+    if "error" in box:
+        raise QueryError(box["error"], path)
+
+
+def run_local(store, q: QueryFile | str, params: dict[str, str] | None = None, *, limits: Limits | None = None,
+              policy=None, allow_forms=("SELECT", "ASK")) -> Result:
+    """Check, then run a query on a pyoxigraph store with its parameters bound by ``substitutions``.
+
+    The query runs in a worker thread (pyoxigraph releases the GIL): past ``limits.timeout`` the caller gets a
+    :class:`QueryError` at once. The engine itself cannot be interrupted mid-way: a query that aggregates
+    keeps its thread busy until it finishes (the ``perr`` process exits regardless: the thread is a daemon).
+    Rows are read one by one and reading stops past ``limits.max_rows``.
+    """
+    limits = limits or Limits()
+    checked, subs, path = _prepare(store, q, params, policy, allow_forms)
     box: dict = {}
     cancel = threading.Event()
 
@@ -271,19 +289,60 @@ def run_local(store, q: QueryFile | str, params: dict[str, str] | None = None, *
             # pyoxigraph's results may only be dropped on the thread that made them
             answer = solution = None  # noqa: F841
 
-    worker = threading.Thread(target=work, name="perr-query", daemon=True)
     started = time.monotonic()
-    worker.start()
-    worker.join(limits.timeout)
-    if worker.is_alive():
-        cancel.set()
-        raise QueryError(f"query timed out after {limits.timeout:g} s (raise --timeout, or add a LIMIT)", path)
-    if "error" in box:
-        raise QueryError(box["error"], path)
+    _on_worker(work, box, cancel, limits.timeout, path)
     if box.get("over"):
         raise QueryError(f"more than {limits.max_rows} rows: add a LIMIT or raise --max-rows", path)
     box["result"].elapsed = time.monotonic() - started
     return box["result"]
+
+
+def stream_local(store, q: QueryFile | str, out, fmt: str, params: dict[str, str] | None = None, *,
+                 timeout: float = 30.0, policy=None) -> int:
+    """Check, then run a query on a pyoxigraph store and write its answer to the binary file ``out`` in a W3C
+    results format (csv, tsv, json, xml) as the engine produces it: no row is held in memory, whatever the size
+    of the answer, and there is no cap on rows. Returns the number of bytes written."""
+    import pyoxigraph as ox
+
+    formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+               "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+    if fmt not in formats:
+        raise QueryError(f"unknown result format {fmt!r} (use {', '.join(formats)})")
+    checked, subs, path = _prepare(store, q, params, policy, ("SELECT", "ASK"))
+    box: dict = {}
+    cancel = threading.Event()
+
+    class Counting:
+        """The output, counting bytes; writing stops once the caller gave up (timeout)."""
+
+        def __init__(self) -> None:
+            self.n = 0
+
+        def write(self, b) -> int:
+            if cancel.is_set():
+                raise OSError("cancelled")
+            self.n += len(b)
+            return out.write(b)
+
+        def flush(self) -> None:
+            out.flush()
+
+    sink = Counting()
+
+    def work():
+        answer = None
+        try:
+            answer = store.query(checked.text, substitutions=subs)
+            answer.serialize(output=sink, format=formats[fmt])
+        except SyntaxError as exc:
+            box["error"] = f"syntax error: {exc}"
+        except (OSError, ValueError, RuntimeError) as exc:
+            box["error"] = f"query failed: {exc}"
+        finally:
+            answer = None  # noqa: F841 - dropped on the thread that made it
+
+    _on_worker(work, box, cancel, timeout, path)
+    return sink.n
 
 
 def _bind(q: QueryFile | str, params: dict[str, str] | None):

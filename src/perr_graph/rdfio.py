@@ -74,14 +74,15 @@ def trig(graphs: dict[URIRef, Graph]) -> Iterator[str]:
         yield "}\n"
 
 
-def write_atomic(path: Path, chunks: Iterable[str]) -> None:
-    """Write text to ``path`` through a temporary file renamed into place (never a half-written file)."""
+@contextlib.contextmanager
+def atomic_file(path: Path):
+    """A binary file to write that appears at ``path`` only once it is complete (a temporary file in the same
+    folder, synced and renamed into place; removed if anything goes wrong)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            for chunk in chunks:
-                f.write(chunk)
+        with os.fdopen(fd, "wb") as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -89,6 +90,13 @@ def write_atomic(path: Path, chunks: Iterable[str]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_atomic(path: Path, chunks: Iterable[str]) -> None:
+    """Write text to ``path`` through a temporary file renamed into place (never a half-written file)."""
+    with atomic_file(path) as f:
+        for chunk in chunks:
+            f.write(chunk.encode("utf-8"))
 
 
 def to_dataset(graphs: dict[URIRef, Graph]) -> Dataset:

@@ -18,7 +18,8 @@ literal).
 
 Every query is checked before any engine sees it: SPARQL Update (INSERT, DELETE, LOAD …), SERVICE, and FROM /
 FROM NAMED naming anything but the dataset's own graphs are refused. A query stops after --timeout seconds and
-after --max-rows rows.
+after --max-rows rows. With --max-rows 0 there is no cap, and the csv, tsv, json and xml formats are written as
+the embedded engine produces them (streamed: memory does not grow with the answer), for national-scale exports.
 
 With --endpoint, transient faults (connection refused or dropped, no answer within --timeout, HTTP 500, 502,
 503, 504) are retried: at most 3 attempts, 0.5 s then 1 s apart, never past twice --timeout in all. Other
@@ -48,7 +49,7 @@ def add_arguments(p) -> None:
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
                    help="time limit (default 30); with --endpoint, of each attempt")
     p.add_argument("--max-rows", type=int, default=10_000, metavar="N",
-                   help="refuse results with more rows than this (default 10000)")
+                   help="refuse results with more rows than this (default 10000; 0: no cap, answers streamed)")
     p.add_argument("--width", type=int, default=60, metavar="N", help="table format: widest cell (default 60)")
     p.add_argument("--list", action="store_true", help="list the query library and exit")
 
@@ -104,11 +105,13 @@ def run(args) -> int:
         raise QueryError("which query? give a library name (see 'perr query --list'), a .rq file or -")
     if args.endpoint and args.data:
         raise QueryError("--data and --endpoint exclude each other (the endpoint has its own data)")
-    if args.timeout <= 0 or args.max_rows <= 0:
-        raise QueryError("--timeout and --max-rows must be positive")
+    if args.timeout <= 0 or args.max_rows < 0:
+        raise QueryError("--timeout must be positive and --max-rows positive or 0 (no cap)")
     q = load_query(args.query)
     params = _params(args.param)
-    limits = Limits(timeout=args.timeout, max_rows=args.max_rows)
+    if args.max_rows == 0 and not args.endpoint and args.format != "table":
+        return _stream(args, q, params)
+    limits = Limits(timeout=args.timeout, max_rows=args.max_rows or sys.maxsize)
     if args.endpoint:
         from ..endpoint import remote_query
 
@@ -130,5 +133,23 @@ def run(args) -> int:
         print(f"wrote {args.output}{rows}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+        sys.stdout.flush()
+    return 0
+
+
+def _stream(args, q, params) -> int:
+    """--max-rows 0 on the embedded store: the answer goes from the engine to the output, never held."""
+    from ..queries import stream_local
+    from ..store import open_store
+
+    store = open_store(args.data)
+    if args.output:
+        from ..rdfio import atomic_file
+
+        with atomic_file(args.output) as f:
+            n = stream_local(store, q, f, args.format, params, timeout=args.timeout)
+        print(f"wrote {args.output} ({n} bytes)", file=sys.stderr)
+    else:
+        stream_local(store, q, sys.stdout.buffer, args.format, params, timeout=args.timeout)
         sys.stdout.flush()
     return 0
