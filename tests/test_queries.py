@@ -388,3 +388,38 @@ def test_a_streamed_write_cancelled_by_the_timeout_is_not_renamed_into_place(tmp
     while workers() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not workers()
+
+
+def test_on_disk_store_is_made_once_reused_and_remade_when_the_data_changes(capsys, tmp_path, dataset_nq):
+    import os
+    import shutil
+
+    data = tmp_path / "data.nq"
+    shutil.copyfile(dataset_nq, data)
+    location = tmp_path / "store"
+    argv = ["query", "protocol-stats", "--format", "csv", "--data", str(data)]
+    code, in_memory, _ = _run(capsys, *argv)
+    code2, on_disk, _ = _run(capsys, *argv, "--store", str(location))
+    assert code == code2 == 0 and on_disk == in_memory and (location / "perr-store.json").exists()
+    made = (location / "perr-store.json").stat().st_mtime_ns
+    code, again, _ = _run(capsys, *argv, "--store", str(location))
+    assert code == 0 and again == in_memory and (location / "perr-store.json").stat().st_mtime_ns == made
+    # the data change: a protocol graph removed; the store is made again from the new file
+    kept = [line for line in data.read_text(encoding="utf-8").splitlines(keepends=True)
+            if "/graph/protocol/voiron>" not in line]
+    data.write_text("".join(kept), encoding="utf-8")
+    os.utime(data, ns=(made + 10**9, made + 10**9))
+    code, changed, _ = _run(capsys, *argv, "--store", str(location))
+    assert code == 0 and "voiron" in in_memory and "voiron" not in changed
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_folder_that_is_not_a_store_is_never_overwritten(capsys, tmp_path, dataset_nq):
+    location = tmp_path / "mine"
+    location.mkdir()
+    (location / "notes.txt").write_text("keep me", encoding="utf-8")
+    code, out, err = _run(capsys, "query", "02", "--data", str(dataset_nq), "--store", str(location))
+    assert code == 2 and out == "" and "not a perr store" in err and str(location) in err
+    assert [p.name for p in location.iterdir()] == ["notes.txt"]
+    code, _, err = _run(capsys, "query", "02", "--store", str(location), "--endpoint", "http://127.0.0.1:9/sparql")
+    assert code == 2 and "exclude --endpoint" in err

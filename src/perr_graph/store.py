@@ -6,10 +6,16 @@ graphs, answers the query library in milliseconds and needs no server.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 from pathlib import Path
 
 from . import paths
 from .errors import InputError
+
+#: the file in an on-disk store that says which files it was made from
+MANIFEST = "perr-store.json"
 
 FORMATS = {
     ".nq": "application/n-quads", ".nquads": "application/n-quads", ".trig": "application/trig",
@@ -23,23 +29,88 @@ def default_dataset() -> Path:
     return paths.DIST / "perr.nq"
 
 
-def open_store(files: list[Path] | None = None, build_if_missing: bool = True):
-    """A pyoxigraph Store holding ``files`` (default: the built dataset, built first if missing)."""
+def _files(files: list[Path] | None, build_if_missing: bool) -> list[Path]:
+    if files:
+        return [Path(f) for f in files]
+    nq = default_dataset()
+    if not nq.exists():
+        if not build_if_missing:
+            raise InputError("no built dataset: run 'perr build' first", nq)
+        from .build import build
+
+        build()
+    return [nq]
+
+
+def open_store(files: list[Path] | None = None, build_if_missing: bool = True, location: Path | None = None):
+    """A pyoxigraph Store holding ``files`` (default: the built dataset, built first if missing): in memory, or,
+    with ``location``, the on-disk store of :func:`open_disk_store`."""
     import pyoxigraph as ox
 
-    if not files:
-        nq = default_dataset()
-        if not nq.exists():
-            if not build_if_missing:
-                raise InputError("no built dataset: run 'perr build' first", nq)
-            from .build import build
-
-            build()
-        files = [nq]
+    files = _files(files, build_if_missing)
+    if location is not None:
+        return open_disk_store(Path(location), files)
     store = ox.Store()
     for f in files:
-        load_file(store, Path(f))
+        load_file(store, f)
     return store
+
+
+def _stamp(files: list[Path]) -> list[dict]:
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            raise InputError("file not found", f) from None
+        out.append({"file": str(f.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns})
+    return out
+
+
+def open_disk_store(location: Path, files: list[Path], progress=None):
+    """An on-disk Oxigraph store (RocksDB) in ``location`` holding ``files``, opened read-only.
+
+    For datasets too large to load into memory at each run (the national graph: millions of triples). Made
+    the first time, in a temporary folder beside ``location`` renamed into place once complete; reused as long
+    as the files are the same (path, size and modification time, recorded in ``location/perr-store.json``);
+    made again when they change. A folder that is not such a store is never overwritten."""
+    import pyoxigraph as ox
+
+    stamp = _stamp(files)
+    manifest = location / MANIFEST
+    if location.exists():
+        if not manifest.exists():
+            if location.is_dir() and not any(location.iterdir()):
+                location.rmdir()
+            else:
+                raise InputError(f"not a perr store (no {MANIFEST}): give an empty or new folder", location)
+        else:
+            try:
+                same = json.loads(manifest.read_text(encoding="utf-8")).get("files") == stamp
+            except (OSError, ValueError, AttributeError):
+                same = False
+            if same:
+                return ox.Store.read_only(str(location))
+    say = progress or (lambda _m: None)
+    location.parent.mkdir(parents=True, exist_ok=True)
+    tmp = location.parent / f".{location.name}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        store = ox.Store(str(tmp))
+        for f in files:
+            say(f"loading {f} into {location}")
+            load_file(store, f)
+        store.flush()
+        store.optimize()
+        del store
+        (tmp / MANIFEST).write_text(json.dumps({"files": stamp}, indent=1) + "\n", encoding="utf-8")
+        if location.exists():
+            shutil.rmtree(location)
+        os.replace(tmp, location)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return ox.Store.read_only(str(location))
 
 
 def load_file(store, path: Path) -> None:

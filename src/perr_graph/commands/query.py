@@ -31,6 +31,7 @@ examples:
   perr query partner-leads --param category=https://w3id.org/perr-graph/concept/partner-category/caf --format csv
   perr query 12 --format json --output qpv.json
   perr query my-question.rq --data dist/perr.trig
+  perr query who-leads-what --data france.nq --store ~/.cache/perr/france --max-rows 0 -f csv -o all.csv
   perr query amounts --endpoint http://localhost:8078/sparql"""
 
 FORMATS = ("table", "csv", "tsv", "json", "xml")
@@ -44,6 +45,9 @@ def add_arguments(p) -> None:
                    help="table (default, for people) or a W3C SPARQL results format: csv, tsv, json, xml")
     p.add_argument("--data", type=Path, action="append", metavar="FILE",
                    help="query these RDF files (TriG, N-Quads, Turtle …) instead of the built dataset; repeatable")
+    p.add_argument("--store", type=Path, metavar="DIR",
+                   help="keep the dataset (or the --data files) in an on-disk Oxigraph store in DIR, made once and "
+                        "reused while the files are unchanged: for national-scale data that is slow to load")
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead (SPARQLWrapper)")
     p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the result here (atomically)")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
@@ -103,8 +107,8 @@ def run(args) -> int:
         return 0
     if not args.query:
         raise QueryError("which query? give a library name (see 'perr query --list'), a .rq file or -")
-    if args.endpoint and args.data:
-        raise QueryError("--data and --endpoint exclude each other (the endpoint has its own data)")
+    if args.endpoint and (args.data or args.store):
+        raise QueryError("--data and --store exclude --endpoint (the endpoint has its own data)")
     if args.timeout <= 0 or args.max_rows < 0:
         raise QueryError("--timeout must be positive and --max-rows positive or 0 (no cap)")
     q = load_query(args.query)
@@ -120,7 +124,7 @@ def run(args) -> int:
         from ..queries import run_local
         from ..store import open_store
 
-        result = run_local(open_store(args.data), q, params, limits=limits)
+        result = run_local(open_store(args.data, location=args.store), q, params, limits=limits)
     if args.format == "table":
         text = table(result, max_width=args.width) + "\n"
     else:
@@ -142,7 +146,7 @@ def _stream(args, q, params) -> int:
     from ..queries import stream_local
     from ..store import open_store
 
-    store = open_store(args.data)
+    store = open_store(args.data, location=args.store)
     if args.output:
         from ..rdfio import atomic_file
 
