@@ -135,11 +135,16 @@ def run_size(n: int, a, work: Path, results: dict) -> None:
     small = n <= 500
     repeat = str(a.repeat if small else 1)
 
+    in_memory = n <= a.memory_max
+    not_in_memory = {"skipped": f"the in-memory store is measured up to {a.memory_max} protocols"}
     if "load" in tasks:
-        runs = [measure("load-oxigraph", *f, timeout=a.timeout) for _ in range(a.repeat if small else 1)]
-        r["load_oxigraph"] = median_of(runs)
-        r["load_oxigraph_load"] = median_of([measure("load-oxigraph", *f, "--mode", "load", timeout=a.timeout)
-                                             for _ in range(a.repeat if small else 1)])
+        if in_memory:
+            runs = [measure("load-oxigraph", *f, timeout=a.timeout) for _ in range(a.repeat if small else 1)]
+            r["load_oxigraph"] = median_of(runs)
+            r["load_oxigraph_load"] = median_of([measure("load-oxigraph", *f, "--mode", "load", timeout=a.timeout)
+                                                 for _ in range(a.repeat if small else 1)])
+        else:
+            r["load_oxigraph"] = r["load_oxigraph_load"] = not_in_memory
         disk = Path(tempfile.mkdtemp(prefix="perr-bench-disk-", dir=work))
         r["load_disk"] = measure("load-oxigraph", *f, "--mode", "disk", "--store", str(disk), timeout=a.timeout)
         r["open_disk"] = median_of([measure("load-oxigraph", *f, "--mode", "open", "--store", str(disk),
@@ -153,7 +158,7 @@ def run_size(n: int, a, work: Path, results: dict) -> None:
     if "queries" in tasks:
         only = ["--only", a.only] if a.only else []
         r["queries_oxigraph"] = measure("queries-oxigraph", *f, "--repeat", repeat, "--budget", str(a.budget),
-                                        *only, timeout=a.timeout)
+                                        *only, timeout=a.timeout) if in_memory else not_in_memory
         disk = r.get("_disk_store")
         if disk and Path(disk).exists():
             r["queries_disk"] = measure("queries-oxigraph", *f, "--store", disk, "--repeat", repeat, "--budget",
@@ -278,14 +283,16 @@ def report(results: dict) -> str:
                    f"{mb(reopen)} | {cell(r.get('server'), 'load_seconds')} | {cell(rl)} | {mb(rl)} | "
                    f"{ratio(rl, ox)}, {mem_ratio} |")
 
-    queries = sorted({q for n in sizes for k in ("queries_oxigraph",)
+    queries = sorted({q for n in sizes for k in ("queries_oxigraph", "queries_disk")
                       for q in (results[n].get(k, {}) or {}).get("queries", {})})
     for n in sizes:
         r = results[n]
-        qo = (r.get("queries_oxigraph") or {}).get("queries", {})
+        qd = (r.get("queries_disk") or {}).get("queries", {})
+        qm = (r.get("queries_oxigraph") or {}).get("queries", {})
+        # the rows and ratios of the embedded store in memory; where it is not measured (national scale), on disk
+        qo = qm or qd
         if not qo:
             continue
-        qd = (r.get("queries_disk") or {}).get("queries", {})
         qs = (r.get("server") or {}).get("queries", {})
         qr = (r.get("queries_rdflib") or {}).get("queries", {})
         rdflib_note = (r.get("queries_rdflib") or {}).get("skipped")
@@ -298,14 +305,16 @@ def report(results: dict) -> str:
             o = qo.get(q)
             if o is None:
                 continue
-            digests = {k: x.get("digest") for k, x in (("embedded", o), ("on-disk", qd.get(q)), ("server", qs.get(q)),
-                                                     ("rdflib", qr.get(q))) if isinstance(x, dict) and x.get("digest")}
+            digests = {k: x.get("digest") for k, x in (("embedded", qm.get(q)), ("on-disk", qd.get(q)),
+                                                     ("server", qs.get(q)), ("rdflib", qr.get(q)))
+                       if isinstance(x, dict) and x.get("digest")}
             same = "yes" if len(set(digests.values())) == 1 and len(digests) > 1 else \
                 ("differ: " + ", ".join(f"{k}" for k, v in digests.items() if v != o.get("digest"))
                  if len(digests) > 1 else "–")
-            out.append(f"| {q} | {o.get('rows', '–'):,} | {cell(o)} | {cell(qd.get(q))} | {cell(qs.get(q))} | "
+            out.append(f"| {q} | {o.get('rows', '–'):,} | {cell(qm.get(q))} | {cell(qd.get(q))} | {cell(qs.get(q))} | "
                        f"{cell(qr.get(q))} | {ratio(qr.get(q), o)} | {same} |" if "rows" in o else
-                       f"| {q} | – | {cell(o)} | {cell(qd.get(q))} | {cell(qs.get(q))} | {cell(qr.get(q))} | – | – |")
+                       f"| {q} | – | {cell(qm.get(q))} | {cell(qd.get(q))} | {cell(qs.get(q))} | {cell(qr.get(q))} "
+                       "| – | – |")
         srv = r.get("server") or {}
         out.append(f"\nServer: `oxigraph load` {cell(srv, 'load_seconds')} (peak {mb(srv, 'load_peak_mb')}), "
                    f"serving peak {mb(srv, 'server_peak_mb')}. Embedded process peak "
@@ -352,6 +361,8 @@ def main(argv=None) -> int:
     p.add_argument("--report-only", action="store_true", help="only render the results already measured")
     p.add_argument("--repeat", type=int, default=3, help="timed runs per figure up to 500 protocols (median)")
     p.add_argument("--budget", type=float, default=600, help="seconds per query run on Oxigraph")
+    p.add_argument("--memory-max", type=int, default=500,
+                   help="largest N loaded into an in-memory store (default 500; beyond, the on-disk store only)")
     p.add_argument("--rdflib-max", type=int, default=500, help="largest N measured with rdflib (default 500)")
     p.add_argument("--rdflib-budget", type=float, default=120, help="seconds per rdflib query (default 120)")
     p.add_argument("--plain-max", type=int, default=500, help="largest N for the plain 'perr validate' path")
