@@ -198,8 +198,38 @@ def _dump_graph(store, graph: str) -> bytes:
 _STATE: dict = {}
 
 
+def _shared_slice(base, own_store, own: str, shared_names: list[str]) -> list:
+    """The triples of the shared graphs a protocol's checks can reach: the ontology whole, and of the other shared
+    graphs (registry, reference) the triples whose subject is reachable from the terms of the protocol's own graph
+    by following shared triples forward (a partner's category and parents, a QPV's communes and EPCI, labels,
+    identifiers). Every shape walks from the protocol's nodes towards the registry, never back (inverse paths are
+    on the protocol's own properties), so the checks see the same triples as with the whole shared graphs."""
+    import pyoxigraph as ox
+
+    quads = []
+    seen: set = set()
+    todo = []
+    for q in own_store.quads_for_pattern(None, None, None, ox.NamedNode(own)):
+        for t in (q.subject, q.object):
+            if isinstance(t, (ox.NamedNode, ox.BlankNode)) and t not in seen:
+                seen.add(t)
+                todo.append(t)
+    graphs = [ox.NamedNode(g) for g in shared_names if g != str(V.ns.ONTOLOGY_GRAPH)]
+    while todo:
+        node = todo.pop()
+        for g in graphs:
+            for q in base.quads_for_pattern(node, None, None, g):
+                quads.append(q)
+                o = q.object
+                if isinstance(o, (ox.NamedNode, ox.BlankNode)) and o not in seen:
+                    seen.add(o)
+                    todo.append(o)
+    return quads
+
+
 def _validate_unit(task: tuple) -> V.UnitReport:
-    """One protocol unit in the working store: add its graph, run checks, quotes, labels; remove it."""
+    """One protocol unit in a working store: its graph and the shared triples it can reach (or, with the slice
+    switched off, every shared triple); checks, quotes, labels."""
     import pyoxigraph as ox
 
     unit, triples = task
@@ -207,18 +237,25 @@ def _validate_unit(task: tuple) -> V.UnitReport:
     (own,) = unit.own
     name = ox.NamedNode(own)
     isolate = _STATE.get("isolate", True)
-    if isolate:
-        base.load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+    sliced = isolate and _STATE.get("slice", True)
+    if sliced:
+        work = ox.Store()
+        work.load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+        work.extend(_STATE["ontology"])
+        work.extend(_shared_slice(base, work, own, [str(g) for g in unit.shared]))
+    elif isolate:
+        work = base
+        work.load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
     else:  # step 1 switched off: every protocol in one store, as the plain path has it
-        base = _STATE["store"]
+        work = _STATE["store"]
     try:
-        results = run_shapes(base, fast, unit, shared_subjects)
-        quote_results, notes = V.check_quotes(base, unit, sources)
+        results = run_shapes(work, fast, unit, shared_subjects)
+        quote_results, notes = V.check_quotes(work, unit, sources)
         results += quote_results
-        labels, locations = describe(base, unit, results) if fast.describe_results_only else \
-            V.describe(base, unit, results)
+        labels, locations = describe(work, unit, results) if fast.describe_results_only else \
+            V.describe(work, unit, results)
     finally:
-        if isolate:
+        if isolate and not sliced:
             base.remove_graph(name)
     return V.UnitReport(unit.name, own, results, labels, locations, notes)
 
@@ -244,7 +281,7 @@ def _cache_key(unit: V.Unit, triples: bytes, context: str, sources: Path | None)
 def validate_store(store, units: list[V.Unit], shapes: V.Shapes | None = None,
                    sources: Path | None = paths.SOURCES, fail_on: str = "violation", *, jobs: int | None = None,
                    cache: Path | None = None, fast: FastChecks | None = None,
-                   isolate: bool = True, progress=None) -> V.Report:
+                   isolate: bool = True, slice_shared: bool = True, progress=None) -> V.Report:
     """:func:`perr_graph.validate.validate_store`, linear in the number of protocols, on ``jobs`` processes
     (default: every core), with an optional cache folder. ``isolate=False`` validates every protocol in the
     store that holds them all (step 1 switched off, to measure what it buys). ``progress(done, total)`` is called
@@ -288,8 +325,9 @@ def validate_store(store, units: list[V.Unit], shapes: V.Shapes | None = None,
         else:
             todo.append((i, unit, triples))
 
+    ontology = list(base.quads_for_pattern(None, None, None, ox.NamedNode(str(V.ns.ONTOLOGY_GRAPH))))
     _STATE.update(base=base, fast=fast, sources=sources, shared_subjects=shared_subjects, store=store,
-                  isolate=isolate)
+                  isolate=isolate, slice=slice_shared, ontology=ontology)
     try:
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         tasks = [(u, t) for _, u, t in todo]
