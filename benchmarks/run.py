@@ -177,7 +177,9 @@ def run_size(n: int, a, work: Path, results: dict) -> None:
     if "validate" in tasks:
         t = ["--texts", str(texts)] if texts else []
         keys = {k: data / f"keys-{k}.txt" for k in ("plain", "fast", "pyshacl")}
-        if n <= a.plain_max:
+        if a.fast_only:
+            pass  # the other figures of this size are kept as measured before
+        elif n <= a.plain_max:
             r["validate_plain"] = measure("validate-plain", *f, *t, "--keys", str(keys["plain"]),
                                           timeout=a.validate_timeout)
         else:
@@ -185,7 +187,9 @@ def run_size(n: int, a, work: Path, results: dict) -> None:
         cache = Path(tempfile.mkdtemp(prefix="perr-bench-cache-", dir=work))
         r["validate_fast"] = measure("validate-fast", *f, *t, "--jobs", str(a.jobs), "--cache", str(cache),
                                      "--keys", str(keys["fast"]), timeout=a.validate_timeout)
-        if n <= a.pyshacl_max:
+        if a.fast_only:
+            pass
+        elif n <= a.pyshacl_max:
             r["validate_pyshacl"] = measure("validate-pyshacl", *f, "--budget", str(a.pyshacl_budget),
                                             "--keys", str(keys["pyshacl"]), timeout=a.pyshacl_budget + 3600)
         else:
@@ -368,6 +372,8 @@ def main(argv=None) -> int:
     p.add_argument("--plain-max", type=int, default=500, help="largest N for the plain 'perr validate' path")
     p.add_argument("--pyshacl-max", type=int, default=50, help="largest N measured with pySHACL (default 50)")
     p.add_argument("--pyshacl-budget", type=float, default=3600, help="seconds for one pySHACL run")
+    p.add_argument("--fast-only", action="store_true",
+                   help="validate: measure validate_fast alone, keeping the plain and pySHACL figures measured before")
     p.add_argument("--jobs", type=int, default=2, help="validate_fast worker processes (default 2)")
     p.add_argument("--only", default=None, help="comma-separated query names (default: all of queries/)")
     p.add_argument("--timeout", type=float, default=7200, help="seconds allowed to one measurement process")
