@@ -806,17 +806,26 @@ SELECT ?s ?file (MIN(?line) AS ?first) WHERE {
 } GROUP BY ?s ?file"""
 
 
-def describe(store, unit: Unit, results: list[Result]) -> tuple[dict, dict]:
+def _restrict(query: str, values: str) -> str:
+    """``query`` with ``values`` (a VALUES block) at the start of its WHERE clause."""
+    m = re.search(r"\bWHERE\s*\{", query)
+    return query[: m.end()] + " " + values + query[m.end():]
+
+
+def describe(store, unit: Unit, results: list[Result], values: str | None = None) -> tuple[dict, dict]:
     """Labels (rdfs:label / skos:prefLabel, or the nearest labelled parent IRI) and source locations (file, first
-    line, from prov:wasDerivedFrom, or from the nearest parent IRI that has one) of the results' nodes."""
+    line, from prov:wasDerivedFrom, or from the nearest parent IRI that has one) of the results' nodes.
+    ``values`` (a ``VALUES ?s { … }`` block) restricts the nodes read to those it lists."""
     graphs = _graphs(list(unit.own) + list(unit.shared))
+    label_query, location_query = (_LABELS, _LOCATIONS) if values is None else \
+        (_restrict(_LABELS, values), _restrict(_LOCATIONS, values))
     labels: dict = {}
-    for row in store.query(_LABELS, default_graph=graphs):
+    for row in store.query(label_query, default_graph=graphs):
         s, label = from_ox(row["s"]), row["label"]
         if s not in labels or (getattr(label, "language", None) == "fr"):
             labels[s] = label.value
     locations: dict = {}
-    for row in store.query(_LOCATIONS, default_graph=graphs):
+    for row in store.query(location_query, default_graph=graphs):
         s = from_ox(row["s"])
         line = int(row["first"].value)
         if s not in locations or line < locations[s][1]:

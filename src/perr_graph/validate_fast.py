@@ -144,41 +144,11 @@ def describe(store, unit: V.Unit, results: list[V.Result]) -> tuple[dict, dict]:
     if not wanted or not all(_iri_ok(x) for x in wanted):
         return V.describe(store, unit, results)
     values = "VALUES ?s { " + " ".join(f"<{x}>" for x in sorted(wanted)) + " } "
-    # from here on, V.describe's own loops, over the restricted queries
-    graphs = V._graphs(list(unit.own) + list(unit.shared))
-    labels: dict = {}
-    for row in store.query(_restrict(V._LABELS, values), default_graph=graphs):
-        s, label = V.from_ox(row["s"]), row["label"]
-        if s not in labels or (getattr(label, "language", None) == "fr"):
-            labels[s] = label.value
-    locations: dict = {}
-    for row in store.query(_restrict(V._LOCATIONS, values), default_graph=graphs):
-        s = V.from_ox(row["s"])
-        line = int(row["first"].value)
-        if s not in locations or line < locations[s][1]:
-            locations[s] = (row["file"].value, line)
-    out_labels, out_locations = {}, {}
-    for r in results:
-        for node in (r.focus, r.value):
-            if node is None or node in out_labels:
-                continue
-            label = V._nearest(node, labels)
-            if label is not None:
-                found, suffix = label
-                out_labels[node] = found if not suffix else f"{found} › {suffix}"
-        loc = V._nearest(r.focus, locations)
-        if loc is not None:
-            out_locations[r.focus] = loc[0]
-    return out_labels, out_locations
+    return V.describe(store, unit, results, values)
 
 
 def _iri_ok(s: str) -> bool:
     return not re.search(r"[\s<>\"{}|\\^`]", s)
-
-
-def _restrict(query: str, values: str) -> str:
-    m = re.search(r"\bWHERE\s*\{", query)
-    return query[: m.end()] + " " + values + query[m.end():]
 
 
 # ==========================================================================================================
