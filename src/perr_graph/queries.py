@@ -302,12 +302,7 @@ def stream_local(store, q: QueryFile | str, out, fmt: str, params: dict[str, str
     """Check, then run a query on a pyoxigraph store and write its answer to the binary file ``out`` in a W3C
     results format (csv, tsv, json, xml) as the engine produces it: no row is held in memory, whatever the size
     of the answer, and there is no cap on rows. Returns the number of bytes written."""
-    import pyoxigraph as ox
-
-    formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-               "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
-    if fmt not in formats:
-        raise QueryError(f"unknown result format {fmt!r} (use {', '.join(formats)})")
+    results_format = _results_format(fmt)
     checked, subs, path = _prepare(store, q, params, policy, ("SELECT", "ASK"))
     box: dict = {}
     cancel = threading.Event()
@@ -333,7 +328,7 @@ def stream_local(store, q: QueryFile | str, out, fmt: str, params: dict[str, str
         answer = None
         try:
             answer = store.query(checked.text, substitutions=subs)
-            answer.serialize(output=sink, format=formats[fmt])
+            answer.serialize(output=sink, format=results_format)
         except SyntaxError as exc:
             box["error"] = f"syntax error: {exc}"
         except (OSError, ValueError, RuntimeError) as exc:
@@ -385,16 +380,24 @@ def terms(q: QueryFile | str, params: dict[str, str] | None) -> dict[str, object
 FORMATS = ("table", "csv", "tsv", "json", "xml")
 
 
-def serialize(result: Result, fmt: str) -> bytes:
-    """A result in one of the W3C SPARQL result formats (csv, tsv, json, xml), written by pyoxigraph."""
+def _results_format(fmt: str):
+    """pyoxigraph's writer for a W3C SPARQL results format name (csv, tsv, json, xml)."""
     import pyoxigraph as ox
 
     formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
     if fmt not in formats:
         raise QueryError(f"unknown result format {fmt!r} (use {', '.join(FORMATS)})")
+    return formats[fmt]
+
+
+def serialize(result: Result, fmt: str) -> bytes:
+    """A result in one of the W3C SPARQL result formats (csv, tsv, json, xml), written by pyoxigraph."""
+    import pyoxigraph as ox
+
+    results_format = _results_format(fmt)
     parsed = ox.parse_query_results(json.dumps(result.to_json()), ox.QueryResultsFormat.JSON)
-    data = parsed.serialize(format=formats[fmt])
+    data = parsed.serialize(format=results_format)
     del parsed
     return data
 
