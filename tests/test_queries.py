@@ -399,11 +399,13 @@ def test_on_disk_store_is_made_once_reused_and_remade_when_the_data_changes(caps
     location = tmp_path / "store"
     argv = ["query", "protocol-stats", "--format", "csv", "--data", str(data)]
     code, in_memory, _ = _run(capsys, *argv)
-    code2, on_disk, _ = _run(capsys, *argv, "--store", str(location))
+    code2, on_disk, err = _run(capsys, *argv, "--store", str(location))
     assert code == code2 == 0 and on_disk == in_memory and (location / "perr-store.json").exists()
+    assert err == f"perr query: loading {data} into {location}\n"  # progress while the store is made
     made = (location / "perr-store.json").stat().st_mtime_ns
-    code, again, _ = _run(capsys, *argv, "--store", str(location))
+    code, again, err = _run(capsys, *argv, "--store", str(location))
     assert code == 0 and again == in_memory and (location / "perr-store.json").stat().st_mtime_ns == made
+    assert err == ""
     # the data change: a protocol graph removed; the store is made again from the new file
     kept = [line for line in data.read_text(encoding="utf-8").splitlines(keepends=True)
             if "/graph/protocol/voiron>" not in line]

@@ -42,14 +42,15 @@ def _files(files: list[Path] | None, build_if_missing: bool) -> list[Path]:
     return [nq]
 
 
-def open_store(files: list[Path] | None = None, build_if_missing: bool = True, location: Path | None = None):
+def open_store(files: list[Path] | None = None, build_if_missing: bool = True, location: Path | None = None,
+               progress=None):
     """A pyoxigraph Store holding ``files`` (default: the built dataset, built first if missing): in memory, or,
-    with ``location``, the on-disk store of :func:`open_disk_store`."""
+    with ``location``, the on-disk store of :func:`open_disk_store` (``progress`` says when it is being made)."""
     import pyoxigraph as ox
 
     files = _files(files, build_if_missing)
     if location is not None:
-        return open_disk_store(Path(location), files)
+        return open_disk_store(Path(location), files, progress)
     store = ox.Store()
     for f in files:
         load_file(store, f)

@@ -122,9 +122,8 @@ def run(args) -> int:
         result = remote_query(args.endpoint, q, params, limits=limits)
     else:
         from ..queries import run_local
-        from ..store import open_store
 
-        result = run_local(open_store(args.data, location=args.store), q, params, limits=limits)
+        result = run_local(_local_store(args), q, params, limits=limits)
     if args.format == "table":
         text = table(result, max_width=args.width) + "\n"
     else:
@@ -144,9 +143,8 @@ def run(args) -> int:
 def _stream(args, q, params) -> int:
     """--max-rows 0 on the embedded store: the answer goes from the engine to the output, never held."""
     from ..queries import stream_local
-    from ..store import open_store
 
-    store = open_store(args.data, location=args.store)
+    store = _local_store(args)
     if args.output:
         from ..rdfio import atomic_file
 
@@ -157,3 +155,11 @@ def _stream(args, q, params) -> int:
         stream_local(store, q, sys.stdout.buffer, args.format, params, timeout=args.timeout)
         sys.stdout.flush()
     return 0
+
+
+def _local_store(args):
+    """The embedded store: --data (or the built dataset), in memory or in the on-disk --store."""
+    from ..store import open_store
+
+    return open_store(args.data, location=args.store,
+                      progress=lambda m: print(f"perr query: {m}", file=sys.stderr, flush=True))
