@@ -34,7 +34,8 @@ def synth_steps(a) -> None:
     from rdflib import Graph
 
     from perr_graph import namespaces as ns
-    from perr_graph import rdfio, synth
+    from perr_graph.rdf import serialize as rdfio
+    from perr_graph.synth import generate as synth
 
     basis = synth.Basis.load()
     sps = list(synth.generate(basis, a.n, a.seed))

@@ -282,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--clients must be 1..{MAX_CLIENTS} and --duration 0..{MAX_DURATION:g}")
 
     sys.path.insert(0, str(ROOT / "src"))
-    from perr_graph import queries
+    from perr_graph.sparql import library as queries
     from perr_graph.store import open_store
 
     if not args.data.exists():

@@ -172,7 +172,7 @@ def task_build(a) -> dict:
 
 
 def task_generate(a) -> dict:
-    from perr_graph import synth
+    from perr_graph.synth import generate as synth
 
     t = time.perf_counter()
     w = synth.write(Path(a.out), a.n, a.seed, jobs=a.jobs, texts=Path(a.texts) if a.texts else None)
@@ -234,7 +234,7 @@ def task_load_rdflib(a) -> dict:
 
 
 def library():
-    from perr_graph.queries import library as lib
+    from perr_graph.sparql.library import library as lib
 
     qs = lib()
     if getattr(_args, "only", None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from perr_graph import paths
+from perr_graph.inputs import paths
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +43,7 @@ def protocols(built):
 @pytest.fixture(scope="session")
 def sources():
     """The source texts, by protocol id."""
-    from perr_graph.sources import load_source, read_catalogue
+    from perr_graph.inputs.catalogue import load_source, read_catalogue
 
     return {pid: load_source(e) for pid, e in read_catalogue().items()}
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from perr_graph import paths
+from perr_graph.inputs import paths
 from perr_graph.build import concept_slugs, ontology_graph
 from perr_graph.errors import ConfigError, PerrError
-from perr_graph.extract import read_protocol
-from perr_graph.registry import Registry
+from perr_graph.read.protocol import read_protocol
+from perr_graph.inputs.registry import Registry
 
 REGISTRY = Registry.load()
 CONCEPTS = concept_slugs(ontology_graph())

@@ -12,9 +12,9 @@ from collections import defaultdict
 import pytest
 
 from perr_graph.cli import main
-from perr_graph.compare import ROLES, compare, to_csv
-from perr_graph.queries import find, select
-from perr_graph.registry import Registry
+from perr_graph.analysis.compare import ROLES, compare, to_csv
+from perr_graph.sparql.library import find, select
+from perr_graph.inputs.registry import Registry
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +212,7 @@ def test_command_lists_the_tables_and_help_runs():
     from pathlib import Path
 
     from perr_graph.commands.compare import TABLE_NAMES
-    from perr_graph.compare import TABLES
+    from perr_graph.analysis.compare import TABLES
 
     assert list(TABLE_NAMES) == list(TABLES)
     perr = shutil.which("perr") or str(Path(sys.executable).parent / "perr")

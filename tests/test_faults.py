@@ -25,16 +25,16 @@ import time
 import urllib.parse
 
 import pytest
-import servers
-from servers import closed_port, graph_count
-from servers import http as fetch
+from support import servers
+from support.servers import closed_port, graph_count
+from support.servers import http as fetch
 from test_safety import OWN, REFUSED
 
-from perr_graph import endpoint
+from perr_graph.remote import endpoint
 from perr_graph.cli import main
-from perr_graph.endpoint import Retry, remote_query
+from perr_graph.remote.endpoint import Retry, remote_query
 from perr_graph.errors import EndpointError
-from perr_graph.server import Front, Handler, OxigraphServer
+from perr_graph.serve.server import Front, Handler, OxigraphServer
 
 oxigraph_rw = servers.oxigraph_rw  # the fixture
 
@@ -545,7 +545,7 @@ def test_load_with_oxigraph_killed_mid_load(capsys, monkeypatch, tmp_path, datas
     folder those graphs hold exactly their content and the others nothing."""
     import pyoxigraph as ox
 
-    from perr_graph.queries import compact
+    from perr_graph.sparql.library import compact
     from perr_graph.store import graph_names
 
     db = tmp_path / "db"
@@ -735,7 +735,7 @@ def test_front_silent_or_lying_clients(front, monkeypatch):
 
 def test_front_remembers_verdicts_within_bounds(front, monkeypatch):
     """The safety verdicts are remembered per exact text (refusals too), and only for the last few texts."""
-    from perr_graph import server as server_module
+    from perr_graph.serve import server as server_module
 
     monkeypatch.setattr(server_module, "CHECK_CACHE", 3)
     f, upstream = front()

@@ -4,11 +4,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perr_graph import paths
+from perr_graph.inputs import paths
 from perr_graph.errors import PerrError
-from perr_graph.extract import read_protocol
-from perr_graph.registry import Registry
-from perr_graph.sources import SourceText, read_catalogue
+from perr_graph.read.protocol import read_protocol
+from perr_graph.inputs.registry import Registry
+from perr_graph.inputs.catalogue import SourceText, read_catalogue
 
 REGISTRY = Registry.load()
 CATALOGUE = read_catalogue()

@@ -12,9 +12,9 @@ import pytest
 from rdflib import BNode, Literal
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from perr_graph import matching as M
+from perr_graph.analysis import matching as M
 from perr_graph import namespaces as ns
-from perr_graph.queries import find, select
+from perr_graph.sparql.library import find, select
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "golden" / "matches-sample.csv"

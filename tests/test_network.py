@@ -9,7 +9,7 @@ from itertools import combinations
 import networkx as nx
 import pytest
 
-from perr_graph import network as N
+from perr_graph.analysis import network as N
 
 ORG = "https://w3id.org/perr-graph/id/org/"
 

@@ -1,6 +1,6 @@
 """Every quote in the graph stands verbatim in its source text at the lines it gives."""
 
-from perr_graph.sources import read_catalogue
+from perr_graph.inputs.catalogue import read_catalogue
 
 QUOTES = """
 PREFIX oa: <http://www.w3.org/ns/oa#>

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from perr_graph import golden, paths, queries
+from support import golden
+from perr_graph.inputs import paths
+from perr_graph.sparql import library as queries
 from perr_graph.cli import main
 from perr_graph.errors import QueryError
 
@@ -60,7 +62,7 @@ def test_header(path):
     assert re.fullmatch(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*", path.stem), "name files NN-short-subject.rq"
     assert q.title and q.question_fr and q.question_en, "title, question_fr and question_en are required"
     assert q.columns, "#+ columns: lists the result columns"
-    from perr_graph.sparql_safety import check_query
+    from perr_graph.sparql.safety import check_query
 
     checked = check_query(q.text, source=str(path))
     assert checked.form == "SELECT"
@@ -368,8 +370,8 @@ def test_a_streamed_write_cancelled_by_the_timeout_is_not_renamed_into_place(tmp
     import time
 
     from perr_graph.errors import QueryError
-    from perr_graph.queries import stream_local
-    from perr_graph.rdfio import atomic_file
+    from perr_graph.sparql.library import stream_local
+    from perr_graph.rdf.serialize import atomic_file
 
     # twelve million rows: far more than 0.2 s of writing
     many = ("SELECT * WHERE { GRAPH <https://w3id.org/perr-graph/graph/protocol/loriol> { ?a ?b ?c } "

@@ -5,8 +5,8 @@ from collections import Counter
 
 import pytest
 
-from perr_graph.readers.signatories import is_name_line, split_name
-from perr_graph.readers.objectives import read_targets, split_items
+from perr_graph.read.signatories import is_name_line, split_name
+from perr_graph.read.objectives import read_targets, split_items
 
 
 def in_lines(protocol, first, last):

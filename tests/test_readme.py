@@ -8,7 +8,7 @@ import tomllib
 
 import pytest
 
-from perr_graph import paths
+from perr_graph.inputs import paths
 
 README = (paths.ROOT / "README.md").read_text(encoding="utf-8")
 

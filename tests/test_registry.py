@@ -5,12 +5,12 @@ import shutil
 
 import pytest
 
-from perr_graph import paths
-from perr_graph.config import load_config, protocol_configs
+from perr_graph.inputs import paths
+from perr_graph.inputs.config import load_config, protocol_configs
 from perr_graph.errors import ConfigError, RegistryError
-from perr_graph.extract import read_protocol
-from perr_graph.registry import Registry
-from perr_graph.sources import SourceText, load_source, read_catalogue
+from perr_graph.read.protocol import read_protocol
+from perr_graph.inputs.registry import Registry
+from perr_graph.inputs.catalogue import SourceText, load_source, read_catalogue
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from perr_graph.cli import main
-from perr_graph.sources import read_catalogue
+from perr_graph.inputs.catalogue import read_catalogue
 
 
 class Page(HTMLParser):
@@ -223,7 +223,7 @@ def test_browser_source_pages_have_an_anchor_per_line(browser_pages, sources):
 
 @pytest.mark.browser
 def test_browser_compare_matches_network_validation_ontology(browser_pages, built):
-    from perr_graph.matching import find_matches
+    from perr_graph.analysis.matching import find_matches
 
     compare = Page(browser_pages["compare.html"][0])
     assert len(compare.having("table", "heat")) >= 8

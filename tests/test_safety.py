@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perr_graph import queries, sparql_lex
+from perr_graph.sparql import library as queries, lex as sparql_lex
 from perr_graph.cli import main
 from perr_graph.errors import QueryError
-from perr_graph.sparql_safety import Policy, check_query
+from perr_graph.sparql.safety import Policy, check_query
 
 OWN = frozenset({"https://w3id.org/perr-graph/graph/registry", "https://w3id.org/perr-graph/graph/protocol/puy"})
 POLICY = Policy(graphs=OWN)

@@ -27,15 +27,17 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import servers
-from servers import closed_port as _closed_port
-from servers import graph_count as _count
-from servers import http as _http
+from support import servers
+from support.servers import closed_port as _closed_port
+from support.servers import graph_count as _count
+from support.servers import http as _http
 
-from perr_graph import golden, paths, queries
+from support import golden
+from perr_graph.inputs import paths
+from perr_graph.sparql import library as queries
 from perr_graph.cli import main
-from perr_graph.endpoint import remote_query
-from perr_graph.server import OxigraphServer, Service
+from perr_graph.remote.endpoint import remote_query
+from perr_graph.serve.server import OxigraphServer, Service
 
 oxigraph_rw = servers.oxigraph_rw  # the fixture
 

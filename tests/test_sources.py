@@ -3,8 +3,8 @@
 import hashlib
 import re
 
-from perr_graph import paths
-from perr_graph.sources import read_catalogue
+from perr_graph.inputs import paths
+from perr_graph.inputs.catalogue import read_catalogue
 
 
 def test_catalogue_checksums_match_the_copied_texts():

@@ -13,7 +13,8 @@ import pytest
 from rdflib import Graph
 
 from perr_graph import namespaces as ns
-from perr_graph import rdfio, synth
+from perr_graph.rdf import serialize as rdfio
+from perr_graph.synth import generate as synth
 from perr_graph.cli import main
 
 

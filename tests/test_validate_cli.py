@@ -10,7 +10,7 @@ from rdflib import Graph
 
 from perr_graph import namespaces as ns
 from perr_graph.cli import main
-from perr_graph.rdfio import trig
+from perr_graph.rdf.serialize import trig
 
 EXAMPLES = Path(__file__).resolve().parent / "shapes"
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import SH
 
-from perr_graph import paths, synth
+from perr_graph.inputs import paths
+from perr_graph.synth import generate as synth
 from perr_graph import validate as V
 from perr_graph import validate_fast as F
 

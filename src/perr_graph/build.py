@@ -16,15 +16,17 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, VOID, XSD
 
-from . import __version__, emit, paths
-from . import namespaces as ns
-from .config import protocol_configs
-from .errors import ConfigError, InputError
-from .extract import read_protocol
-from .model import Protocol
-from .rdfio import nquads, trig, write_atomic
-from .registry import Registry
-from .sources import load_source, read_catalogue
+from perr_graph import __version__
+from perr_graph.rdf import emit
+from perr_graph.inputs import paths
+from perr_graph import namespaces as ns
+from perr_graph.inputs.config import protocol_configs
+from perr_graph.errors import ConfigError, InputError
+from perr_graph.read.protocol import read_protocol
+from perr_graph.model import Protocol
+from perr_graph.rdf.serialize import nquads, trig, write_atomic
+from perr_graph.inputs.registry import Registry
+from perr_graph.inputs.catalogue import load_source, read_catalogue
 
 
 @dataclass
@@ -112,7 +114,7 @@ def build(output: Path | None = None, progress: Callable[[str], None] | None = N
     graphs[ns.REFERENCE_GRAPH] = ref
 
     # --- issue 5: commitments matched across protocols (matching.py), in their own graph -------------------
-    from .matching import matches_graph
+    from perr_graph.analysis.matching import matches_graph
 
     graphs[ns.MATCHES_GRAPH] = matches_graph(protocols)
     # --- end of issue 5 --------------------------------------------------------------------------------------

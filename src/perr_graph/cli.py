@@ -12,8 +12,8 @@ import argparse
 import importlib
 import sys
 
-from . import __version__
-from .errors import PerrError
+from perr_graph import __version__
+from perr_graph.errors import PerrError
 
 #: subcommands in pipeline order: (name, module)
 COMMANDS = [

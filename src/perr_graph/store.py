@@ -11,8 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
-from . import paths
-from .errors import InputError
+from perr_graph.inputs import paths
+from perr_graph.errors import InputError
 
 #: the file in an on-disk store that says which files it was made from
 MANIFEST = "perr-store.json"
@@ -36,7 +36,7 @@ def _files(files: list[Path] | None, build_if_missing: bool) -> list[Path]:
     if not nq.exists():
         if not build_if_missing:
             raise InputError("no built dataset: run 'perr build' first", nq)
-        from .build import build
+        from perr_graph.build import build
 
         build()
     return [nq]

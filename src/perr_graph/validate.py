@@ -41,9 +41,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS, XSD
 
-from . import namespaces as ns
-from . import paths
-from .errors import InputError, PerrError
+from perr_graph import namespaces as ns
+from perr_graph.inputs import paths
+from perr_graph.errors import InputError, PerrError
 
 #: the shapes' own namespace (``perrsh:`` in ontology/shapes/*.ttl)
 PERRSH = Namespace(ns.BASE + "shapes#")
@@ -749,7 +749,7 @@ SELECT ?fact ?file ?start ?end ?exact WHERE {
 def check_quotes(store, unit: Unit, sources: Path | None = paths.SOURCES) -> tuple[list[Result], list[str]]:
     """``perrsh:QuoteMatchesSource``: every quote stands verbatim in its lines of the source file, when that file is
     under ``sources`` (docs/model.md: "a substring of those lines", lines joined by newlines)."""
-    from .sources import SourceText
+    from perr_graph.inputs.catalogue import SourceText
 
     results, notes, texts, missing = [], [], {}, set()
     if sources is None:
@@ -1029,7 +1029,7 @@ def open_units(files: list[Path] | None = None, shared: bool = True):
     they are the built dataset's own or the files bring them."""
     import pyoxigraph as ox
 
-    from .store import load_file, open_store
+    from perr_graph.store import load_file, open_store
 
     if files:
         store = ox.Store()

@@ -41,8 +41,8 @@ from pathlib import Path
 
 from rdflib.namespace import SH
 
-from . import paths
-from . import validate as V
+from perr_graph.inputs import paths
+from perr_graph import validate as V
 
 #: stands for the IRI of the unit's own graph in a restricted check
 OWN = "urn:perr:validate-fast:own-graph"

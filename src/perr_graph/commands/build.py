@@ -19,7 +19,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from ..build import build
+    from perr_graph.build import build
 
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
     result = build(args.output, progress=say)

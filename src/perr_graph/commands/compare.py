@@ -41,9 +41,9 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from ..compare import compare, to_csv, to_json, to_text
-    from ..rdfio import write_atomic
-    from ..store import open_store
+    from perr_graph.analysis.compare import compare, to_csv, to_json, to_text
+    from perr_graph.rdf.serialize import write_atomic
+    from perr_graph.store import open_store
 
     store = open_store(args.data)
     tables = compare(store, args.table)
@@ -54,7 +54,7 @@ def run(args) -> int:
     else:
         sys.stdout.write(text)
     if args.network:
-        from ..network import partner_graphs, write_exports
+        from perr_graph.analysis.network import partner_graphs, write_exports
 
         paths = write_exports(partner_graphs(store), args.network)
         print(f"wrote {len(paths)} network files to {args.network}", file=sys.stderr)

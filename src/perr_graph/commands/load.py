@@ -38,10 +38,10 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from ..endpoint import FAILED, NOT_ATTEMPTED, load_dataset
-    from ..errors import EndpointError
-    from ..queries import compact
-    from ..tables import render
+    from perr_graph.remote.endpoint import FAILED, NOT_ATTEMPTED, load_dataset
+    from perr_graph.errors import EndpointError
+    from perr_graph.sparql.library import compact
+    from perr_graph.terminal import render
 
     if args.timeout <= 0:
         raise EndpointError("--timeout must be positive")

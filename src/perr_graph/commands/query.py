@@ -59,7 +59,7 @@ def add_arguments(p) -> None:
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
-    from ..errors import QueryError
+    from perr_graph.errors import QueryError
 
     out = {}
     for pair in pairs:
@@ -72,8 +72,8 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 def load_query(spec: str):
     """A QueryFile for a library name/number, a file path, or '-' (stdin)."""
-    from ..errors import QueryError
-    from ..queries import QueryFile, find, parse
+    from perr_graph.errors import QueryError
+    from perr_graph.sparql.library import QueryFile, find, parse
 
     if spec == "-":
         text = sys.stdin.read()
@@ -90,8 +90,8 @@ def load_query(spec: str):
 
 
 def list_library() -> str:
-    from ..queries import library
-    from ..tables import render
+    from perr_graph.sparql.library import library
+    from perr_graph.terminal import render
 
     rows = [[q.path.stem.split("-")[0], q.name, q.title,
              ", ".join(p.name for p in q.params)] for q in library()]
@@ -99,8 +99,8 @@ def list_library() -> str:
 
 
 def run(args) -> int:
-    from ..errors import QueryError
-    from ..queries import Limits, serialize, table
+    from perr_graph.errors import QueryError
+    from perr_graph.sparql.library import Limits, serialize, table
 
     if args.list:
         print(list_library())
@@ -117,11 +117,11 @@ def run(args) -> int:
         return _stream(args, q, params)
     limits = Limits(timeout=args.timeout, max_rows=args.max_rows or sys.maxsize)
     if args.endpoint:
-        from ..endpoint import remote_query
+        from perr_graph.remote.endpoint import remote_query
 
         result = remote_query(args.endpoint, q, params, limits=limits)
     else:
-        from ..queries import run_local
+        from perr_graph.sparql.library import run_local
 
         result = run_local(_local_store(args), q, params, limits=limits)
     if args.format == "table":
@@ -129,7 +129,7 @@ def run(args) -> int:
     else:
         text = serialize(result, args.format).decode("utf-8")
     if args.output:
-        from ..rdfio import write_atomic
+        from perr_graph.rdf.serialize import write_atomic
 
         write_atomic(args.output, [text])
         rows = "" if result.boolean is not None else f" ({len(result.rows)} rows)"
@@ -142,11 +142,11 @@ def run(args) -> int:
 
 def _stream(args, q, params) -> int:
     """--max-rows 0 on the embedded store: the answer goes from the engine to the output, never held."""
-    from ..queries import stream_local
+    from perr_graph.sparql.library import stream_local
 
     store = _local_store(args)
     if args.output:
-        from ..rdfio import atomic_file
+        from perr_graph.rdf.serialize import atomic_file
 
         with atomic_file(args.output) as f:
             n = stream_local(store, q, f, args.format, params, timeout=args.timeout)
@@ -159,7 +159,7 @@ def _stream(args, q, params) -> int:
 
 def _local_store(args):
     """The embedded store: --data (or the built dataset), in memory or in the on-disk --store."""
-    from ..store import open_store
+    from perr_graph.store import open_store
 
     return open_store(args.data, location=args.store,
                       progress=lambda m: print(f"perr query: {m}", file=sys.stderr, flush=True))

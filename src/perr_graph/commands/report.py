@@ -22,9 +22,9 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from .. import paths
-    from ..report import build_report, validation_findings
-    from ..store import open_store
+    from perr_graph.inputs import paths
+    from perr_graph.report import build_report, validation_findings
+    from perr_graph.store import open_store
 
     out = args.output or (paths.DIST / "report")
     store = open_store(args.data)

@@ -36,7 +36,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from ..server import Service
+    from perr_graph.serve.server import Service
 
     def stop_on_term(_signum, _frame):
         raise KeyboardInterrupt

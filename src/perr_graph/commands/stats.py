@@ -19,8 +19,8 @@ def add_arguments(p) -> None:
 
 
 def stats(files=None) -> list[dict]:
-    from ..queries import find, select
-    from ..store import open_store
+    from perr_graph.sparql.library import find, select
+    from perr_graph.store import open_store
 
     store = open_store(files)
     columns, rows = select(store, find("protocol-stats"))
@@ -39,7 +39,7 @@ def run(args) -> int:
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
         print()
         return 0
-    from ..tables import render
+    from perr_graph.terminal import render
 
     print(render(list(records[0].keys()) if records else [], [list(r.values()) for r in records]))
     return 0

@@ -50,10 +50,10 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from .. import paths
-    from ..errors import InputError
-    from ..rdfio import write_atomic
-    from ..validate_fast import validate_dataset
+    from perr_graph.inputs import paths
+    from perr_graph.errors import InputError
+    from perr_graph.rdf.serialize import write_atomic
+    from perr_graph.validate_fast import validate_dataset
 
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs must be at least 1")

@@ -7,8 +7,8 @@ partners and roles, linked to its source lines), ``source-<pid>.html`` (the sour
 ``#L<line>``), ``validation.html`` (the SHACL findings) and ``ontology.html`` (classes, properties and concept
 schemes, read from the ontology graph).
 
-Every figure comes from the query library (``queries/``) run on the store, or from :mod:`perr_graph.compare` and
-:mod:`perr_graph.network`, which use it. Styles are inline, pictures are SVG written by :mod:`.svg`; no script,
+Every figure comes from the query library (``queries/``) run on the store, or from :mod:`perr_graph.analysis.compare` and
+:mod:`perr_graph.analysis.network`, which use it. Styles are inline, pictures are SVG written by :mod:`.svg`; no script,
 font or stylesheet is fetched. Every file is written atomically and the same dataset gives the same bytes.
 """
 
@@ -19,10 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__, paths
-from ..compare import ROLES, compare, run
-from ..rdfio import write_atomic
-from .html import e, heat, num, page, table
+from perr_graph import __version__
+from perr_graph.inputs import paths
+from perr_graph.analysis.compare import ROLES, compare, run
+from perr_graph.rdf.serialize import write_atomic
+from perr_graph.report.html import e, heat, num, page, table
 
 ROLE_TITLES = {
     "chef-de-file": ("Leads (chef de file)", "the organisation the text marks as lead"),
@@ -74,7 +75,7 @@ class Report:
         self.pids = [p["protocol"] for p in self.protocols]
         self.info = {p["protocol"]: p for p in self.protocols}
         self.names = {p["protocol"]: p["territory_label"] or p["protocol"] for p in self.protocols}
-        from ..sources import read_catalogue
+        from perr_graph.inputs.catalogue import read_catalogue
 
         try:
             catalogue = read_catalogue()
@@ -90,7 +91,7 @@ class Report:
         self.commitments = self._commitments()
         _, self.terms = run(store, "ontology-terms")
         _, self.concepts = run(store, "concepts")
-        from ..network import partner_graphs
+        from perr_graph.analysis.network import partner_graphs
 
         self.graphs = partner_graphs(store)
         self.validation = validation
@@ -190,7 +191,7 @@ class Report:
                 f'<div class="links"><a href="protocol-{e(pid)}.html">Commitments →</a>'
                 f'<a href="source-{e(pid)}.html">Source text</a></div></div>')
         body.append("</div>")
-        from .svg import shares_svg
+        from perr_graph.report.svg import shares_svg
 
         body.append('<h2>Who leads, and what is measured</h2>')
         body.append(f'<figure>{shares_svg([self.shares[p] for p in self.pids if p in self.shares], self.names)}'
@@ -271,7 +272,7 @@ class Report:
         return "\n".join(body)
 
     def matches_page(self) -> str:
-        from ..matching import MIN_SHARED, THRESHOLD
+        from perr_graph.analysis.matching import MIN_SHARED, THRESHOLD
 
         t = self.tables["matches"]
         recs = t.records()
@@ -316,8 +317,8 @@ class Report:
         return "\n".join(body)
 
     def network_page(self, exports: list[str]) -> str:
-        from ..network import CATEGORY_COLOURS, communities
-        from .svg import connected_part, network_svg
+        from perr_graph.analysis.network import CATEGORY_COLOURS, communities
+        from perr_graph.report.svg import connected_part, network_svg
 
         g = self.graphs["all"]
         drawn, alone = connected_part(g)
@@ -406,7 +407,7 @@ class Report:
             body.append("</section>")
         h = self.graphs.get(pid)
         if h is not None and h.number_of_edges():
-            from .svg import connected_part, network_svg
+            from perr_graph.report.svg import connected_part, network_svg
 
             part, alone = connected_part(h)
             body.append('<h2>Partners of this protocol</h2><figure>'
@@ -526,7 +527,7 @@ class Report:
         return "\n".join(body)
 
     def ontology_page(self) -> str:
-        from ..queries import compact
+        from perr_graph.sparql.library import compact
 
         body = ['<h1>The ontology</h1>',
                 '<p class="lead">The project\'s own classes and properties (<code>ontology/perr.ttl</code>) and its '
@@ -584,14 +585,14 @@ def validation_findings(store_files: list[Path] | None = None):
         if exc.name == "perr_graph.validate":
             return None
         raise
-    from .validation import findings
+    from perr_graph.report.validation import findings
 
     return findings(v, store_files)
 
 
 def build_report(store, out: Path, validation=None) -> list[Path]:
     """Write every page of the report into ``out`` (and the network files into ``out/network``)."""
-    from ..network import write_exports
+    from perr_graph.analysis.network import write_exports
 
     out = Path(out)
     r = Report(store, validation)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..tables import plain_value
-from .style import CSS
+from perr_graph.terminal import plain_value
+from perr_graph.report.style import CSS
 
 
 def e(value) -> str:

@@ -7,7 +7,7 @@ from html import escape
 
 import networkx as nx
 
-from ..network import colour, layout, short_label
+from perr_graph.analysis.network import colour, layout, short_label
 
 
 def _f(x: float) -> str:

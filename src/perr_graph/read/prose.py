@@ -1,0 +1,218 @@
+"""Reader for commitments written as prose and bullets.
+
+The text is first assembled into items: bullets (``-``, ``•``, ``▶``, ``✓``), paragraphs, headings. A line that
+starts in lowercase right after an item that did not end a sentence continues that item (a page break cut it).
+
+Who commits, in this order:
+
+* an intro line "X s'engage(nt) à … :" — X is the committing party of the bullets that follow
+  (rule ``committing-party``);
+* a sentence "X s'engage(nt) à …" inside a paragraph — a commitment of its own (rule ``inline-commitment``);
+* the block's heading, when ``heading_party`` is ``"heading"`` (a section headed by a partner's name,
+  rule ``partner-section``) or ``"parentheses"`` (a heading "Habitat (DDT)": the services in parentheses,
+  role and rule from the block);
+* else the block's own ``party``/``role``/``rule`` (an annex that is one partner's contribution, or
+  ``@signatories`` for "Les signataires s'engagent à").
+
+Paragraphs after a bullet are kept as its description (``describe = false`` turns this off), except those ending
+with a colon, which introduce what follows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from perr_graph.model import Commitment, Span
+from perr_graph.text import clean, fold
+from perr_graph.read.base import Context, heading_text
+
+_BULLET = re.compile(r"^(\s*)(?:[-•▶✓]\s*)+(.*)$")
+_NUMBERED = re.compile(r"^\s*\d+\.\s+(.+?)\s*$")
+_ENGAGE = re.compile(r"s'engagen?t?\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?»])\s+(?=[A-ZÀ-Ý«])")
+
+
+@dataclass
+class Item:
+    kind: str  # bullet | sub | paragraph | heading | numbered
+    start: int
+    end: int
+    raw: str  # the raw text of the first line (after the bullet marker): always a verbatim quote
+    text: str  # the cleaned text of all its lines
+
+
+def assemble(ctx: Context, first: int, last: int, headings: set[int], numbered: bool) -> list[Item]:
+    items: list[Item] = []
+    for n in range(first, last + 1):
+        line = ctx.source.line(n)
+        if not clean(line):
+            continue
+        if n in headings:
+            items.append(Item("heading", n, n, line.strip(), _heading(line)))
+            continue
+        m = _BULLET.match(line)
+        if m:
+            body = m.group(2).strip()
+            if not clean(body):
+                continue  # an empty bullet
+            kind = "sub" if m.group(1) else "bullet"
+            items.append(Item(kind, n, n, body, clean(body)))
+            continue
+        if numbered and _NUMBERED.match(line):
+            items.append(Item("numbered", n, n, line.strip(), clean(_NUMBERED.match(line).group(1))))
+            continue
+        body = line.strip()
+        prev = items[-1] if items else None
+        if (prev and prev.kind in ("bullet", "sub", "paragraph") and clean(body)[:1].islower()
+                and not prev.text.endswith((".", ":", ";", "!", "?"))):
+            prev.end = n
+            prev.text = f"{prev.text} {clean(body)}"
+            continue
+        items.append(Item("paragraph", n, n, body, clean(body)))
+    return items
+
+
+def _heading(line: str) -> str:
+    return heading_text(line)
+
+
+def read(ctx: Context, block: dict) -> None:
+    first, last = block["lines"]
+    headings = set(block.get("headings", []))
+    heading_party = block.get("heading_party")
+    describe = block.get("describe", True)
+    merge_sub = block.get("sub_bullets", "separate") == "merge"
+
+    # the block's own section
+    section = None
+    if "heading" in block:
+        h = block["heading"]
+        section = ctx.add_section(_heading(ctx.source.line(h)), h, quote=ctx.source.line(h).strip(),
+                                  pillar=block.get("pillar"), themes=block.get("themes"))
+    elif "section" in block:
+        s = block["section"]
+        section = ctx.add_section(s["label"], None, pillar=s.get("pillar"), themes=s.get("themes", []),
+                                  note=s.get("note"))
+    top = section
+    current = section
+
+    default = _block_party(ctx, block)
+    party = default  # (partners, role, rule, evidence, span)
+    last_commitment: Commitment | None = None
+    heading_section = None  # the last heading's section, parent of numbered sub-headings
+
+    for item in assemble(ctx, first, last, headings, block.get("numbered_headings", False)):
+        if item.kind in ("heading", "numbered"):
+            parent = top.key if top else None
+            if item.kind == "heading":
+                current = ctx.add_section(item.text, item.start, quote=item.raw, parent=parent)
+                heading_section = current
+                if heading_party:
+                    party = _heading_party(ctx, block, item, heading_party)
+                else:
+                    party = default
+            else:
+                base = heading_section or top
+                current = ctx.add_section(item.text, item.start, quote=item.raw,
+                                          parent=base.key if base else None)
+            last_commitment = None
+            continue
+
+        if item.kind == "paragraph" and _ENGAGE.search(fold(item.text)):
+            if item.text.rstrip().endswith(":"):  # an intro: X s'engage(nt) à :
+                phrase = _party_phrase(item.text)
+                partners = ctx.partners_in_phrase(phrase, item.start)
+                party = (partners, "partie-qui-s-engage", "committing-party", item.text,
+                         ctx.span(item.start, item.raw))
+                last_commitment = None
+                continue
+            for sentence in _SENTENCE.split(item.text):
+                if not _ENGAGE.search(fold(sentence)):
+                    continue
+                partners = ctx.partners_in_phrase(_party_phrase(sentence), item.start)
+                quote = _quote_for(item.raw, sentence)
+                c = _commitment(ctx, item, sentence, quote, current, top)
+                evidence = sentence[: _ENGAGE.search(sentence).end()]  # verbatim, up to the verb
+                for p in partners:
+                    c.involvements.append(ctx.involvement(p, "partie-qui-s-engage", evidence,
+                                                          "inline-commitment", c.span))
+                ctx.protocol.commitments.append(c)
+            continue
+
+        if item.kind == "paragraph":
+            if describe and last_commitment is not None and not item.text.endswith(":"):
+                last_commitment.description.append(item.text)
+            continue
+
+        if item.kind == "sub" and merge_sub and last_commitment is not None:
+            last_commitment.text = f"{last_commitment.text} — {item.text}"
+            last_commitment.span = Span(last_commitment.span.start, item.end, last_commitment.span.quote)
+            continue
+
+        c = _commitment(ctx, item, item.text, item.raw, current, top)
+        if party is None:
+            raise ctx.error("bullet with no committing party: no 's'engage à' intro before it and the block "
+                            "names no party", item.start)
+        partners, role, rule, evidence, span = party
+        for p in partners:
+            c.involvements.append(ctx.involvement(p, role, evidence, rule, span or c.span))
+        if "objective" in block:
+            c.objective = f"L{block['objective']}"
+        ctx.protocol.commitments.append(c)
+        last_commitment = c
+
+
+def _commitment(ctx: Context, item: Item, text: str, quote: str, section, top) -> Commitment:
+    sec = section or top
+    pillar, themes = ctx.inherited(sec)
+    return Commitment(key=ctx.key("commitment", item.start), text=clean(text),
+                      span=ctx.span(item.start, quote, item.end), section=sec.key if sec else None,
+                      pillar=pillar, themes=themes)
+
+
+def _party_phrase(text: str) -> str:
+    """The words before "s'engage(nt)", without a leading "Cela sera possible si"."""
+    t = clean(text)
+    m = _ENGAGE.search(fold(t))
+    phrase = t[: m.start()] if m else t
+    phrase = re.sub(r"^cela sera possible si\s+", "", phrase, flags=re.IGNORECASE)
+    return phrase.strip(" ,")
+
+
+def _quote_for(raw: str, sentence: str) -> str:
+    """The verbatim part of the item's first line where ``sentence`` starts (to the end of that line)."""
+    head = sentence[:25]
+    i = raw.find(head)
+    if i < 0:
+        return raw
+    return raw[i:i + len(sentence)] if raw[i:i + len(sentence)] == sentence else raw[i:]
+
+
+def _block_party(ctx: Context, block: dict):
+    if "party" not in block:
+        return None
+    role, rule = block.get("role"), block.get("rule")
+    if not role or not rule:
+        raise ctx.config_error("a block with a party needs role and rule", block)
+    evidence = block.get("evidence", "")
+    span = None
+    if "evidence_line" in block:
+        span = ctx.span(block["evidence_line"], evidence)
+    return ([block["party"]], role, rule, evidence or block["party"], span)
+
+
+def _heading_party(ctx: Context, block: dict, item: Item, how: str):
+    if how == "heading":
+        partners = ctx.partners_in_phrase(item.text, item.start)
+        return (partners, block.get("role", "partie-qui-s-engage"), block.get("rule", "partner-section"),
+                item.text, ctx.span(item.start, item.raw))
+    if how == "parentheses":
+        m = re.search(r"\(([^)]*)\)", item.text)
+        if not m:
+            raise ctx.error("heading has no parentheses naming who follows it up", item.start)
+        partners: list[str] = []
+        for name in re.split(r"\s+et\s+|,\s*", m.group(1)):
+            partners.append(ctx.partner(name.strip(), item.start))
+        return (partners, block["role"], block["rule"], m.group(0), ctx.span(item.start, item.raw))
+    raise ctx.config_error(f"heading_party must be 'heading' or 'parentheses', not {how!r}", block)

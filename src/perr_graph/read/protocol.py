@@ -1,0 +1,184 @@
+"""Read one protocol: run the configured readers over its text and return a :class:`~perr_graph.model.Protocol`.
+
+After the readers, four rules apply to every commitment, whatever layout it came from:
+
+1. a block's ``party`` is given to the block's commitments that no mark or intro attributed;
+2. explicit words in the commitment's own text ("porté(e) par X", "coordonné(e) par X") make X the lead
+   (rule ``explicit-words``), and "X s'engage à" inside a table cell makes X its committing party (rule
+   ``inline-commitment``); the configuration's ``explicit_words_ignore`` lists lines where such words qualify
+   something else, with the reason;
+3. ``@signatories`` becomes one involvement per signatory organisation (role ``signataires-collectivement``);
+   in a text that lists no signatory, the collective stays as one party;
+4. territories named in the text or in its enjeu are recorded (rule ``named-territory``), and amounts standing
+   inside a commitment's lines are attached to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from perr_graph.inputs.config import load_config
+from perr_graph.errors import ConfigError
+from perr_graph.model import Involvement, Protocol
+from perr_graph.read import anchored, matrix, objectives, prose, signatories, tables
+from perr_graph.read.base import SIGNATORIES, Context
+from perr_graph.inputs.registry import Registry
+from perr_graph.inputs.catalogue import SourceText, read_catalogue, load_source
+from perr_graph.inputs import paths
+from perr_graph.text import fold
+
+READERS = {
+    "matrix": matrix.read,
+    "objectives-table": objectives.read,
+    "prose": prose.read,
+    "signatory-list": signatories.read_list,
+    "signature-html": signatories.read_html,
+    "signature-blocks": signatories.read_blocks,
+    "signature-for": signatories.read_for,
+    "statistics": tables.read_statistics,
+    "amounts": tables.read_amounts,
+    "references": tables.read_references,
+    "party-table": tables.read_party_table,
+    "indicator-lines": objectives.read_indicator_lines,
+    "objective-list": objectives.read_objective_list,
+}
+
+_EXPLICIT = re.compile(r"\b(?:port|coordonn|pilot)[ée]{1,2}s?\s+par\s+(.{3,80})", re.IGNORECASE)
+_ENGAGE = re.compile(r"s'engagen?t?\s+à", re.IGNORECASE)
+
+
+def read_protocol(config_path, registry: Registry, source: SourceText | None = None,
+                  concepts: dict[str, set[str]] | None = None) -> Protocol:
+    """Read one protocol. ``concepts`` (scheme → slugs, from the ontology) lets every role, rule, pillar, theme
+    and body type be checked; the build always passes it."""
+    cfg = load_config(config_path)
+    pid = cfg["id"]
+    if source is None:
+        catalogue = read_catalogue()
+        if pid not in catalogue:
+            raise ConfigError(f"protocol {pid!r} is not in data/sources/catalogue.csv", config_path)
+        source = load_source(catalogue[pid])
+    protocol = Protocol(pid=pid, epci=cfg.get("epci"), territory=cfg.get("territory"),
+                        lead_note=cfg.get("lead_note", "").strip())
+    ctx = Context(pid, source, cfg, registry, protocol)
+    anchored.read(ctx)
+    # signatories first: collective commitments expand to them
+    blocks = sorted(cfg["read"], key=lambda b: not b["reader"].startswith("signat"))
+    for block in blocks:
+        before = len(protocol.commitments)
+        READERS[block["reader"]](ctx, block)
+        _default_party(ctx, block, protocol.commitments[before:])
+    _explicit_words(ctx)
+    _expand_signatories(ctx)
+    _places_and_amounts(ctx)
+    protocol.commitments.sort(key=lambda c: (c.span.start, _n(c.key)))
+    _check_ids(ctx, concepts)
+    return protocol
+
+
+def _check_ids(ctx: Context, concepts: dict[str, set[str]] | None) -> None:
+    """Every id the configuration supplies must exist: partners and territories in the registry, concepts in
+    the ontology's schemes. A typo is an error pointing at the configuration line, never a dangling IRI."""
+    p, reg = ctx.protocol, ctx.registry
+
+    def fail(what: str, value: str):
+        return ctx.config_error(f"{what} {value!r} is not defined", value=value)
+
+    partners = {p.epci} | {i.partner for c in p.commitments for i in c.involvements} | {s.partner for s in p.signatories}
+    for pid in sorted(x for x in partners if x):
+        if pid not in reg.partners:
+            raise fail("partner (data/registry/partners.csv)", pid)
+    if p.territory and p.territory not in reg.territories:
+        raise fail("territory (data/registry/territories.csv)", p.territory)
+    if concepts is None:
+        return
+    used = [("role", i.role) for c in p.commitments for i in c.involvements]
+    used += [("rule", i.rule) for c in p.commitments for i in c.involvements]
+    used += [("pillar", x.pillar) for x in [*p.sections, *p.commitments] if x.pillar]
+    used += [("theme", t) for x in [*p.sections, *p.commitments] for t in x.themes]
+    used += [("body", b.body_type) for b in p.bodies] + [("doctype", r.doctype) for r in p.references]
+    for scheme, slug in sorted(set(used)):
+        if slug not in concepts.get(scheme, set()):
+            raise fail(f"{scheme} concept (ontology/vocabularies.ttl)", slug)
+
+
+def _n(key: str) -> int:
+    return int(key.split("-")[1]) if "-" in key else 1
+
+
+def _default_party(ctx: Context, block: dict, commitments) -> None:
+    if "party" not in block:
+        return
+    for c in commitments:
+        if not c.involvements:
+            c.involvements.append(Involvement(block["party"], block["role"], block.get("evidence", block["party"]),
+                                              block["rule"], c.span))
+
+
+def _explicit_words(ctx: Context) -> None:
+    """Lead-naming words inside a commitment's own text, whatever layout it came from: "porté(e) /
+    coordonné(e) / piloté(e) par X" (rule ``explicit-words``) and, in a table cell, "X s'engage à …" (rule
+    ``inline-commitment``: Val de Drôme line 128, "l'État s'engage à accompagner la collectivité"). The words
+    win over a mark's undetermined or associated role; the evidence keeps both, verbatim."""
+    ignore = {e["line"] for e in ctx.config.get("explicit_words_ignore", [])}
+    for c in ctx.protocol.commitments:
+        if c.span.start in ignore:
+            continue
+        found = []
+        for m in _EXPLICIT.finditer(c.text):
+            hits = ctx.registry.partner_aliases.search(m.group(1), ctx.pid)
+            hits = [h for h in hits if len(fold(m.group(1))[: h[1]].split()) <= 1]  # right after "par"
+            if hits and hits[0][0].target != "-":
+                found.append((hits[0][0].target, c.text[m.start(): m.start(1) + hits[0][2]], "chef-de-file",
+                              "explicit-words"))
+        if not any(i.rule in ("committing-party", "inline-commitment") for i in c.involvements):
+            for m in _ENGAGE.finditer(c.text):
+                stop = c.text.rfind(". ", 0, m.start())
+                start = stop + 2 if stop >= 0 else 0
+                hits = [h for h in ctx.registry.partner_aliases.search(c.text[start: m.start()], ctx.pid)
+                        if h[0].target != "-"]
+                if hits:  # the organisation named last before the verb; the evidence runs from its name
+                    found.append((hits[-1][0].target, c.text[start + hits[-1][1]: m.end()],
+                                  "partie-qui-s-engage", "inline-commitment"))
+        for partner, evidence, role, rule in found:
+            existing = [i for i in c.involvements if i.partner == partner]
+            for i in existing:
+                if i.role not in ("chef-de-file", "partie-qui-s-engage"):
+                    i.evidence = f"{i.evidence} | {evidence}"
+                    i.role, i.rule = role, rule
+            if not existing:
+                c.involvements.append(Involvement(partner, role, evidence, rule, c.span))
+
+
+def _expand_signatories(ctx: Context) -> None:
+    signed = [s.partner for s in ctx.protocol.signatories]
+    for c in ctx.protocol.commitments:
+        expanded = []
+        for inv in c.involvements:
+            if inv.partner != SIGNATORIES:
+                expanded.append(inv)
+            elif signed:
+                expanded.extend(Involvement(p, "signataires-collectivement", inv.evidence,
+                                            "collective-signatories", inv.span)
+                                for p in signed if not any(e.partner == p for e in c.involvements))
+            else:
+                raise ConfigError(f"commitment at line {c.span.start} is given to @signatories but the text lists "
+                                  "no signatory", ctx.config["_path"])
+        c.involvements = expanded
+
+
+def _places_and_amounts(ctx: Context) -> None:
+    challenges = {ch.key: ch.label for ch in ctx.protocol.challenges}
+    for c in ctx.protocol.commitments:
+        c.places = ctx.territories_in(c.text + " " + challenges.get(c.challenge, ""))
+    for a in ctx.protocol.amounts:
+        inside = [c for c in ctx.protocol.commitments if c.span.start <= a.span.start <= c.span.end]
+        if inside:
+            a.commitment = inside[0].key
+
+
+def read_all(registry: Registry | None = None, directory=paths.PROTOCOLS) -> list[Protocol]:
+    from perr_graph.inputs.config import protocol_configs
+
+    registry = registry or Registry.load()
+    return [read_protocol(p, registry) for p in protocol_configs(directory)]

@@ -1,0 +1,1 @@
+"""``perr serve``: Oxigraph's SPARQL server behind a checking front, and the query page it serves."""

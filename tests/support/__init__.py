@@ -1,0 +1,1 @@
+"""What the tests share: golden-answer normalisation, Oxigraph servers on loopback."""
