@@ -51,13 +51,17 @@ def main() -> int:
 
         build()
     shapes = Shapes.load()
-    print(f"dataset {nq} ({nq.stat().st_size // 1024} KiB); {len(shapes.graph)} shape triples, "
-          f"{len(shapes.node_shapes())} node shapes, {len(shapes.checks)} compiled checks")
+    print(
+        f"dataset {nq} ({nq.stat().st_size // 1024} KiB); {len(shapes.graph)} shape triples, "
+        f"{len(shapes.node_shapes())} node shapes, {len(shapes.checks)} compiled checks"
+    )
 
     perr_time, report = best(lambda: validate_dataset([nq], shapes=shapes), args.repeat)
     c = report.counts()
-    print(f"perr engine, 5 protocols + shared, per protocol graph:  {perr_time:7.2f} s  "
-          f"({c[SH.Violation]} violations, {c[SH.Warning]} warnings, {c[SH.Info]} infos)")
+    print(
+        f"perr engine, 5 protocols + shared, per protocol graph:  {perr_time:7.2f} s  "
+        f"({c[SH.Violation]} violations, {c[SH.Warning]} warnings, {c[SH.Info]} infos)"
+    )
 
     from pyshacl import validate as pyshacl_validate
 
@@ -95,8 +99,10 @@ def main() -> int:
     t = time.perf_counter()
     pyshacl_validate(merged, shacl_graph=core, ont_graph=onto, inference="rdfs", inplace=False)
     rdfs = time.perf_counter() - t
-    print(f"pySHACL core constraints, merged graph: {plain:.2f} s without inference, {rdfs:.2f} s with "
-          f"inference='rdfs' + ont_graph (+{rdfs - plain:.2f} s)")
+    print(
+        f"pySHACL core constraints, merged graph: {plain:.2f} s without inference, {rdfs:.2f} s with "
+        f"inference='rdfs' + ont_graph (+{rdfs - plain:.2f} s)"
+    )
     return 0
 
 

@@ -69,15 +69,18 @@ def synth_steps(a) -> None:
     del graphs
     with tempfile.TemporaryDirectory() as d:
         for jobs in (1, 2):
-            t, w = timed(lambda jobs=jobs: synth.write(Path(d) / "s.nq", a.n, a.seed, basis=basis, jobs=jobs),
-                         a.repeat)
+            t, _w = timed(
+                lambda jobs=jobs: synth.write(Path(d) / "s.nq", a.n, a.seed, basis=basis, jobs=jobs), a.repeat
+            )
             rows.append((f"perr synth end to end, N-Quads, {jobs} process{'es' if jobs > 1 else ''}", t))
     print(f"perr synth, N = {a.n} ({triples:,} protocol triples), median of {a.repeat}:")
     for label, t in rows:
         print(f"  {label:60s} {per_triple(t)}")
-    print(f"  emitter target: Graph ÷ set = {t_graph / t_set:.1f}×; N-Quads writer: {t_nq / t_nqf:.1f}×; "
-          f"TriG writer: {t_tg / t_tgf:.1f}×; before (Graph + rdfio.nquads, 1 process) "
-          f"{t_gen + t_graph + t_nq:.1f} s → after {rows[-1][1]:.1f} s")
+    print(
+        f"  emitter target: Graph ÷ set = {t_graph / t_set:.1f}×; N-Quads writer: {t_nq / t_nqf:.1f}×; "
+        f"TriG writer: {t_tg / t_tgf:.1f}×; before (Graph + rdfio.nquads, 1 process) "
+        f"{t_gen + t_graph + t_nq:.1f} s → after {rows[-1][1]:.1f} s"
+    )
 
 
 def validate_steps(a) -> None:
@@ -88,33 +91,66 @@ def validate_steps(a) -> None:
     shapes = V.Shapes.load()
     steps = []
     if not a.skip_plain:
-        steps.append(("plain path (perr_graph.validate.validate_dataset)",
-                      lambda: V.validate_dataset(files, sources=texts, shapes=shapes)))
+        steps.append(
+            (
+                "plain path (perr_graph.validate.validate_dataset)",
+                lambda: V.validate_dataset(files, sources=texts, shapes=shapes),
+            )
+        )
     else:
         steps.append(("plain path: skipped (--skip-plain); the first step is the reference", None))
     setups = [
-        ("validate_fast, every step off (one store, plain checks, 1 process)",
-         dict(restrict=False, skip_absent=False, describe_results_only=False), dict(isolate=False, jobs=1)),
-        ("+ 1. a small working store per protocol",
-         dict(restrict=False, skip_absent=False, describe_results_only=False), dict(jobs=1)),
-        ("+ 2. focus restricted to the protocol's own nodes",
-         dict(restrict=True, skip_absent=False, describe_results_only=False), dict(jobs=1)),
-        ("+ shapes whose target classes the protocol lacks skipped",
-         dict(restrict=True, skip_absent=True, describe_results_only=False), dict(jobs=1)),
-        ("+ 3. labels and lines of the results only",
-         dict(restrict=True, skip_absent=True, describe_results_only=True), dict(jobs=1)),
+        (
+            "validate_fast, every step off (one store, plain checks, 1 process)",
+            dict(restrict=False, skip_absent=False, describe_results_only=False),
+            dict(isolate=False, jobs=1),
+        ),
+        (
+            "+ 1. a small working store per protocol",
+            dict(restrict=False, skip_absent=False, describe_results_only=False),
+            dict(jobs=1),
+        ),
+        (
+            "+ 2. focus restricted to the protocol's own nodes",
+            dict(restrict=True, skip_absent=False, describe_results_only=False),
+            dict(jobs=1),
+        ),
+        (
+            "+ shapes whose target classes the protocol lacks skipped",
+            dict(restrict=True, skip_absent=True, describe_results_only=False),
+            dict(jobs=1),
+        ),
+        (
+            "+ 3. labels and lines of the results only",
+            dict(restrict=True, skip_absent=True, describe_results_only=True),
+            dict(jobs=1),
+        ),
         ("+ 4. two processes", dict(), dict(jobs=2)),
     ]
     if a.skip_slow:
         setups = setups[2:]
     for label, fast_opts, store_opts in setups:
-        steps.append((label, lambda fo=fast_opts, so=store_opts: F.validate_dataset(
-            files, sources=texts, shapes=shapes, fast=F.FastChecks(shapes, **fo), **so)))
+        steps.append(
+            (
+                label,
+                lambda fo=fast_opts, so=store_opts: F.validate_dataset(
+                    files, sources=texts, shapes=shapes, fast=F.FastChecks(shapes, **fo), **so
+                ),
+            )
+        )
     cache = Path(tempfile.mkdtemp(prefix="perr-changes-cache-"))
-    steps.append(("+ 5. cache, first run (cold: fills it)",
-                  lambda: F.validate_dataset(files, sources=texts, shapes=shapes, jobs=2, cache=cache)))
-    steps.append(("+ 5. cache, second run (warm: nothing changed)",
-                  lambda: F.validate_dataset(files, sources=texts, shapes=shapes, jobs=2, cache=cache)))
+    steps.append(
+        (
+            "+ 5. cache, first run (cold: fills it)",
+            lambda: F.validate_dataset(files, sources=texts, shapes=shapes, jobs=2, cache=cache),
+        )
+    )
+    steps.append(
+        (
+            "+ 5. cache, second run (warm: nothing changed)",
+            lambda: F.validate_dataset(files, sources=texts, shapes=shapes, jobs=2, cache=cache),
+        )
+    )
     reference, first = None, None
     print(f"validation of {a.file}:")
     for label, fn in steps:

@@ -64,6 +64,7 @@ def say(msg: str) -> None:
 
 # --- the server under test ---------------------------------------------------------------------------------------
 
+
 def rss_kb(pid: int) -> int | None:
     """Resident memory of a process, in kB (``VmRSS``); None once it is gone."""
     try:
@@ -111,9 +112,26 @@ class Serve:
     def __init__(self, data: Path, timeout: float):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "perr_graph.cli", "serve", "--port", "0", "--host", "127.0.0.1",
-             "--data", str(data), "--timeout", str(timeout)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+            [
+                sys.executable,
+                "-m",
+                "perr_graph.cli",
+                "serve",
+                "--port",
+                "0",
+                "--host",
+                "127.0.0.1",
+                "--data",
+                str(data),
+                "--timeout",
+                str(timeout),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
         ready, _, _ = select.select([self.proc.stdout], [], [], 120)
         line = self.proc.stdout.readline() if ready else ""
         if "SPARQL endpoint http://127.0.0.1:" not in line:
@@ -145,6 +163,7 @@ class Serve:
 
 # --- the clients -----------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Outcome:
     label: str
@@ -172,8 +191,14 @@ def form(name: str, text: str, params: dict[str, str]) -> bytes:
 
 def ask(url: str, body: bytes) -> tuple[int, int]:
     """(HTTP status, rows) of one query; rows -1 if the answer is not SPARQL JSON results."""
-    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded",
-                                                          "Accept": "application/sparql-results+json"})
+    req = urllib.request.Request(
+        url,
+        data=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json",
+        },
+    )
     try:
         with urllib.request.urlopen(req, timeout=REQUEST_TIMEOUT) as r:
             data = r.read()
@@ -214,6 +239,7 @@ def sampler(pids: dict[str, int], stop: threading.Event, samples: list[dict]) ->
 
 # --- figures ---------------------------------------------------------------------------------------------------
 
+
 def pct(values: list[float], p: float) -> float:
     """The p-th percentile (nearest rank) of ``values``."""
     if not values:
@@ -225,11 +251,16 @@ def pct(values: list[float], p: float) -> float:
 
 def summary(outcomes: list[Outcome], seconds: float) -> dict:
     lat = [o.seconds * 1000 for o in outcomes]
-    return {"requests": len(outcomes), "errors": sum(not o.ok for o in outcomes),
-            "requests_per_s": round(len(outcomes) / seconds, 1),
-            "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1), "p99_ms": round(pct(lat, 99), 1),
-            "max_ms": round(max(lat), 1) if lat else None,
-            "mean_ms": round(statistics.fmean(lat), 1) if lat else None}
+    return {
+        "requests": len(outcomes),
+        "errors": sum(not o.ok for o in outcomes),
+        "requests_per_s": round(len(outcomes) / seconds, 1),
+        "p50_ms": round(pct(lat, 50), 1),
+        "p95_ms": round(pct(lat, 95), 1),
+        "p99_ms": round(pct(lat, 99), 1),
+        "max_ms": round(max(lat), 1) if lat else None,
+        "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
+    }
 
 
 def memory(samples: list[dict], name: str) -> dict:
@@ -237,10 +268,13 @@ def memory(samples: list[dict], name: str) -> dict:
     if not values:
         return {}
     half = len(values) // 2
-    return {"start_mb": round(values[0] / 1024, 1), "peak_mb": round(max(values) / 1024, 1),
-            "end_mb": round(values[-1] / 1024, 1),
-            "peak_first_half_mb": round(max(values[: max(1, half)]) / 1024, 1),
-            "peak_second_half_mb": round(max(values[half:]) / 1024, 1)}
+    return {
+        "start_mb": round(values[0] / 1024, 1),
+        "peak_mb": round(max(values) / 1024, 1),
+        "end_mb": round(values[-1] / 1024, 1),
+        "peak_first_half_mb": round(max(values[: max(1, half)]) / 1024, 1),
+        "peak_second_half_mb": round(max(values[half:]) / 1024, 1),
+    }
 
 
 def machine() -> dict:
@@ -263,18 +297,29 @@ def machine() -> dict:
         from importlib.metadata import version
 
         oxigraph = version("oxigraph")
-    except Exception:  # noqa: BLE001 - informative only
+    except Exception:
         oxigraph = "?"
-    return {"cpu": cpu, "cpus": os.cpu_count(), "memory_gb": mem, "os": f"{platform.system()} {platform.release()}",
-            "python": platform.python_version(), "oxigraph": oxigraph}
+    return {
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "memory_gb": mem,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "oxigraph": oxigraph,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--clients", type=int, default=8, help=f"concurrent clients (default 8, at most {MAX_CLIENTS})")
-    p.add_argument("--duration", type=float, default=20.0,
-                   help=f"seconds of load (default 20, at most {MAX_DURATION:g})")
-    p.add_argument("--data", type=Path, default=ROOT / "dist" / "perr.nq", help="dataset (default dist/perr.nq)")
+    p.add_argument(
+        "--clients", type=int, default=8, help=f"concurrent clients (default 8, at most {MAX_CLIENTS})"
+    )
+    p.add_argument(
+        "--duration", type=float, default=20.0, help=f"seconds of load (default 20, at most {MAX_DURATION:g})"
+    )
+    p.add_argument(
+        "--data", type=Path, default=ROOT / "dist" / "perr.nq", help="dataset (default dist/perr.nq)"
+    )
     p.add_argument("--timeout", type=float, default=30.0, help="perr serve --timeout (default 30)")
     p.add_argument("--json", type=Path, help="also write the figures here, as JSON")
     args = p.parse_args(argv)
@@ -318,14 +363,18 @@ def main(argv: list[str] | None = None) -> int:
         cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
         own_before = time.process_time()
         started = time.monotonic()
-        threads = [threading.Thread(target=client, args=(i, url, bodies, started + args.duration, run), daemon=True)
-                   for i in range(args.clients)]
+        threads = [
+            threading.Thread(target=client, args=(i, url, bodies, started + args.duration, run), daemon=True)
+            for i in range(args.clients)
+        ]
         for t in threads:
             t.start()
         for t in threads:
             t.join(args.duration + REQUEST_TIMEOUT + 5)
         elapsed = time.monotonic() - started
-        cpu = {name: round((cpu_seconds(pid) or 0) - (cpu_before[name] or 0), 1) for name, pid in pids.items()}
+        cpu = {
+            name: round((cpu_seconds(pid) or 0) - (cpu_before[name] or 0), 1) for name, pid in pids.items()
+        }
         cpu["clients"] = round(time.process_time() - own_before, 1)
         time.sleep(0.3)  # a last sample after the load
         stop.set()
@@ -333,37 +382,55 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         serve.stop()
 
-    result = {"clients": args.clients, "duration_s": round(elapsed, 1), "machine": machine(),
-              "overall": summary(run.outcomes, elapsed),
-              "per_query": {label: summary([o for o in run.outcomes if o.label == label], elapsed)
-                            for label, _, _ in bodies},
-              "expected_rows": {label: expected for label, _, expected in bodies},
-              "memory": {"front": memory(samples, "front"), "oxigraph": memory(samples, "oxigraph")},
-              "front_threads_max": max((s["front_threads"] or 0) for s in samples) if samples else None,
-              "cpu_seconds": cpu, "loadavg_before": load_before,
-              "samples": len(samples),
-              "errors": [f"{o.label}: {o.detail}" for o in run.outcomes if not o.ok][:20]}
+    result = {
+        "clients": args.clients,
+        "duration_s": round(elapsed, 1),
+        "machine": machine(),
+        "overall": summary(run.outcomes, elapsed),
+        "per_query": {
+            label: summary([o for o in run.outcomes if o.label == label], elapsed) for label, _, _ in bodies
+        },
+        "expected_rows": {label: expected for label, _, expected in bodies},
+        "memory": {"front": memory(samples, "front"), "oxigraph": memory(samples, "oxigraph")},
+        "front_threads_max": max((s["front_threads"] or 0) for s in samples) if samples else None,
+        "cpu_seconds": cpu,
+        "loadavg_before": load_before,
+        "samples": len(samples),
+        "errors": [f"{o.label}: {o.detail}" for o in run.outcomes if not o.ok][:20],
+    }
 
     o = result["overall"]
-    print(f"\nperr serve under load: {args.clients} clients, {elapsed:.1f} s, {o['requests']} requests, "
-          f"{o['errors']} errors")
-    print(f"  {o['requests_per_s']} requests/s; latency p50 {o['p50_ms']} ms, p95 {o['p95_ms']} ms, "
-          f"p99 {o['p99_ms']} ms, max {o['max_ms']} ms")
+    print(
+        f"\nperr serve under load: {args.clients} clients, {elapsed:.1f} s, {o['requests']} requests, "
+        f"{o['errors']} errors"
+    )
+    print(
+        f"  {o['requests_per_s']} requests/s; latency p50 {o['p50_ms']} ms, p95 {o['p95_ms']} ms, "
+        f"p99 {o['p99_ms']} ms, max {o['max_ms']} ms"
+    )
     print(f"  {'query':34} {'rows':>5} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for label, s in result["per_query"].items():
-        print(f"  {label:34} {result['expected_rows'][label]:>5} {s['requests']:>8} {s['p50_ms']:>8} "
-              f"{s['p95_ms']:>8} {s['max_ms']:>8}")
+        print(
+            f"  {label:34} {result['expected_rows'][label]:>5} {s['requests']:>8} {s['p50_ms']:>8} "
+            f"{s['p95_ms']:>8} {s['max_ms']:>8}"
+        )
     for name, m in result["memory"].items():
         if m:
-            print(f"  RSS {name:9} start {m['start_mb']} MB, peak {m['peak_mb']} MB, end {m['end_mb']} MB "
-                  f"(peak in the first half {m['peak_first_half_mb']} MB, second half {m['peak_second_half_mb']} MB)")
+            print(
+                f"  RSS {name:9} start {m['start_mb']} MB, peak {m['peak_mb']} MB, end {m['end_mb']} MB "
+                f"(peak in the first half {m['peak_first_half_mb']} MB, second half {m['peak_second_half_mb']} MB)"
+            )
     print(f"  front threads at most {result['front_threads_max']}; {result['samples']} memory samples")
-    print(f"  CPU seconds used during the run: front {cpu['front']}, Oxigraph {cpu['oxigraph']}, "
-          f"clients {cpu['clients']} (of {elapsed * (os.cpu_count() or 1):.0f} available); "
-          f"1-minute load average before the run {load_before}")
+    print(
+        f"  CPU seconds used during the run: front {cpu['front']}, Oxigraph {cpu['oxigraph']}, "
+        f"clients {cpu['clients']} (of {elapsed * (os.cpu_count() or 1):.0f} available); "
+        f"1-minute load average before the run {load_before}"
+    )
     mc = result["machine"]
-    print(f"  machine: {mc['cpu']}, {mc['cpus']} CPUs, {mc['memory_gb']} GB, {mc['os']}, Python {mc['python']}, "
-          f"oxigraph {mc['oxigraph']}")
+    print(
+        f"  machine: {mc['cpu']}, {mc['cpus']} CPUs, {mc['memory_gb']} GB, {mc['os']}, Python {mc['python']}, "
+        f"oxigraph {mc['oxigraph']}"
+    )
     for line in result["errors"]:
         print(f"  error: {line}")
     if args.json:

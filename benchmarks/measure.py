@@ -49,12 +49,26 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + t for t in ("integer", "decimal", "int", "long", "short", "byte", "nonNegativeInteger",
-                             "positiveInteger", "unsignedInt", "unsignedLong")}
+NUMERIC = {
+    XSD + t
+    for t in (
+        "integer",
+        "decimal",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+    )
+}
 FLOATING = {XSD + "double", XSD + "float"}
 
 
 # --- memory ------------------------------------------------------------------------------------------------------
+
 
 def rss_mb(field: str = "VmHWM", pid: str = "self") -> float | None:
     try:
@@ -70,11 +84,15 @@ def rss_mb(field: str = "VmHWM", pid: str = "self") -> float | None:
 def peak() -> dict:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     own = rss_mb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"peak_mb": round(max(own, children), 1), "peak_self_mb": round(own, 1),
-            "peak_children_mb": round(children, 1)}
+    return {
+        "peak_mb": round(max(own, children), 1),
+        "peak_self_mb": round(own, 1),
+        "peak_children_mb": round(children, 1),
+    }
 
 
 # --- rows, the same way for every engine -------------------------------------------------------------------------
+
 
 def canonical(value: str, datatype: str | None) -> str:
     """A cell as a comparable string: numbers by value, GROUP_CONCAT lists in sorted order."""
@@ -130,9 +148,14 @@ def tsv_cell(cell: str) -> str:
     if cell.startswith('"'):
         end = cell.rfind('"')
         lexical = cell[1:end]
-        lexical = (lexical.replace("\\t", "\t").replace("\\n", "\n").replace("\\r", "\r").replace('\\"', '"')
-                   .replace("\\\\", "\\"))
-        rest = cell[end + 1:]
+        lexical = (
+            lexical.replace("\\t", "\t")
+            .replace("\\n", "\n")
+            .replace("\\r", "\r")
+            .replace('\\"', '"')
+            .replace("\\\\", "\\")
+        )
+        rest = cell[end + 1 :]
         datatype = rest[3:-1] if rest.startswith("^^<") else (XSD + "string" if not rest else None)
         return canonical(lexical, datatype)
     if cell in ("true", "false"):
@@ -161,14 +184,19 @@ class Digest:
 
 # --- tasks --------------------------------------------------------------------------------------------------------
 
+
 def task_build(a) -> dict:
     from perr_graph.build import build
 
     t = time.perf_counter()
     result = build(Path(a.out))
     seconds = time.perf_counter() - t
-    return {"seconds": seconds, "protocols": len(result.protocols),
-            "triples": sum(len(g) for g in result.graphs.values()), "file": str(result.outputs[1])}
+    return {
+        "seconds": seconds,
+        "protocols": len(result.protocols),
+        "triples": sum(len(g) for g in result.graphs.values()),
+        "file": str(result.outputs[1]),
+    }
 
 
 def task_generate(a) -> dict:
@@ -176,8 +204,13 @@ def task_generate(a) -> dict:
 
     t = time.perf_counter()
     w = synth.write(Path(a.out), a.n, a.seed, jobs=a.jobs, texts=Path(a.texts) if a.texts else None)
-    return {"seconds": time.perf_counter() - t, "protocols": w.protocols, "triples": w.triples,
-            "bytes": Path(a.out).stat().st_size, "summary": w.summary}
+    return {
+        "seconds": time.perf_counter() - t,
+        "protocols": w.protocols,
+        "triples": w.triples,
+        "bytes": Path(a.out).stat().st_size,
+        "summary": w.summary,
+    }
 
 
 def load_oxigraph(path: str, mode: str = "bulk", location: str | None = None):
@@ -279,8 +312,12 @@ def timed_runs(run, repeat: int, budget: float, alarm: bool = True) -> dict:
     finally:
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
-    return {"seconds": statistics.median(times), "runs": len(times), "rows": digest.rows,
-            "digest": digest.hexdigest()}
+    return {
+        "seconds": statistics.median(times),
+        "runs": len(times),
+        "rows": digest.rows,
+        "digest": digest.hexdigest(),
+    }
 
 
 def in_child(work, budget: float) -> dict:
@@ -292,7 +329,7 @@ def in_child(work, budget: float) -> dict:
         os.close(r)
         try:
             out = work()
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        except BaseException as exc:
             out = {"error": f"{type(exc).__name__}: {exc}"[:300]}
         os.write(w, json.dumps(out).encode("utf-8"))
         os._exit(0)
@@ -319,6 +356,7 @@ def task_queries_oxigraph(a) -> dict:
     load = time.perf_counter() - t
     out = {}
     for q in library():
+
         def run(q=q):
             d = Digest()
             answer = store.query(q.text)
@@ -327,8 +365,9 @@ def task_queries_oxigraph(a) -> dict:
                 d.add([ox_cell(solution[v]) for v in names])
             return d
 
-        out[q.path.stem] = in_child(lambda run=run: timed_runs(run, a.repeat, a.budget, alarm=False),
-                                    a.budget * (a.repeat + 1))
+        out[q.path.stem] = in_child(
+            lambda run=run: timed_runs(run, a.repeat, a.budget, alarm=False), a.budget * (a.repeat + 1)
+        )
     return {"load_seconds": load, "queries": out}
 
 
@@ -360,7 +399,7 @@ def task_queries_rdflib(a) -> dict:
 
         out[q.path.stem] = timed_runs(run, a.repeat, a.budget)
         if text != q.text:
-            out[q.path.stem]["rewritten"] = "GROUP_CONCAT(DISTINCT COALESCE(?v, \"\"))"
+            out[q.path.stem]["rewritten"] = 'GROUP_CONCAT(DISTINCT COALESCE(?v, ""))'
     return {"load_seconds": load, "queries": out}
 
 
@@ -374,14 +413,29 @@ def task_server(a) -> dict:
     exe = str(Path(sys.executable).parent / "oxigraph")
     location = tempfile.mkdtemp(prefix="perr-bench-oxigraph-", dir=a.workdir)
     t = time.perf_counter()
-    subprocess.run([exe, "load", "--location", location, "--file", a.file], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [exe, "load", "--location", location, "--file", a.file],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     load = time.perf_counter() - t
     load_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     port = _free_port()
-    server = subprocess.Popen([exe, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{port}",
-                               "--timeout-s", str(int(a.budget))],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            exe,
+            "serve-read-only",
+            "--location",
+            location,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout-s",
+            str(int(a.budget)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoint = f"http://127.0.0.1:{port}/query"
     out = {"load_seconds": load, "load_peak_mb": round(load_peak, 1), "queries": {}}
     try:
@@ -392,15 +446,23 @@ def task_server(a) -> dict:
                     break
             except OSError:
                 if time.perf_counter() - t > 120 or server.poll() is not None:
-                    raise SystemExit("the oxigraph server did not start")
+                    raise SystemExit("the oxigraph server did not start") from None
                 time.sleep(0.05)
         out["start_seconds"] = time.perf_counter() - t
 
         for q in library():
+
             def run(q=q):
                 d = Digest()
-                req = urllib.request.Request(endpoint, data=q.text.encode("utf-8"), method="POST", headers={
-                    "Content-Type": "application/sparql-query", "Accept": "text/tab-separated-values"})
+                req = urllib.request.Request(
+                    endpoint,
+                    data=q.text.encode("utf-8"),
+                    method="POST",
+                    headers={
+                        "Content-Type": "application/sparql-query",
+                        "Accept": "text/tab-separated-values",
+                    },
+                )
                 with urllib.request.urlopen(req, timeout=a.budget) as resp:
                     resp.readline()  # header
                     for raw in resp:
@@ -434,7 +496,9 @@ def task_validate_plain(a) -> dict:
     seconds = time.perf_counter() - t
     out = {"seconds": seconds, **_report_summary(report)}
     if a.keys:
-        Path(a.keys).write_text("\n".join(sorted(map(repr, _keys(r for u in report.units for r in u.results)))))
+        Path(a.keys).write_text(
+            "\n".join(sorted(map(repr, _keys(r for u in report.units for r in u.results))))
+        )
     return out
 
 
@@ -443,18 +507,22 @@ def task_validate_fast(a) -> dict:
 
     cache = Path(a.cache) if a.cache else None
     t = time.perf_counter()
-    report = validate_fast.validate_dataset([Path(a.file)], sources=Path(a.texts) if a.texts else None,
-                                            jobs=a.jobs, cache=cache)
+    report = validate_fast.validate_dataset(
+        [Path(a.file)], sources=Path(a.texts) if a.texts else None, jobs=a.jobs, cache=cache
+    )
     seconds = time.perf_counter() - t
     out = {"seconds": seconds, "jobs": a.jobs, **_report_summary(report)}
     if cache:
         t = time.perf_counter()
-        again = validate_fast.validate_dataset([Path(a.file)], sources=Path(a.texts) if a.texts else None,
-                                               jobs=a.jobs, cache=cache)
+        again = validate_fast.validate_dataset(
+            [Path(a.file)], sources=Path(a.texts) if a.texts else None, jobs=a.jobs, cache=cache
+        )
         out["warm_seconds"] = time.perf_counter() - t
         out["warm_same"] = again.json() == report.json()
     if a.keys:
-        Path(a.keys).write_text("\n".join(sorted(map(repr, _keys(r for u in report.units for r in u.results)))))
+        Path(a.keys).write_text(
+            "\n".join(sorted(map(repr, _keys(r for u in report.units for r in u.results))))
+        )
     return out
 
 
@@ -462,9 +530,14 @@ def _report_summary(report) -> dict:
     from rdflib.namespace import SH
 
     c = report.counts()
-    return {"units": len(report.units), "violations": c[SH.Violation], "warnings": c[SH.Warning],
-            "infos": c[SH.Info], "conforms": report.conforms,
-            "digest": hashlib.sha256(report.json().encode("utf-8")).hexdigest()[:16]}
+    return {
+        "units": len(report.units),
+        "violations": c[SH.Violation],
+        "warnings": c[SH.Warning],
+        "infos": c[SH.Info],
+        "conforms": report.conforms,
+        "digest": hashlib.sha256(report.json().encode("utf-8")).hexdigest()[:16],
+    }
 
 
 def task_validate_pyshacl(a) -> dict:
@@ -484,8 +557,9 @@ def task_validate_pyshacl(a) -> dict:
     signal.setitimer(signal.ITIMER_REAL, a.budget)
     t = time.perf_counter()
     try:
-        _, report, _ = pyshacl_validate(merged, shacl_graph=shapes.graph, inplace=True, allow_infos=True,
-                                        allow_warnings=True)
+        _, report, _ = pyshacl_validate(
+            merged, shacl_graph=shapes.graph, inplace=True, allow_infos=True, allow_warnings=True
+        )
     except Timeout:
         return {"load_seconds": load, "timeout": a.budget, "triples": len(merged)}
     finally:
@@ -499,10 +573,16 @@ def task_validate_pyshacl(a) -> dict:
 
 
 TASKS = {
-    "build": task_build, "generate": task_generate, "load-oxigraph": task_load_oxigraph,
-    "load-rdflib": task_load_rdflib, "queries-oxigraph": task_queries_oxigraph,
-    "queries-rdflib": task_queries_rdflib, "server": task_server, "validate-plain": task_validate_plain,
-    "validate-fast": task_validate_fast, "validate-pyshacl": task_validate_pyshacl,
+    "build": task_build,
+    "generate": task_generate,
+    "load-oxigraph": task_load_oxigraph,
+    "load-rdflib": task_load_rdflib,
+    "queries-oxigraph": task_queries_oxigraph,
+    "queries-rdflib": task_queries_rdflib,
+    "server": task_server,
+    "validate-plain": task_validate_plain,
+    "validate-fast": task_validate_fast,
+    "validate-pyshacl": task_validate_pyshacl,
 }
 
 _args = None
@@ -526,9 +606,13 @@ def main(argv=None) -> int:
     p.add_argument("--cache", help="validate-fast: cache folder (runs twice: cold, then warm)")
     p.add_argument("--keys", help="validate-*: write the sorted result keys to this file")
     p.add_argument("--workdir", default=None)
-    p.add_argument("--max-memory-gb", type=float, default=None,
-                   help="address-space limit for this process and its children (a run over it fails alone, "
-                        "instead of waking the kernel's OOM killer)")
+    p.add_argument(
+        "--max-memory-gb",
+        type=float,
+        default=None,
+        help="address-space limit for this process and its children (a run over it fails alone, "
+        "instead of waking the kernel's OOM killer)",
+    )
     _args = a = p.parse_args(argv)
     if a.max_memory_gb:
         limit = int(a.max_memory_gb * 2**30)

@@ -7,8 +7,14 @@ import json
 from perr_graph.cli import main
 
 BLOCKS = ("stats", "example", "findings")
-EXAMPLE = ["query", "who-leads-what", "--param", "protocol=https://w3id.org/perr-graph/id/protocol/montelimar",
-           "--format", "csv"]
+EXAMPLE = [
+    "query",
+    "who-leads-what",
+    "--param",
+    "protocol=https://w3id.org/perr-graph/id/protocol/montelimar",
+    "--format",
+    "csv",
+]
 #: the example's rows shown in the README (header, then lines 121-123 of the Montélimar text)
 EXAMPLE_ROWS = (0, 14, 15, 16)
 
@@ -37,7 +43,9 @@ def generate(name: str) -> str:
         lines = []
         for unit in sorted(counts):
             lines.append(f"{unit}:")
-            for (severity, shape), n in sorted(counts[unit].items(), key=lambda x: (x[0][0] != "Warning", x[0][1])):
+            for (severity, shape), n in sorted(
+                counts[unit].items(), key=lambda x: (x[0][0] != "Warning", x[0][1])
+            ):
                 lines.append(f"  {severity:<8} {n:>4}  {shape}")
         return "\n".join(lines)
     raise KeyError(name)

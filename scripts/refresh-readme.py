@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from readme_blocks import BLOCKS, generate  # noqa: E402
+from readme_blocks import BLOCKS, generate
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -18,7 +18,11 @@ text = README.read_text(encoding="utf-8")
 new = text
 for name in BLOCKS:
     body = generate(name)
-    new = re.sub(rf"(<!-- {name}:begin -->\n```\n).*?(\n```\n<!-- {name}:end -->)",
-                 lambda m: m.group(1) + body + m.group(2), new, flags=re.S)
+    new = re.sub(
+        rf"(<!-- {name}:begin -->\n```\n).*?(\n```\n<!-- {name}:end -->)",
+        lambda m, body=body: m.group(1) + body + m.group(2),
+        new,
+        flags=re.S,
+    )
 README.write_text(new, encoding="utf-8")
 print("README.md refreshed" if new != text else "README.md already up to date")

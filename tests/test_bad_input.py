@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from perr_graph.inputs import paths
 from perr_graph.build import concept_slugs, ontology_graph
 from perr_graph.errors import ConfigError, PerrError
-from perr_graph.read.protocol import read_protocol
+from perr_graph.inputs import paths
 from perr_graph.inputs.registry import Registry
+from perr_graph.read.protocol import read_protocol
 
 REGISTRY = Registry.load()
 CONCEPTS = concept_slugs(ontology_graph())
@@ -26,39 +26,58 @@ def config_with(tmp_path, pid, old, new) -> Path:
     return f
 
 
-@pytest.mark.parametrize("old,new,message", [
-    ('party = "@signatories"', 'party = "nobody-known"', "partner (data/registry/partners.csv) 'nobody-known' is not"),
-    ('role = "chef-de-file", rule = "matrix-uppercase-lead"', 'role = "chef-de-fil", rule = "matrix-uppercase-lead"',
-     "role concept (ontology/vocabularies.ttl) 'chef-de-fil' is not defined"),
-    ('territory = "nocaze"', 'territory = "nocazz"', "territory 'nocazz' is not in data/registry/territories.csv"),
-    ('reader = "signature-for"', 'reader = "signature-four"', "reader must be one of"),
-    ("header = 113", "header = 9999", "a matrix block needs header"),
-    ('"EMPLOI" = {', '"EMPLOIS" = {', "label 'EMPLOI' is not mapped"),
-])
+@pytest.mark.parametrize(
+    "old,new,message",
+    [
+        (
+            'party = "@signatories"',
+            'party = "nobody-known"',
+            "partner (data/registry/partners.csv) 'nobody-known' is not",
+        ),
+        (
+            'role = "chef-de-file", rule = "matrix-uppercase-lead"',
+            'role = "chef-de-fil", rule = "matrix-uppercase-lead"',
+            "role concept (ontology/vocabularies.ttl) 'chef-de-fil' is not defined",
+        ),
+        (
+            'territory = "nocaze"',
+            'territory = "nocazz"',
+            "territory 'nocazz' is not in data/registry/territories.csv",
+        ),
+        ('reader = "signature-for"', 'reader = "signature-four"', "reader must be one of"),
+        ("header = 113", "header = 9999", "a matrix block needs header"),
+        ('"EMPLOI" = {', '"EMPLOIS" = {', "label 'EMPLOI' is not mapped"),
+    ],
+)
 def test_configuration_mistakes_point_at_their_line(tmp_path, old, new, message):
     cfg = config_with(tmp_path, "montelimar", old, new)
     with pytest.raises(PerrError) as exc:
         read_protocol(cfg, REGISTRY, concepts=CONCEPTS)
     text = str(exc.value)
     assert message in text and "\n" not in text
-    assert text.startswith(str(cfg)) or text.startswith(str(paths.SOURCES))
+    assert text.startswith((str(cfg), str(paths.SOURCES)))
     if text.startswith(str(cfg)):
         line = int(text.split(":")[1])
-        assert new.split(" = ")[0].strip('"') in cfg.read_text().split("\n")[line - 1] or "[[read]]" in \
-            cfg.read_text().split("\n")[line - 1]
+        assert (
+            new.split(" = ")[0].strip('"') in cfg.read_text().split("\n")[line - 1]
+            or "[[read]]" in cfg.read_text().split("\n")[line - 1]
+        )
 
 
 def test_toml_syntax_error_is_reported(tmp_path):
-    cfg = config_with(tmp_path, "montelimar", 'lines = [110, 124]', 'lines = [110, 124')
+    cfg = config_with(tmp_path, "montelimar", "lines = [110, 124]", "lines = [110, 124")
     with pytest.raises(ConfigError, match="not valid TOML"):
         read_protocol(cfg, REGISTRY)
 
 
-@pytest.mark.parametrize("file,append,message", [
-    ("partners.csv", "x,y\n", "partners.csv:"),
-    ("aliases.csv", "Foo,,ghost,\n", "partner 'ghost' is not in the registry"),
-    ("territories.csv", "t,T,planet,,\n", "unknown territory type 'planet'"),
-])
+@pytest.mark.parametrize(
+    "file,append,message",
+    [
+        ("partners.csv", "x,y\n", "partners.csv:"),
+        ("aliases.csv", "Foo,,ghost,\n", "partner 'ghost' is not in the registry"),
+        ("territories.csv", "t,T,planet,,\n", "unknown territory type 'planet'"),
+    ],
+)
 def test_registry_mistakes(tmp_path, file, append, message):
     reg = tmp_path / "registry"
     shutil.copytree(paths.REGISTRY, reg)
@@ -76,8 +95,15 @@ def test_cli_build_with_a_broken_project_exits_2_and_writes_nothing(tmp_path):
     cfg.write_text(cfg.read_text(encoding="utf-8").replace('reader = "matrix"', 'reader = "matrices"', 1))
     out = tmp_path / "out"
     env = dict(os.environ, PERR_HOME=str(home))
-    done = subprocess.run([sys.executable, "-m", "perr_graph.cli", "build", "-q", "-o", str(out)], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "perr_graph.cli", "build", "-q", "-o", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "montelimar.toml:" in done.stderr and "Traceback" not in done.stderr
+    assert (
+        done.stderr.count("\n") == 1 and "montelimar.toml:" in done.stderr and "Traceback" not in done.stderr
+    )
     assert not out.exists()

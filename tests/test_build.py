@@ -12,7 +12,7 @@ from perr_graph.rdf.serialize import write_atomic
 
 def test_build_is_byte_identical_from_one_run_to_the_next(built, tmp_path):
     again = build(tmp_path)
-    for first, second in zip(built.outputs, again.outputs):
+    for first, second in zip(built.outputs, again.outputs, strict=False):
         assert first.read_bytes() == second.read_bytes(), first.name
 
 
@@ -26,8 +26,18 @@ def test_trig_and_nquads_hold_the_same_quads(dataset_trig, dataset_nq):
 
 def test_one_named_graph_per_protocol_and_the_shared_graphs(built):
     names = sorted(str(g).rsplit("/graph/", 1)[1] for g in built.graphs)
-    assert names == ["dataset", "matches", "ontology", "protocol/loriol", "protocol/montelimar", "protocol/puy",
-                     "protocol/valence", "protocol/voiron", "reference", "registry"]
+    assert names == [
+        "dataset",
+        "matches",
+        "ontology",
+        "protocol/loriol",
+        "protocol/montelimar",
+        "protocol/puy",
+        "protocol/valence",
+        "protocol/voiron",
+        "reference",
+        "registry",
+    ]
 
 
 def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path):
@@ -52,8 +62,11 @@ def test_stats_match_the_facts_read(built, dataset_nq, capsys):
     for p in built.protocols:
         s = stats[p.pid]
         assert s["commitments"] == len(p.commitments)
-        led = sum(1 for c in p.commitments if any(i.role in ("chef-de-file", "partie-qui-s-engage")
-                                                  for i in c.involvements))
+        led = sum(
+            1
+            for c in p.commitments
+            if any(i.role in ("chef-de-file", "partie-qui-s-engage") for i in c.involvements)
+        )
         assert (s["with_lead"], s["without_lead"]) == (led, len(p.commitments) - led)
         assert s["indicators"] == len(p.indicators)
         assert s["signatories"] == len(p.signatories)

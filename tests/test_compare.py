@@ -11,10 +11,10 @@ from collections import defaultdict
 
 import pytest
 
-from perr_graph.cli import main
 from perr_graph.analysis.compare import ROLES, compare, to_csv
-from perr_graph.sparql.library import find, select
+from perr_graph.cli import main
 from perr_graph.inputs.registry import Registry
+from perr_graph.sparql.library import find, select
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +40,17 @@ def cell(table, key_cols: dict, column: str):
 
 
 def test_every_table_names_its_query_and_has_rows(tables):
-    assert list(tables) == ["category-roles", "category-partners", "pillars", "themes", "lead-indicator",
-                            "partners-everywhere", "partners-once", "matches", "network"]
+    assert list(tables) == [
+        "category-roles",
+        "category-partners",
+        "pillars",
+        "themes",
+        "lead-indicator",
+        "partners-everywhere",
+        "partners-once",
+        "matches",
+        "network",
+    ]
     for t in tables.values():
         assert t.rows, t.name
         assert t.query.endswith(".rq") or "37-partner-pairs.rq" in t.query
@@ -54,7 +63,7 @@ def test_protocol_columns_are_the_five_protocols(tables, protocols):
 
 def test_lead_share_equals_what_query_02_protocol_stats_gives(store, tables):
     cols, rows = select(store, find("02-protocol-stats"))
-    stats = {r[0].value.rsplit("/", 1)[-1]: dict(zip(cols, (t.value for t in r))) for r in rows}
+    stats = {r[0].value.rsplit("/", 1)[-1]: dict(zip(cols, (t.value for t in r), strict=False)) for r in rows}
     got = {r["protocol"]: r for r in tables["lead-indicator"].records()}
     assert set(got) == set(stats)
     for pid, s in stats.items():
@@ -66,8 +75,11 @@ def test_lead_share_equals_what_query_02_protocol_stats_gives(store, tables):
 def test_lead_and_indicator_shares_match_the_facts(tables, protocols):
     got = {r["protocol"]: r for r in tables["lead-indicator"].records()}
     for pid, p in protocols.items():
-        led = sum(1 for c in p.commitments if any(i.role in ("chef-de-file", "partie-qui-s-engage")
-                                                  for i in c.involvements))
+        led = sum(
+            1
+            for c in p.commitments
+            if any(i.role in ("chef-de-file", "partie-qui-s-engage") for i in c.involvements)
+        )
         measured_objectives = {i.of_objective for i in p.indicators if i.of_objective}
         measured = {k for i in p.indicators for k in i.of_commitments}
         measured |= {c.key for c in p.commitments if c.objective and c.objective in measured_objectives}
@@ -90,7 +102,11 @@ def test_category_role_counts_equal_counts_from_the_facts(tables, protocols, reg
     for r in t.records():
         assert r["role"] in ROLES
         for pid in protocols:
-            assert r[pid] == len(expected.get((r["category"], r["role"], pid), ())), (r["category"], r["role"], pid)
+            assert r[pid] == len(expected.get((r["category"], r["role"], pid), ())), (
+                r["category"],
+                r["role"],
+                pid,
+            )
             seen.add((r["category"], r["role"], pid))
         assert r["all"] == sum(r[pid] for pid in protocols)
     assert {k for k, v in expected.items() if v} <= seen
@@ -129,7 +145,9 @@ def test_partners_everywhere_and_once_match_the_facts(tables, protocols):
         for c in p.commitments:
             for i in c.involvements:
                 present[i.partner].add(pid)
-    everywhere = {f"https://w3id.org/perr-graph/id/org/{k}" for k, v in present.items() if len(v) == len(protocols)}
+    everywhere = {
+        f"https://w3id.org/perr-graph/id/org/{k}" for k, v in present.items() if len(v) == len(protocols)
+    }
     once = {f"https://w3id.org/perr-graph/id/org/{k}" for k, v in present.items() if len(v) == 1}
     assert {r["partner"] for r in tables["partners-everywhere"].records()} == everywhere
     assert {r["partner"] for r in tables["partners-once"].records()} == once
@@ -144,6 +162,7 @@ def test_matches_table_is_query_36(store, tables):
 
 
 # --- the command -----------------------------------------------------------------------------------------------
+
 
 def run(capsys, *argv):
     code = main(list(argv))
@@ -166,21 +185,42 @@ def test_cli_table_and_one_table_csv(capsys, dataset_nq):
     assert code == 0 and "Share of commitments with a known lead" in out and "voiron" in out
     code, out, _ = run(capsys, "compare", "-t", "pillars", "-f", "csv", "--data", str(dataset_nq))
     rows = list(csv.reader(io.StringIO(out)))
-    assert code == 0 and rows[0] == ["pillar", "pillar_label", "loriol", "montelimar", "puy", "valence", "voiron",
-                                     "all"]
+    assert code == 0 and rows[0] == [
+        "pillar",
+        "pillar_label",
+        "loriol",
+        "montelimar",
+        "puy",
+        "valence",
+        "voiron",
+        "all",
+    ]
     assert {r[0] for r in rows[1:]} >= {"cohesion-sociale", "developpement-economique-emploi"}
 
 
 def test_cli_csv_sections_and_output_file(capsys, tmp_path, dataset_nq):
     target = tmp_path / "out" / "compare.csv"
-    code, out, err = run(capsys, "compare", "-f", "csv", "-t", "pillars", "-t", "lead-indicator", "-o", str(target),
-                         "--data", str(dataset_nq))
+    code, out, err = run(
+        capsys,
+        "compare",
+        "-f",
+        "csv",
+        "-t",
+        "pillars",
+        "-t",
+        "lead-indicator",
+        "-o",
+        str(target),
+        "--data",
+        str(dataset_nq),
+    )
     assert code == 0 and out == "" and "wrote" in err
     text = target.read_text(encoding="utf-8")
     sections = text.split("\n\n")
-    assert [s.splitlines()[0] for s in sections] == ["# pillars: Commitments by pillar and territory",
-                                                     "# lead-indicator: Share of commitments with a known lead and "
-                                                     "with an indicator"]
+    assert [s.splitlines()[0] for s in sections] == [
+        "# pillars: Commitments by pillar and territory",
+        "# lead-indicator: Share of commitments with a known lead and with an indicator",
+    ]
     assert not list(target.parent.glob("*.tmp"))
 
 
@@ -192,17 +232,25 @@ def test_cli_network_exports_for_gephi(capsys, tmp_path, dataset_nq, protocols):
     import networkx as nx
 
     out_dir = tmp_path / "net"
-    code, _, err = run(capsys, "compare", "-t", "lead-indicator", "--network", str(out_dir), "--data", str(dataset_nq))
+    code, _, err = run(
+        capsys, "compare", "-t", "lead-indicator", "--network", str(out_dir), "--data", str(dataset_nq)
+    )
     assert code == 0, err
     names = sorted(p.name for p in out_dir.iterdir())
     assert names == sorted(f"partners-{n}.{x}" for n in ["all", *protocols] for x in ("gexf", "graphml"))
     g = nx.read_graphml(out_dir / "partners-montelimar.graphml")
     assert g.number_of_nodes() > 20 and all("weight" in d for _, _, d in g.edges(data=True))
-    assert nx.read_gexf(out_dir / "partners-all.gexf").number_of_nodes() == \
-        nx.read_graphml(out_dir / "partners-all.graphml").number_of_nodes()
+    assert (
+        nx.read_gexf(out_dir / "partners-all.gexf").number_of_nodes()
+        == nx.read_graphml(out_dir / "partners-all.graphml").number_of_nodes()
+    )
     first = {p.name: p.read_bytes() for p in out_dir.iterdir()}
-    code, _, _ = run(capsys, "compare", "-t", "lead-indicator", "--network", str(out_dir), "--data", str(dataset_nq))
-    assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == first, "exports are byte-identical run to run"
+    code, _, _ = run(
+        capsys, "compare", "-t", "lead-indicator", "--network", str(out_dir), "--data", str(dataset_nq)
+    )
+    assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == first, (
+        "exports are byte-identical run to run"
+    )
 
 
 def test_command_lists_the_tables_and_help_runs():
@@ -211,8 +259,8 @@ def test_command_lists_the_tables_and_help_runs():
     import sys
     from pathlib import Path
 
-    from perr_graph.commands.compare import TABLE_NAMES
     from perr_graph.analysis.compare import TABLES
+    from perr_graph.commands.compare import TABLE_NAMES
 
     assert list(TABLE_NAMES) == list(TABLES)
     perr = shutil.which("perr") or str(Path(sys.executable).parent / "perr")

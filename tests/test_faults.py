@@ -25,23 +25,24 @@ import time
 import urllib.parse
 
 import pytest
+
+from perr_graph.cli import main
+from perr_graph.errors import EndpointError
+from perr_graph.remote import endpoint
+from perr_graph.remote.endpoint import Retry, remote_query
+from perr_graph.serve.server import Front, Handler, OxigraphServer
 from support import servers
 from support.servers import closed_port, graph_count
 from support.servers import http as fetch
 from test_safety import OWN, REFUSED
 
-from perr_graph.remote import endpoint
-from perr_graph.cli import main
-from perr_graph.remote.endpoint import Retry, remote_query
-from perr_graph.errors import EndpointError
-from perr_graph.serve.server import Front, Handler, OxigraphServer
-
 oxigraph_rw = servers.oxigraph_rw  # the fixture
 
 FAST = Retry(attempts=3, delay=0.01, factor=2.0)
 
-ONE_ROW = json.dumps({"head": {"vars": ["n"]},
-                      "results": {"bindings": [{"n": {"type": "literal", "value": "42"}}]}}).encode()
+ONE_ROW = json.dumps(
+    {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "42"}}]}}
+).encode()
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +52,7 @@ def fast_retries(monkeypatch):
 
 
 # --- a fake endpoint that misbehaves on purpose ----------------------------------------------------------------
+
 
 class _FakeHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -103,6 +105,7 @@ def answer(status=200, body=ONE_ROW, ctype="application/sparql-results+json"):
         h.send_header("Content-Length", str(len(body)))
         h.end_headers()
         h.wfile.write(body)
+
     return act
 
 
@@ -185,6 +188,7 @@ def one_line(err: str) -> str:
 
 # --- perr query --endpoint ----------------------------------------------------------------------------------------
 
+
 def test_refused_connection_is_retried_then_one_line(capsys, rq):
     url = f"http://127.0.0.1:{closed_port()}/sparql"
     code, out, err, took = run_query(capsys, rq, url)
@@ -202,8 +206,11 @@ def test_refused_then_listening_succeeds(fake):
         waits.append(seconds)
         fake(script(answer()), port)
 
-    result = remote_query(f"http://127.0.0.1:{port}/sparql", "SELECT ?n WHERE { BIND(42 AS ?n) }",
-                          retry=Retry(delay=0.25, sleep=start_it))
+    result = remote_query(
+        f"http://127.0.0.1:{port}/sparql",
+        "SELECT ?n WHERE { BIND(42 AS ?n) }",
+        retry=Retry(delay=0.25, sleep=start_it),
+    )
     assert waits == [0.25] and result.rows[0][0].value == "42"
 
 
@@ -238,7 +245,9 @@ def test_backoff_is_exponential_and_bounded(fake):
     with pytest.raises(EndpointError) as err:
         remote_query(server.url, "ASK {}", retry=Retry(attempts=3, delay=0.5, factor=2.0, sleep=waits.append))
     assert waits == [0.5, 1.0] and len(server.hits) == 3
-    assert str(err.value).startswith(f"{server.url} answered HTTP 503 Service Unavailable: overloaded (3 attempts")
+    assert str(err.value).startswith(
+        f"{server.url} answered HTTP 503 Service Unavailable: overloaded (3 attempts"
+    )
     # the total time bound stops the retries before the number of attempts does: after waiting 1 s then 2 s,
     # the next wait (4 s) would end past 5 s after the start (a clock that only the waits move)
     now = [0.0]
@@ -250,13 +259,24 @@ def test_backoff_is_exponential_and_bounded(fake):
     waits.clear()
     server.hits.clear()
     with pytest.raises(EndpointError) as err:
-        remote_query(server.url, "ASK {}", retry=Retry(attempts=10, delay=1.0, factor=2.0, total=5.0,
-                                                       sleep=wait, clock=lambda: now[0]))
+        remote_query(
+            server.url,
+            "ASK {}",
+            retry=Retry(attempts=10, delay=1.0, factor=2.0, total=5.0, sleep=wait, clock=lambda: now[0]),
+        )
     assert waits == [1.0, 2.0] and len(server.hits) == 3 and "(3 attempts in 3.0 s)" in str(err.value)
 
 
-@pytest.mark.parametrize("status,phrase", [(400, "Bad Request"), (401, "Unauthorized"), (404, "Not Found"),
-                                           (405, "Method Not Allowed"), (429, "Too Many Requests")])
+@pytest.mark.parametrize(
+    "status,phrase",
+    [
+        (400, "Bad Request"),
+        (401, "Unauthorized"),
+        (404, "Not Found"),
+        (405, "Method Not Allowed"),
+        (429, "Too Many Requests"),
+    ],
+)
 def test_4xx_is_not_retried(capsys, rq, fake, status, phrase):
     server = fake(script(answer(status, b"Parser error at line 1\nmore detail\n", "text/plain")))
     code, _, err, _ = run_query(capsys, rq, server.url)
@@ -275,7 +295,9 @@ def test_html_instead_of_results_is_not_retried(capsys, rq, fake):
 
 
 def test_malformed_json_is_not_retried(capsys, rq, fake):
-    server = fake(script(answer(200, b'{"head": {"vars": ["n"]}, "results": ', "application/sparql-results+json")))
+    server = fake(
+        script(answer(200, b'{"head": {"vars": ["n"]}, "results": ', "application/sparql-results+json"))
+    )
     code, _, err, _ = run_query(capsys, rq, server.url)
     assert code == 2 and len(server.hits) == 1
     assert "answered application/sparql-results+json, not SPARQL JSON results" in one_line(err)
@@ -317,8 +339,9 @@ def test_not_an_http_server(capsys, rq):
     t = threading.Thread(target=serve, daemon=True)
     t.start()
     try:
-        code, _, err, _ = run_query(capsys, rq, f"http://127.0.0.1:{listener.getsockname()[1]}/sparql",
-                                    "--timeout", "3")
+        code, _, err, _ = run_query(
+            capsys, rq, f"http://127.0.0.1:{listener.getsockname()[1]}/sparql", "--timeout", "3"
+        )
     finally:
         listener.close()
         t.join(5)
@@ -346,7 +369,9 @@ class GraphStore:
     """A fake Graph Store (``/store``, ``/query``) that keeps triple counts, and fails where it is told to."""
 
     def __init__(self, put_fault=None, count_fault=None, miscount=None):
-        self.put_fault = put_fault or {}  # graph -> action answering its PUT, or a list: one per attempt, then OK
+        self.put_fault = (
+            put_fault or {}
+        )  # graph -> action answering its PUT, or a list: one per attempt, then OK
         self.count_fault = count_fault or {}  # graph -> action answering its COUNT
         self.miscount = miscount or {}  # graph -> triples lost
         self.graphs: dict[str, int] = {}
@@ -368,9 +393,25 @@ class GraphStore:
             if graph in self.count_fault:
                 return self.count_fault[graph]
             value = str(self.graphs.get(graph, 0))
-            return answer(200, json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
-                {"n": {"type": "literal", "value": value,
-                       "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}).encode())
+            return answer(
+                200,
+                json.dumps(
+                    {
+                        "head": {"vars": ["n"]},
+                        "results": {
+                            "bindings": [
+                                {
+                                    "n": {
+                                        "type": "literal",
+                                        "value": value,
+                                        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                                    }
+                                }
+                            ]
+                        },
+                    }
+                ).encode(),
+            )
         return answer(404, b"not here\n", "text/plain")
 
 
@@ -399,13 +440,17 @@ def test_load_one_graph_refused_the_others_still_load(capsys, fake, small_datase
     assert code == 2
     assert store.graphs == {GRAPHS[0]: 3, GRAPHS[2]: 5, GRAPHS[3]: 6}
     assert results[GRAPHS[0]] == results[GRAPHS[2]] == results[GRAPHS[3]] == "loaded and verified"
-    assert results[GRAPHS[1]].startswith(f"failed: {root}/store failed to store the graph <{GRAPHS[1]}>: "
-                                         "HTTP 503 Service Unavailable: disk full (3 attempts")
+    assert results[GRAPHS[1]].startswith(
+        f"failed: {root}/store failed to store the graph <{GRAPHS[1]}>: "
+        "HTTP 503 Service Unavailable: disk full (3 attempts"
+    )
     puts = [h for h in server.hits if h[0] == "PUT" and "%2Fb" in h[1]]
     assert len(puts) == 3, "a 503 is retried"
     last = err.strip().splitlines()[-1]
-    assert last.startswith(f"perr load: 1 of 4 graphs not loaded into {root} (1 failed, 0 not attempted; "
-                           f"3 loaded and verified): {GRAPHS[1]}: ")
+    assert last.startswith(
+        f"perr load: 1 of 4 graphs not loaded into {root} (1 failed, 0 not attempted; "
+        f"3 loaded and verified): {GRAPHS[1]}: "
+    )
 
 
 def test_load_retries_a_dropped_put(capsys, fake, small_dataset):
@@ -421,9 +466,11 @@ def test_load_retries_a_dropped_put(capsys, fake, small_dataset):
 
 
 def test_load_4xx_is_not_retried_and_a_miscount_fails(capsys, fake, small_dataset):
-    store = GraphStore(put_fault={GRAPHS[0]: answer(413, b"too large\n", "text/plain")},
-                       miscount={GRAPHS[2]: 1},
-                       count_fault={GRAPHS[3]: answer(400, b"no COUNT here\n", "text/plain")})
+    store = GraphStore(
+        put_fault={GRAPHS[0]: answer(413, b"too large\n", "text/plain")},
+        miscount={GRAPHS[2]: 1},
+        count_fault={GRAPHS[3]: answer(400, b"no COUNT here\n", "text/plain")},
+    )
     server = fake(store)
     root = server.url.rsplit("/", 1)[0]
     code, out, err = run_load(capsys, root, small_dataset, "--quiet")
@@ -436,8 +483,9 @@ def test_load_4xx_is_not_retried_and_a_miscount_fails(capsys, fake, small_datase
     results = result_column(out)
     assert results[GRAPHS[1]] == "loaded and verified"
     assert results[GRAPHS[2]] == "failed: sent 5 triples, the store holds 4"
-    assert results[GRAPHS[3]] == (f"failed: sent, but not verified: {root}/query refused the query: "
-                                  "HTTP 400 Bad Request: no COUNT here")
+    assert results[GRAPHS[3]] == (
+        f"failed: sent, but not verified: {root}/query refused the query: HTTP 400 Bad Request: no COUNT here"
+    )
 
 
 def test_load_store_gone_mid_load_the_rest_is_not_attempted(capsys, fake, small_dataset):
@@ -453,8 +501,9 @@ def test_load_store_gone_mid_load_the_rest_is_not_attempted(capsys, fake, small_
     results = result_column(out)
     assert code == 2
     assert [results[g] for g in GRAPHS[:2]] == ["loaded and verified"] * 2
-    assert results[GRAPHS[2]].startswith(f"failed: {root}/store closed the connection (PUT <{GRAPHS[2]}>) "
-                                         "before answering (3 attempts")
+    assert results[GRAPHS[2]].startswith(
+        f"failed: {root}/store closed the connection (PUT <{GRAPHS[2]}>) before answering (3 attempts"
+    )
     assert results[GRAPHS[3]] == "not attempted"
     assert not any(h[1].endswith("%2Fd") for h in server.hits), "nothing sent after the store went away"
     assert "(1 failed, 1 not attempted; 2 loaded and verified)" in err.strip().splitlines()[-1]
@@ -466,27 +515,38 @@ G = "http://example.org/graph/atomic"
 
 
 def ntriples(tag: str, n: int) -> bytes:
-    return b"".join(f'<http://example.org/{tag}/{i}> <http://example.org/p> "{tag} {i}" .\n'.encode()
-                    for i in range(n))
+    return b"".join(
+        f'<http://example.org/{tag}/{i}> <http://example.org/p> "{tag} {i}" .\n'.encode() for i in range(n)
+    )
 
 
 def put(server: OxigraphServer, data: bytes) -> int:
-    status, _, _ = fetch(f"{server.store_url}?graph={urllib.parse.quote(G, safe='')}", data,
-                        {"Content-Type": "application/n-triples"}, method="PUT")
+    status, _, _ = fetch(
+        f"{server.store_url}?graph={urllib.parse.quote(G, safe='')}",
+        data,
+        {"Content-Type": "application/n-triples"},
+        method="PUT",
+    )
     return status
 
 
 def tags(server: OxigraphServer) -> dict[str, int]:
     """How many triples of each tag (old, new) the graph holds."""
-    r = remote_query(server.query_url, f"""SELECT ?tag (COUNT(*) AS ?n) WHERE {{ GRAPH <{G}> {{ ?s ?p ?o }}
-        BIND(STRBEFORE(STR(?o), " ") AS ?tag) }} GROUP BY ?tag""", policy=endpoint._any_graph_policy())
+    r = remote_query(
+        server.query_url,
+        f"""SELECT ?tag (COUNT(*) AS ?n) WHERE {{ GRAPH <{G}> {{ ?s ?p ?o }}
+        BIND(STRBEFORE(STR(?o), " ") AS ?tag) }} GROUP BY ?tag""",
+        policy=endpoint._any_graph_policy(),
+    )
     return {row[0].value: int(row[1].value) for row in r.rows}
 
 
 def send_part(server: OxigraphServer, body: bytes, cut: int, *, chunked: bool = False) -> socket.socket:
     """Open a PUT of ``body`` to G and send its first ``cut`` bytes only; the socket stays open."""
-    head = (f"PUT /store?graph={urllib.parse.quote(G, safe='')} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            "Content-Type: application/n-triples\r\n")
+    head = (
+        f"PUT /store?graph={urllib.parse.quote(G, safe='')} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/n-triples\r\n"
+    )
     head += "Transfer-Encoding: chunked\r\n\r\n" if chunked else f"Content-Length: {len(body)}\r\n\r\n"
     s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
     s.sendall(head.encode())
@@ -499,8 +559,11 @@ OLD, NEW = ntriples("old", 1000), ntriples("new", 50_000)
 AT_A_LINE = NEW.index(b"\n", len(NEW) // 2) + 1  # the part sent is valid N-Triples on its own: the worst case
 
 
-@pytest.mark.parametrize("cut,chunked", [(AT_A_LINE, False), (AT_A_LINE + 17, False), (AT_A_LINE, True)],
-                         ids=["cut-between-triples", "cut-inside-a-triple", "chunked-without-last-chunk"])
+@pytest.mark.parametrize(
+    "cut,chunked",
+    [(AT_A_LINE, False), (AT_A_LINE + 17, False), (AT_A_LINE, True)],
+    ids=["cut-between-triples", "cut-inside-a-triple", "chunked-without-last-chunk"],
+)
 def test_put_cut_short_changes_nothing(oxigraph_rw, cut, chunked):
     assert put(oxigraph_rw, OLD) in (201, 204)
     s = send_part(oxigraph_rw, NEW, cut, chunked=chunked)
@@ -569,11 +632,14 @@ def test_load_with_oxigraph_killed_mid_load(capsys, monkeypatch, tmp_path, datas
     results = result_column(out)
     assert code == 2 and len(graphs) > 5
     assert [results[compact(g)] for g in graphs[:2]] == ["loaded and verified"] * 2
-    assert results[compact(graphs[2])].startswith(f"failed: sent, but not verified: cannot reach "
-                                                  f"{server.url}/query: connection refused (3 attempts")
+    assert results[compact(graphs[2])].startswith(
+        f"failed: sent, but not verified: cannot reach {server.url}/query: connection refused (3 attempts"
+    )
     assert all(results[compact(g)] == "not attempted" for g in graphs[3:])
-    assert (f"{len(graphs) - 2} of {len(graphs)} graphs not loaded into {server.url} "
-            f"(1 failed, {len(graphs) - 3} not attempted; 2 loaded and verified)") in err.strip().splitlines()[-1]
+    assert (
+        f"{len(graphs) - 2} of {len(graphs)} graphs not loaded into {server.url} "
+        f"(1 failed, {len(graphs) - 3} not attempted; 2 loaded and verified)"
+    ) in err.strip().splitlines()[-1]
     with OxigraphServer(read_only=False, location=db) as again:
         for g in graphs[:3]:
             assert graph_count(again, g) == expected[g], g
@@ -582,6 +648,7 @@ def test_load_with_oxigraph_killed_mid_load(capsys, monkeypatch, tmp_path, datas
 
 
 # --- the perr serve front: refusals by every route, before anything is forwarded -----------------------------------
+
 
 @pytest.fixture()
 def front(fake):
@@ -607,11 +674,18 @@ def test_front_refuses_every_case_by_every_route(front, fake):
     f, upstream = front()
     outside = fake(script(answer()))
     for name, (text, message) in REFUSED.items():
-        text = text.replace("http://example.org/", outside.url + "/").replace("http://e.org/", outside.url + "/")
-        routes = [(f.url + "/sparql?" + urllib.parse.urlencode({"query": text}), None, {}),
-                  (f.url + "/query", urllib.parse.urlencode({"query": text}).encode(),
-                   {"Content-Type": "application/x-www-form-urlencoded"}),
-                  (f.url + "/sparql", text.encode(), {"Content-Type": "application/sparql-query"})]
+        text = text.replace("http://example.org/", outside.url + "/").replace(
+            "http://e.org/", outside.url + "/"
+        )
+        routes = [
+            (f.url + "/sparql?" + urllib.parse.urlencode({"query": text}), None, {}),
+            (
+                f.url + "/query",
+                urllib.parse.urlencode({"query": text}).encode(),
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            ),
+            (f.url + "/sparql", text.encode(), {"Content-Type": "application/sparql-query"}),
+        ]
         for url, data, headers in routes:
             status, _, body = fetch(url, data, headers)
             assert status == 400, (name, url, status, body)
@@ -629,17 +703,41 @@ def test_front_refuses_updates_and_foreign_graphs_by_every_route(front):
     cases = [
         ("GET", "/sparql?" + urllib.parse.urlencode({"update": load}), None, {}, 403),
         ("GET", "/update?" + urllib.parse.urlencode({"update": load}), None, {}, 403),
-        ("POST", "/update", urllib.parse.urlencode({"update": load}).encode(),
-         {"Content-Type": "application/x-www-form-urlencoded"}, 403),
+        (
+            "POST",
+            "/update",
+            urllib.parse.urlencode({"update": load}).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            403,
+        ),
         ("POST", "/query", load.encode(), {"Content-Type": "application/sparql-update"}, 403),
         ("PUT", "/sparql?graph=x", b"<a:s> <a:p> <a:o> .", {"Content-Type": "application/n-triples"}, 403),
         ("DELETE", "/sparql?graph=x", None, {}, 403),
         ("PATCH", "/sparql", b"x", {"Content-Type": "text/plain"}, 403),
         ("POST", "/store?graph=x", b"<a:s> <a:p> <a:o> .", {"Content-Type": "application/n-triples"}, 404),
-        ("GET", "/sparql?" + urllib.parse.urlencode({"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }",
-                                                       "named-graph-uri": "http://example.org/x"}), None, {}, 400),
-        ("GET", "/sparql?" + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }",
-                                                       "default-graph-uri": "http://example.org/x"}), None, {}, 400),
+        (
+            "GET",
+            "/sparql?"
+            + urllib.parse.urlencode(
+                {
+                    "query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }",
+                    "named-graph-uri": "http://example.org/x",
+                }
+            ),
+            None,
+            {},
+            400,
+        ),
+        (
+            "GET",
+            "/sparql?"
+            + urllib.parse.urlencode(
+                {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": "http://example.org/x"}
+            ),
+            None,
+            {},
+            400,
+        ),
         ("POST", "/sparql", b"query=x", {"Content-Type": "text/plain"}, 415),
     ]
     for method, path, data, headers, expected in cases:
@@ -650,9 +748,14 @@ def test_front_refuses_updates_and_foreign_graphs_by_every_route(front):
 
 # --- the front's own bounds ------------------------------------------------------------------------------------------
 
+
 def post(f: Front, text: str, timeout: float = 10):
-    return fetch(f.url + "/sparql", urllib.parse.urlencode({"query": text}).encode(),
-                {"Content-Type": "application/x-www-form-urlencoded"}, timeout=timeout)
+    return fetch(
+        f.url + "/sparql",
+        urllib.parse.urlencode({"query": text}).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=timeout,
+    )
 
 
 def test_front_upstream_hangs_504(front):
@@ -690,8 +793,12 @@ def test_front_upstream_error_is_one_line(front):
 
 
 def test_front_caps_answers(front):
-    big = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
-        {"n": {"type": "literal", "value": "x" * 100}}] * 100}}).encode()
+    big = json.dumps(
+        {
+            "head": {"vars": ["n"]},
+            "results": {"bindings": [{"n": {"type": "literal", "value": "x" * 100}}] * 100},
+        }
+    ).encode()
     f, _ = front(script(answer(200, big)), max_bytes=5000)
     status, _, body = post(f, "ASK {}")
     assert status == 413 and body == b"result larger than 5000 bytes: add a LIMIT\n"
@@ -719,14 +826,18 @@ def test_front_silent_or_lying_clients(front, monkeypatch):
     port = f.server_address[1]
     # announces 100 bytes, sends 10, then nothing: disconnected after the timeout, and nothing forwarded
     with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                  b"Content-Length: 100\r\n\r\nASK { ?s ")
+        s.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100\r\n\r\nASK { ?s "
+        )
         started = time.monotonic()
         assert s.recv(100) == b"" and time.monotonic() - started < 3
     # a Content-Length that is not a number
     with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                  b"Content-Length: -5\r\n\r\n")
+        s.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: -5\r\n\r\n"
+        )
         assert s.recv(100).startswith(b"HTTP/1.1 400")
     assert upstream.hits == []
     status, _, _ = post(f, "ASK {}")

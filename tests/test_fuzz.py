@@ -4,18 +4,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perr_graph.inputs import paths
 from perr_graph.errors import PerrError
-from perr_graph.read.protocol import read_protocol
-from perr_graph.inputs.registry import Registry
+from perr_graph.inputs import paths
 from perr_graph.inputs.catalogue import SourceText, read_catalogue
+from perr_graph.inputs.registry import Registry
+from perr_graph.read.protocol import read_protocol
 
 REGISTRY = Registry.load()
 CATALOGUE = read_catalogue()
-TEXTS = {pid: (paths.SOURCES / e.file).read_text(encoding="utf-8").split("\n") for pid, e in CATALOGUE.items()}
+TEXTS = {
+    pid: (paths.SOURCES / e.file).read_text(encoding="utf-8").split("\n") for pid, e in CATALOGUE.items()
+}
 
-SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def read_lines(tmp_path, pid, lines):
@@ -54,7 +60,7 @@ def test_mutated_real_texts_read_or_fail_cleanly(tmp_path, pid, mutations):
                 lines[i] = "\t" + lines[i]
         elif kind == "char" and lines[i]:
             j = b % len(lines[i])
-            lines[i] = lines[i][:j] + chr(32 + b % 500) + lines[i][j + 1:]
+            lines[i] = lines[i][:j] + chr(32 + b % 500) + lines[i][j + 1 :]
         elif kind == "swap-case":
             lines[i] = lines[i].swapcase()
         elif kind == "truncate":

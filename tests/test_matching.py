@@ -12,8 +12,8 @@ import pytest
 from rdflib import BNode, Literal
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from perr_graph.analysis import matching as M
 from perr_graph import namespaces as ns
+from perr_graph.analysis import matching as M
 from perr_graph.sparql.library import find, select
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,15 +51,28 @@ def stated(name: str) -> float:
 
 # --- the text method ----------------------------------------------------------------------------------------
 
+
 def test_normalise_folds_accents_case_elisions_and_punctuation():
-    assert M.normalise("Favoriser l'Égal accès au sport, aux loisirs !") == "favoriser egal acces au sport aux loisirs"
+    assert (
+        M.normalise("Favoriser l'Égal accès au sport, aux loisirs !")
+        == "favoriser egal acces au sport aux loisirs"
+    )
     assert M.normalise("mise en œuvre") == "mise en oeuvre"
     assert M.normalise("« Aller vers » : réduire") == "aller vers reduire"
 
 
-@pytest.mark.parametrize("a,b", [("développement", "développer"), ("sociaux", "sociales"),
-                                 ("éducation", "éducatifs"), ("culturelle", "culturel"), ("parrainages", "parrainage"),
-                                 ("santé", "santé"), ("emplois", "emploi")])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("développement", "développer"),
+        ("sociaux", "sociales"),
+        ("éducation", "éducatifs"),
+        ("culturelle", "culturel"),
+        ("parrainages", "parrainage"),
+        ("santé", "santé"),
+        ("emplois", "emploi"),
+    ],
+)
 def test_light_stemmer_brings_word_forms_together(a, b):
     assert M.tokens(a) == M.tokens(b) and M.tokens(a)
 
@@ -77,11 +90,17 @@ def test_cosine_of_a_text_with_itself_is_one_and_identical_texts_are_exact(plist
 
 # --- what it finds in the five texts ------------------------------------------------------------------------
 
-def test_the_departements_contribution_copied_in_valence_and_loriol_is_matched_word_for_word(protocols, found):
+
+def test_the_departements_contribution_copied_in_valence_and_loriol_is_matched_word_for_word(
+    protocols, found
+):
     """000 l.486-578 and 001 l.135-228: the Département de la Drôme's own text, the same in both protocols."""
     exact = {(m.a.ident, m.b.ident) for m in found if m.exact}
-    loriol = [c for c in protocols["loriol"].commitments
-              if any(i.rule == "annex-author" and i.partner == "departement-drome" for i in c.involvements)]
+    loriol = [
+        c
+        for c in protocols["loriol"].commitments
+        if any(i.rule == "annex-author" and i.partner == "departement-drome" for i in c.involvements)
+    ]
     valence = {M.normalise(c.text): c.key for c in protocols["valence"].commitments}
     copied = [c for c in loriol if M.normalise(c.text) in valence]
     assert len(copied) >= 35
@@ -90,22 +109,32 @@ def test_the_departements_contribution_copied_in_valence_and_loriol_is_matched_w
     assert all(m.score == 1.0 and M.normalise(m.a.text) == M.normalise(m.b.text) for m in found if m.exact)
 
 
-@pytest.mark.parametrize("a,b,why", [
-    ("loriol-L119", "valence-L452", "ARS 'Aller vers' on giving up care"),
-    ("loriol-L116", "montelimar-L182", "médias de proximité"),
-    ("loriol-L221", "montelimar-L118", "100 chances 100 emplois"),
-    ("loriol-L59", "montelimar-L158", "CAF parenting support, the same wording"),
-])
+@pytest.mark.parametrize(
+    "a,b,why",
+    [
+        ("loriol-L119", "valence-L452", "ARS 'Aller vers' on giving up care"),
+        ("loriol-L116", "montelimar-L182", "médias de proximité"),
+        ("loriol-L221", "montelimar-L118", "100 chances 100 emplois"),
+        ("loriol-L59", "montelimar-L158", "CAF parenting support, the same wording"),
+    ],
+)
 def test_known_pairs_are_close_matches(found, a, b, why):
     by = {(m.a.ident, m.b.ident): m for m in found}
     assert (a, b) in by, why
     assert by[(a, b)].score >= M.THRESHOLD and by[(a, b)].terms
 
 
-@pytest.mark.parametrize("a,b,why", [
-    ("montelimar-L121", "puy-L183", "parrainage: 0.436, below the threshold since it rose to 0.45 (docs/compare.md)"),
-    ("loriol-L113", "voiron-L85", "CLAS inside a long sentence"),
-])
+@pytest.mark.parametrize(
+    "a,b,why",
+    [
+        (
+            "montelimar-L121",
+            "puy-L183",
+            "parrainage: 0.436, below the threshold since it rose to 0.45 (docs/compare.md)",
+        ),
+        ("loriol-L113", "voiron-L85", "CLAS inside a long sentence"),
+    ],
+)
 def test_known_misses_stay_documented(found, a, b, why):
     """Recall is not perfect, and docs/compare.md says where: these same-commitment pairs are not matched."""
     assert (a, b) not in {(m.a.ident, m.b.ident) for m in found}, why
@@ -136,6 +165,7 @@ def test_matching_does_not_depend_on_the_order_of_the_protocols(plist, found):
 
 # --- the graph ----------------------------------------------------------------------------------------------
 
+
 def test_matches_graph_holds_one_mapping_and_one_qualified_node_per_pair(built, found):
     from rdflib.namespace import XSD  # imported here: pytest's collection trips over XSD as a module global
 
@@ -144,11 +174,17 @@ def test_matches_graph_holds_one_mapping_and_one_qualified_node_per_pair(built, 
     nodes = sorted(g.subjects(RDF.type, RDF.Statement))
     assert len(nodes) == len(found)
     by_iri = {m.iri: m for m in found}
-    commitments = {s for name, pg in built.graphs.items() if "/graph/protocol/" in str(name)
-                   for s in pg.subjects(RDF.type, ns.PERR.Commitment)}
+    commitments = {
+        s
+        for name, pg in built.graphs.items()
+        if "/graph/protocol/" in str(name)
+        for s in pg.subjects(RDF.type, ns.PERR.Commitment)
+    }
     for node in nodes:
         m = by_iri[node]
-        assert re.fullmatch(r"https://w3id\.org/perr-graph/id/match/[a-z]+-L[\d-]+--[a-z]+-L[\d-]+", str(node))
+        assert re.fullmatch(
+            r"https://w3id\.org/perr-graph/id/match/[a-z]+-L[\d-]+--[a-z]+-L[\d-]+", str(node)
+        )
         a, b = g.value(node, RDF.subject), g.value(node, RDF.object)
         predicate = g.value(node, RDF.predicate)
         assert (a, b) == (m.a.iri, m.b.iri) and a in commitments and b in commitments
@@ -160,7 +196,9 @@ def test_matches_graph_holds_one_mapping_and_one_qualified_node_per_pair(built, 
         method = str(g.value(node, DCTERMS.description))
         assert "TF-IDF cosine" in method and f">= {M.THRESHOLD}" in method and "exactMatch" in method
         assert str(g.value(node, SKOS.note)).startswith("shared stems")
-    assert len(set(g.subject_objects(SKOS.closeMatch))) + len(set(g.subject_objects(SKOS.exactMatch))) == len(found)
+    assert len(set(g.subject_objects(SKOS.closeMatch))) + len(set(g.subject_objects(SKOS.exactMatch))) == len(
+        found
+    )
 
 
 def test_matches_graph_is_the_same_from_one_call_to_the_next(plist, built):
@@ -181,9 +219,18 @@ def test_query_36_lists_the_recorded_matches(store, found):
 
 # --- precision on the hand-checked sample -------------------------------------------------------------------
 
+
 def test_sample_file_is_well_formed(sample_rows):
-    assert sample_rows and list(sample_rows[0]) == ["a", "b", "score", "relation", "same", "reason", "text_a",
-                                                    "text_b"]
+    assert sample_rows and list(sample_rows[0]) == [
+        "a",
+        "b",
+        "score",
+        "relation",
+        "same",
+        "reason",
+        "text_a",
+        "text_b",
+    ]
     for r in sample_rows:
         assert r["same"] in ("yes", "no"), r
         assert r["reason"].strip() and "\n" not in r["reason"], r
@@ -194,8 +241,9 @@ def test_sample_is_the_deterministic_draw_of_the_current_pairs(sample_rows, pair
     """The sample is exactly what stratified_sample draws from today's pairs, with the same scores: if the
     readers or the method change the pairs, this fails and the new pairs must be judged by hand."""
     drawn = M.stratified_sample(pairs)
-    assert [(r["a"], r["b"], r["score"]) for r in sample_rows] == \
-        [(m.a.ident, m.b.ident, f"{m.score:.4f}") for m in drawn]
+    assert [(r["a"], r["b"], r["score"]) for r in sample_rows] == [
+        (m.a.ident, m.b.ident, f"{m.score:.4f}") for m in drawn
+    ]
 
 
 def test_sample_covers_the_score_range_above_the_threshold(sample_rows):
@@ -204,7 +252,9 @@ def test_sample_covers_the_score_range_above_the_threshold(sample_rows):
     bands = {min(int((float(r["score"]) - M.THRESHOLD) / 0.1), 5) for r in above if r["relation"] == "close"}
     assert len(bands) >= 4, "close pairs from across the score range"
     assert any(r["relation"] == "exact" for r in above)
-    assert any(float(r["score"]) < M.THRESHOLD for r in sample_rows), "pairs below the threshold show why it is there"
+    assert any(float(r["score"]) < M.THRESHOLD for r in sample_rows), (
+        "pairs below the threshold show why it is there"
+    )
 
 
 def test_precision_at_the_threshold_is_at_least_the_stated_figure(sample_rows):
@@ -213,7 +263,9 @@ def test_precision_at_the_threshold_is_at_least_the_stated_figure(sample_rows):
     close = [r for r in above if r["relation"] == "close"]
     close_precision = sum(r["same"] == "yes" for r in close) / len(close)
     assert precision >= stated("precision"), f"precision {precision:.3f} on {len(above)} pairs"
-    assert close_precision >= stated("close-precision"), f"close precision {close_precision:.3f} on {len(close)}"
+    assert close_precision >= stated("close-precision"), (
+        f"close precision {close_precision:.3f} on {len(close)}"
+    )
     assert stated("threshold") == M.THRESHOLD
 
 

@@ -42,8 +42,9 @@ def test_nodes_and_weights_match_the_facts(graphs, protocols):
         got = {tuple(sorted((a, b))): d["weight"] for a, b, d in g.edges(data=True)}
         assert got == dict(expected), pid
         for n in g:
-            assert g.nodes[n]["commitments"] == sum(1 for c in p.commitments
-                                                    if n in {ORG + i.partner for i in c.involvements})
+            assert g.nodes[n]["commitments"] == sum(
+                1 for c in p.commitments if n in {ORG + i.partner for i in c.involvements}
+            )
     assert {tuple(sorted((a, b))): d["weight"] for a, b, d in graphs["all"].edges(data=True)} == dict(overall)
 
 

@@ -39,8 +39,16 @@ def test_every_commitment_signatory_indicator_figure_and_observation_has_provena
                      perr:Involvement perr:ReferencedDocument perr:GovernanceBody }
     } GROUP BY ?type"""
     rows = {r["type"].value.split("#")[-1]: (int(r["n"].value), int(r["with"].value)) for r in store.query(q)}
-    assert set(rows) == {"Commitment", "Signatory", "Indicator", "PopulationFigure", "Observation", "Involvement",
-                         "ReferencedDocument", "GovernanceBody"}
+    assert set(rows) == {
+        "Commitment",
+        "Signatory",
+        "Indicator",
+        "PopulationFigure",
+        "Observation",
+        "Involvement",
+        "ReferencedDocument",
+        "GovernanceBody",
+    }
     for kind, (n, with_source) in rows.items():
         assert with_source >= n > 0, kind
 
@@ -62,7 +70,11 @@ def test_epci_mergers_are_dated_change_events_from_the_reference_file(store):
     SELECT ?before ?after ?date WHERE { GRAPH <https://w3id.org/perr-graph/graph/reference> {
       ?e a org:ChangeEvent ; org:originalOrganization ?before ; org:resultingOrganization ?after ;
          dcterms:date ?date ; dcterms:source ?src } } ORDER BY ?after"""
-    rows = [(r["before"].value.rsplit("/", 1)[1], r["after"].value.rsplit("/", 1)[1], r["date"].value)
-            for r in store.query(q)]
-    assert rows == [("ca-puy-en-velay-avant-2017", "ca-puy-en-velay", "2017-01-01"),
-                    ("ca-valence-romans-sud-rhone-alpes", "ca-valence-romans-agglo", "2017-01-01")]
+    rows = [
+        (r["before"].value.rsplit("/", 1)[1], r["after"].value.rsplit("/", 1)[1], r["date"].value)
+        for r in store.query(q)
+    ]
+    assert rows == [
+        ("ca-puy-en-velay-avant-2017", "ca-puy-en-velay", "2017-01-01"),
+        ("ca-valence-romans-sud-rhone-alpes", "ca-valence-romans-agglo", "2017-01-01"),
+    ]

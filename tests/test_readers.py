@@ -5,8 +5,8 @@ from collections import Counter
 
 import pytest
 
-from perr_graph.read.signatories import is_name_line, split_name
 from perr_graph.read.objectives import read_targets, split_items
+from perr_graph.read.signatories import is_name_line, split_name
 
 
 def in_lines(protocol, first, last):
@@ -20,10 +20,20 @@ EXPECTED_COMMITMENTS = {
     "valence": [
         (327, 336, 7, "pillar économie: rows 330-336, line 333 holds two items run together"),
         (338, 347, 7, "pillar cadre de vie: rows 341-347, line 343 holds two items"),
-        (349, 360, 9, "pillar cohésion: 352, 353 (continued at 355), two more <p> at 355, two <p> at 356, 358-360"),
+        (
+            349,
+            360,
+            9,
+            "pillar cohésion: 352, 353 (continued at 355), two more <p> at 355, two <p> at 356, 358-360",
+        ),
         (362, 377, 10, "axes transversaux: rows 365-377"),
         (411, 482, 14, "ARS annex: bullets 427-433 and 449-464 (empty bullets skipped)"),
-        (486, 578, 37, "Département's contribution: 6+6+6+3+2 / 3+3 / 4+4 bullets (line 578 has no final newline)"),
+        (
+            486,
+            578,
+            37,
+            "Département's contribution: 6+6+6+3+2 / 3+3 / 4+4 bullets (line 578 has no final newline)",
+        ),
     ],
     "loriol": [
         (21, 79, 8, "Article 2: commune l.35, CAF bullets 57-65 (60 runs on at 62), partners l.79"),
@@ -75,6 +85,7 @@ def test_every_commitment_has_text_pillar_and_a_span(protocols):
 
 # --- leads -----------------------------------------------------------------------------------------------------
 
+
 def leads(c):
     return {i.partner for i in c.involvements if i.role in ("chef-de-file", "partie-qui-s-engage")}
 
@@ -107,8 +118,11 @@ def test_montelimar_shifted_row_124_reads_with_its_marks_under_the_right_columns
     c = {c.span.start: c for c in protocols["montelimar"].commitments}[124]
     roles = {i.partner: (i.role, i.evidence) for i in c.involvements}
     assert roles == {
-        "etat": ("chef-de-file", "X"), "ville-montelimar": ("chef-de-file", "X"), "caf-drome": ("chef-de-file", "X"),
-        "cd26-deei": ("role-non-determine", "DE EI"), "ca-montelimar-agglomeration": ("partenaire-associe", "x"),
+        "etat": ("chef-de-file", "X"),
+        "ville-montelimar": ("chef-de-file", "X"),
+        "caf-drome": ("chef-de-file", "X"),
+        "cd26-deei": ("role-non-determine", "DE EI"),
+        "ca-montelimar-agglomeration": ("partenaire-associe", "x"),
     }
     assert c.text.startswith("Lever un des freins")
 
@@ -122,7 +136,11 @@ def test_loriol_marks_have_no_role_because_the_text_states_no_convention(protoco
     by_line = {c.span.start: c for c in p.commitments}
     assert leads(by_line[114]) == {"cc-val-de-drome"}  # "portée par la CCVD"
     etat = {i.partner: i for i in by_line[128].involvements}["etat"]  # "l'État s'engage à" inside the cell
-    assert (etat.role, etat.rule, etat.evidence) == ("partie-qui-s-engage", "inline-commitment", "X | l'État s'engage à")
+    assert (etat.role, etat.rule, etat.evidence) == (
+        "partie-qui-s-engage",
+        "inline-commitment",
+        "X | l'État s'engage à",
+    )
     assert sum(1 for c in in_lines(p, 97, 130) if leads(c)) == 2
 
 
@@ -153,16 +171,20 @@ def test_puy_signatories_together_and_follow_up_services(protocols):
 
 def test_lead_counts_per_protocol(protocols):
     with_lead = {pid: sum(1 for c in p.commitments if leads(c)) for pid, p in protocols.items()}
-    assert with_lead == {
-        "valence": 51,  # ARS annex 14 + Département 37; the 33 table rows have no lead
-        "loriol": 47,  # Article 2 (8) + Département 37 + l.114 (portée par la CCVD) + l.128 (l'État s'engage à)
-        "montelimar": 40,  # 57 matrix rows minus 17 without uppercase mark; l.130 by explicit words
-        "voiron": 57,  # every bullet follows an "s'engage(nt) à" intro
-        "puy": 12,  # l.49, l.111, explicit words at 203/215/237, 7 annex-2 structures
-    }
+    assert (
+        with_lead
+        == {
+            "valence": 51,  # ARS annex 14 + Département 37; the 33 table rows have no lead
+            "loriol": 47,  # Article 2 (8) + Département 37 + l.114 (portée par la CCVD) + l.128 (l'État s'engage à)
+            "montelimar": 40,  # 57 matrix rows minus 17 without uppercase mark; l.130 by explicit words
+            "voiron": 57,  # every bullet follows an "s'engage(nt) à" intro
+            "puy": 12,  # l.49, l.111, explicit words at 203/215/237, 7 annex-2 structures
+        }
+    )
 
 
 # --- indicators and targets --------------------------------------------------------------------------------
+
 
 def test_valence_indicators_and_targets(protocols):
     p = protocols["valence"]
@@ -170,8 +192,11 @@ def test_valence_indicators_and_targets(protocols):
     assert len(p.indicators) == 23
     assert [i.of_objective for i in p.indicators if i.span.start > 400] == ["L417", "L417"]
     by_key = {i.key: i for i in p.indicators}
-    assert [(t.value, t.unit, t.year) for t in by_key["L341"].targets] == [(20, "%", None), (25, "%", 2020),
-                                                                           (50, "%", None)]
+    assert [(t.value, t.unit, t.year) for t in by_key["L341"].targets] == [
+        (20, "%", None),
+        (25, "%", 2020),
+        (50, "%", None),
+    ]
     assert [(t.value, t.unit) for t in by_key["L342"].targets] == [(1, "action par an par quartier")]
     assert [(t.value, t.year) for t in by_key["L368"].targets] == [(None, 2022)]
     # a row with several items: its indicators measure the objective, not a guessed item
@@ -188,12 +213,15 @@ def test_read_targets_reads_only_what_is_written():
 
 def test_split_items_on_paragraphs_and_lost_line_breaks():
     assert split_items("<p>A b</p> <p>C d</p>") == ["<p>A b</p>", "<p>C d</p>"]
-    assert split_items("Faire vivre la charte  Proposer des stages") == ["Faire vivre la charte",
-                                                                         "Proposer des stages"]
+    assert split_items("Faire vivre la charte  Proposer des stages") == [
+        "Faire vivre la charte",
+        "Proposer des stages",
+    ]
     assert split_items("  ") == []
 
 
 # --- signatories ---------------------------------------------------------------------------------------------
+
 
 def test_signatory_counts(protocols):
     assert {pid: len(p.signatories) for pid, p in protocols.items()} == {
@@ -229,21 +257,33 @@ def test_name_parsing():
 
 # --- territories, populations, amounts, references, statistics ------------------------------------------------
 
+
 def test_qpv_named_per_protocol(protocols):
     assert {pid: sorted(t for t, _ in p.qpv) for pid, p in protocols.items()} == {
-        "valence": ["centre-ancien-romans", "chamberliere", "hauts-de-valence", "polygone", "quartier-est-romans",
-                    "valensolles"],
+        "valence": [
+            "centre-ancien-romans",
+            "chamberliere",
+            "hauts-de-valence",
+            "polygone",
+            "quartier-est-romans",
+            "valensolles",
+        ],
         "loriol": ["coeur-de-loriol"],
         "montelimar": [],  # the text names no QPV, only "6653 habitants en QPV"
         "voiron": ["brunetiere"],
         "puy": ["guitard", "val-vert"],
     }
-    assert sorted(t for t, _ in protocols["valence"].watch) == ["bourg-de-peage", "bourg-les-valence",
-                                                                "portes-les-valence"]
+    assert sorted(t for t, _ in protocols["valence"].watch) == [
+        "bourg-de-peage",
+        "bourg-les-valence",
+        "portes-les-valence",
+    ]
 
 
 def test_conflicting_populations_are_kept_as_two_statements(protocols):
-    polygone = [(f.value, f.span.start) for f in protocols["valence"].populations if f.territory == "polygone"]
+    polygone = [
+        (f.value, f.span.start) for f in protocols["valence"].populations if f.territory == "polygone"
+    ]
     assert sorted(polygone) == [(1930, 126), (2190, 124)]
 
 
@@ -252,18 +292,29 @@ def test_amounts(protocols):
     assert amounts["valence"] == [200_000_000]
     assert amounts["loriol"] == [10_000]
     assert amounts["montelimar"] == [500, 3050, 4270]
-    assert amounts["puy"] == [3000, 3104, 16500, 55903, 1_400_000, 1_500_000, 2_700_000, 4_700_000, 30_000_000]
-    parrainage = [a for a in protocols["montelimar"].amounts if a.value == 4270][0]
+    assert amounts["puy"] == [
+        3000,
+        3104,
+        16500,
+        55903,
+        1_400_000,
+        1_500_000,
+        2_700_000,
+        4_700_000,
+        30_000_000,
+    ]
+    parrainage = next(a for a in protocols["montelimar"].amounts if a.value == 4270)
     assert parrainage.commitment == "L121"
 
 
 def test_referenced_documents(protocols):
     refs = protocols["valence"].references
     assert len(refs) == 15  # 6 documents de référence (72-77) + 9 annexes (401-409)
-    cia = [r for r in refs if "Convention Intercommunale" in r.title][0]
+    cia = next(r for r in refs if "Convention Intercommunale" in r.title)
     assert (cia.doctype, cia.date) == ("convention", "2018-07-18")
     assert Counter(r.doctype for r in protocols["montelimar"].references) == Counter(
-        {"loi": 2, "circulaire": 1, "contrat": 1, "evaluation": 1})
+        {"loi": 2, "circulaire": 1, "contrat": 1, "evaluation": 1}
+    )
 
 
 def test_valence_statistics_tables(protocols):
@@ -271,18 +322,27 @@ def test_valence_statistics_tables(protocols):
     assert [len(t.rows) for t in tables] == [5, 6, 5, 5, 6, 6]
     first = tables[0].rows[0]
     assert first.statistic == "Taux de pauvreté (au seuil de 60 %)"  # footnote mark removed
-    assert [(o.territory, o.value, o.unit) for o in first.observations] == [("hauts-de-valence", 46, "%"),
-                                                                            ("valence", 21, "%")]
+    assert [(o.territory, o.value, o.unit) for o in first.observations] == [
+        ("hauts-de-valence", 46, "%"),
+        ("valence", 21, "%"),
+    ]
 
 
 def test_objective_lists(protocols):
     labels = {pid: [o.label for o in p.objectives] for pid, p in protocols.items()}
     # Montélimar THEMATIQUES (lines 72-77) and transversal priorities (81-83); intros ending with ':' skipped
-    assert labels["montelimar"] == ["Emploi", "Prévention et sécurité", "Education et parentalité",
-                                    "Cadre de vie et environnement", "Solidarité et lien social", "Logement",
-                                    "égalité femmes/hommes, notamment une vigilance doit être portée sur l'accès des "
-                                    "femmes aux actions mises en place", "la jeunesse",
-                                    "la prévention contre toutes les discriminations"]
+    assert labels["montelimar"] == [
+        "Emploi",
+        "Prévention et sécurité",
+        "Education et parentalité",
+        "Cadre de vie et environnement",
+        "Solidarité et lien social",
+        "Logement",
+        "égalité femmes/hommes, notamment une vigilance doit être portée sur l'accès des "
+        "femmes aux actions mises en place",
+        "la jeunesse",
+        "la prévention contre toutes les discriminations",
+    ]
     assert len(labels["puy"]) == 3  # the three préconisations, lines 32-34
     assert len(labels["loriol"]) == 6  # santé, culture, tranquillité publique + 3 transversal priorities
     # Valence: 8 orientations of 2015 (218-246) + 4 transversal axes (252-255) + 6 Article 2 items (262-269; the
@@ -307,5 +367,5 @@ def test_montelimar_health_rows_take_their_enjeu_themes(protocols):
 
 
 def test_amount_purpose_stays_inside_its_table_cell(protocols):
-    permis = [a for a in protocols["montelimar"].amounts if a.value == 500][0]
+    permis = next(a for a in protocols["montelimar"].amounts if a.value == 500)
     assert "\t" not in permis.purpose and "Mission Locale" not in permis.purpose

@@ -54,8 +54,9 @@ def test_first_command_on_a_fresh_clone(tmp_path):
         pytest.skip("nothing committed yet")
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PERR_HOME")}
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
-    done = subprocess.run(["bash", "-c", commands()[0]], cwd=clone, capture_output=True, text=True, timeout=900,
-                          env=env)
+    done = subprocess.run(
+        ["bash", "-c", commands()[0]], cwd=clone, capture_output=True, text=True, timeout=900, env=env
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert (clone / "dist" / "perr.nq").exists()
     assert "montelimar" in done.stdout

@@ -5,12 +5,12 @@ import shutil
 
 import pytest
 
-from perr_graph.inputs import paths
-from perr_graph.inputs.config import load_config, protocol_configs
 from perr_graph.errors import ConfigError, RegistryError
-from perr_graph.read.protocol import read_protocol
-from perr_graph.inputs.registry import Registry
+from perr_graph.inputs import paths
 from perr_graph.inputs.catalogue import SourceText, load_source, read_catalogue
+from perr_graph.inputs.config import load_config, protocol_configs
+from perr_graph.inputs.registry import Registry
+from perr_graph.read.protocol import read_protocol
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +64,11 @@ def test_short_codes_match_case_exactly(registry):
 
 def test_same_organisation_across_protocols_is_one_node(registry):
     for name in ("Région Auvergne-Rhône-Alpes", "Drôme Aménagement Habitat", "Agence Régionale de Santé"):
-        targets = {registry.partner_aliases.search(name, pid)[0][0].target for pid in ("valence", "montelimar")
-                   if registry.partner_aliases.search(name, pid)}
+        targets = {
+            registry.partner_aliases.search(name, pid)[0][0].target
+            for pid in ("valence", "montelimar")
+            if registry.partner_aliases.search(name, pid)
+        }
         assert len(targets) == 1, name
 
 

@@ -13,16 +13,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perr_graph.sparql import library as queries, lex as sparql_lex
 from perr_graph.cli import main
 from perr_graph.errors import QueryError
+from perr_graph.sparql import lex as sparql_lex
+from perr_graph.sparql import library as queries
 from perr_graph.sparql.safety import Policy, check_query
 
-OWN = frozenset({"https://w3id.org/perr-graph/graph/registry", "https://w3id.org/perr-graph/graph/protocol/puy"})
+OWN = frozenset(
+    {"https://w3id.org/perr-graph/graph/registry", "https://w3id.org/perr-graph/graph/protocol/puy"}
+)
 POLICY = Policy(graphs=OWN)
 
 
 # --- a listener that records every request: proof that nothing was fetched ---------------------------------------
+
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
     def _hit(self):
@@ -80,8 +84,10 @@ def test_the_cr_comment_trick_fools_rdflib_alone_but_not_the_check(recorder):
 def test_cli_refuses_service_and_nothing_is_called(recorder, capsys, tmp_path, dataset_nq):
     server, url = recorder
     f = tmp_path / "fed.rq"
-    f.write_text(f"# a federated query\nSELECT * WHERE {{\n  OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }}\n}}\n",
-                 encoding="utf-8")
+    f.write_text(
+        f"# a federated query\nSELECT * WHERE {{\n  OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }}\n}}\n",
+        encoding="utf-8",
+    )
     code = main(["query", str(f), "--data", str(dataset_nq)])
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
@@ -93,43 +99,78 @@ def test_cli_refuses_service_and_nothing_is_called(recorder, capsys, tmp_path, d
 
 REFUSED = {
     "service": ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
-    "service-silent-lowercase": ("select * where { service silent <http://e.org/q> { ?s ?p ?o } }", "SERVICE"),
-    "service-variable": ("SELECT * WHERE { BIND(<http://e.org/q> AS ?e) SERVICE ?e { ?s ?p ?o } }", "SERVICE"),
-    "service-prefixed": ("PREFIX e: <http://e.org/>\nSELECT * WHERE { SERVICE e:q { ?s ?p ?o } }",
-                         "SERVICE <http://e.org/q>"),
-    "service-in-subquery": ("SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://e.org/q> { ?s ?p ?o } } } }",
-                            "SERVICE"),
-    "service-in-exists": ("SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://e.org/q> { ?s ?p ?o } } }",
-                          "SERVICE"),
-    "service-in-minus": ("SELECT * WHERE { ?s ?p ?o MINUS { SERVICE <http://e.org/q> { ?s ?p ?o } } }", "SERVICE"),
+    "service-silent-lowercase": (
+        "select * where { service silent <http://e.org/q> { ?s ?p ?o } }",
+        "SERVICE",
+    ),
+    "service-variable": (
+        "SELECT * WHERE { BIND(<http://e.org/q> AS ?e) SERVICE ?e { ?s ?p ?o } }",
+        "SERVICE",
+    ),
+    "service-prefixed": (
+        "PREFIX e: <http://e.org/>\nSELECT * WHERE { SERVICE e:q { ?s ?p ?o } }",
+        "SERVICE <http://e.org/q>",
+    ),
+    "service-in-subquery": (
+        "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://e.org/q> { ?s ?p ?o } } } }",
+        "SERVICE",
+    ),
+    "service-in-exists": (
+        "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://e.org/q> { ?s ?p ?o } } }",
+        "SERVICE",
+    ),
+    "service-in-minus": (
+        "SELECT * WHERE { ?s ?p ?o MINUS { SERVICE <http://e.org/q> { ?s ?p ?o } } }",
+        "SERVICE",
+    ),
     "service-in-ask": ("ASK { SERVICE <http://e.org/q> { ?s ?p ?o } }", "SERVICE"),
-    "service-in-construct": ("CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://e.org/q> { ?s ?p ?o } }", "SERVICE"),
+    "service-in-construct": (
+        "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://e.org/q> { ?s ?p ?o } }",
+        "SERVICE",
+    ),
     "load": ("LOAD <http://example.org/data.ttl>", "LOAD would fetch a document"),
     "load-into": ("LOAD SILENT <http://example.org/d.ttl> INTO GRAPH <http://x/g>", "LOAD"),
     "insert-data": ("INSERT DATA { <http://a/s> <http://a/p> 1 }", "INSERT would change the store"),
     "delete-where": ("DELETE WHERE { ?s ?p ?o }", "DELETE"),
-    "delete-insert": ("PREFIX p: <http://a/>\nWITH <http://g/> DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } "
-                      "WHERE { ?s ?p ?o }", "SPARQL Update refused"),
+    "delete-insert": (
+        "PREFIX p: <http://a/>\nWITH <http://g/> DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
+        "SPARQL Update refused",
+    ),
     "clear": ("CLEAR ALL", "CLEAR"),
     "drop": ("DROP GRAPH <https://w3id.org/perr-graph/graph/registry>", "DROP"),
     "create": ("CREATE GRAPH <http://g/>", "CREATE"),
     "copy": ("COPY DEFAULT TO <http://g/>", "COPY"),
     "move": ("MOVE <http://a/> TO <http://b/>", "MOVE"),
     "add": ("ADD <http://a/> TO <http://b/>", "ADD"),
-    "query-then-update": ("SELECT * WHERE { ?s ?p ?o } ; INSERT DATA { <http://a/s> <http://a/p> 1 }", "INSERT"),
-    "from-remote": ("SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
-                    "FROM <http://example.org/data.ttl> refused"),
-    "from-named-remote": ("SELECT * FROM NAMED <http://example.org/d> WHERE { GRAPH ?g { ?s ?p ?o } }",
-                          "FROM NAMED <http://example.org/d> refused"),
-    "from-prefixed-remote": ("PREFIX x: <http://example.org/>\nSELECT * FROM x:d WHERE { ?s ?p ?o }",
-                             "FROM <http://example.org/d> refused"),
-    "from-relative-to-remote-base": ("BASE <http://example.org/>\nSELECT * FROM <registry> WHERE { ?s ?p ?o }",
-                                     "FROM <http://example.org/registry> refused"),
-    "from-other-project-graph": ("SELECT * FROM <https://w3id.org/perr-graph/graph/protocol/valence> "
-                                 "WHERE { ?s ?p ?o }", "refused"),
+    "query-then-update": (
+        "SELECT * WHERE { ?s ?p ?o } ; INSERT DATA { <http://a/s> <http://a/p> 1 }",
+        "INSERT",
+    ),
+    "from-remote": (
+        "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
+        "FROM <http://example.org/data.ttl> refused",
+    ),
+    "from-named-remote": (
+        "SELECT * FROM NAMED <http://example.org/d> WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "FROM NAMED <http://example.org/d> refused",
+    ),
+    "from-prefixed-remote": (
+        "PREFIX x: <http://example.org/>\nSELECT * FROM x:d WHERE { ?s ?p ?o }",
+        "FROM <http://example.org/d> refused",
+    ),
+    "from-relative-to-remote-base": (
+        "BASE <http://example.org/>\nSELECT * FROM <registry> WHERE { ?s ?p ?o }",
+        "FROM <http://example.org/registry> refused",
+    ),
+    "from-other-project-graph": (
+        "SELECT * FROM <https://w3id.org/perr-graph/graph/protocol/valence> WHERE { ?s ?p ?o }",
+        "refused",
+    ),
     "describe-from": ("DESCRIBE ?s FROM <http://example.org/x> WHERE { ?s ?p ?o }", "FROM"),
-    "unicode-escape": ('SELECT * WHERE { BIND("x\\u005C" AS ?a) SERVICE <http://e.org/> { ?s ?p ?o } #" AS ?a)\n}',
-                       "\\u escapes are refused"),
+    "unicode-escape": (
+        'SELECT * WHERE { BIND("x\\u005C" AS ?a) SERVICE <http://e.org/> { ?s ?p ?o } #" AS ?a)\n}',
+        "\\u escapes are refused",
+    ),
     "unicode-escaped-keyword": ("\\u0053ELECT * WHERE { ?s ?p ?o }", "\\u escapes"),
     "cr-comment": ("SELECT * WHERE { ?s ?p ?o # c\r SERVICE <http://e.org/> { ?a ?b ?c }\n}", "SERVICE"),
     "syntax": ("SELEC * WHERE { ?s ?p ?o }", "syntax error"),
@@ -150,13 +191,13 @@ ALLOWED = {
     "plain": "SELECT * WHERE { ?s ?p ?o }",
     "own-from": "SELECT * FROM <https://w3id.org/perr-graph/graph/registry> WHERE { ?s ?p ?o }",
     "own-from-named": "PREFIX graph: <https://w3id.org/perr-graph/graph/>\n"
-                      "SELECT * FROM NAMED <https://w3id.org/perr-graph/graph/protocol/puy> FROM graph:registry "
-                      "WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "SELECT * FROM NAMED <https://w3id.org/perr-graph/graph/protocol/puy> FROM graph:registry "
+    "WHERE { GRAPH ?g { ?s ?p ?o } }",
     "keywords-in-strings": "SELECT * WHERE { ?s ?p 'SERVICE <http://e/> { } LOAD <x> INSERT' }",
     "keywords-in-long-strings": 'SELECT * WHERE { ?s ?p """a "quoted" SERVICE\nLOAD <x>""" }',
     "keywords-in-comments": "# SERVICE <http://e/> { } ; DROP ALL\nSELECT * WHERE { ?s ?p ?o } # INSERT",
     "keywords-as-names": "PREFIX service: <http://x/>\nPREFIX load: <http://y/>\n"
-                         "SELECT ?service ?load ?insert WHERE { ?service service:load ?load . ?load load:drop ?insert }",
+    "SELECT ?service ?load ?insert WHERE { ?service service:load ?load . ?load load:drop ?insert }",
     "keywords-in-iris": "SELECT * WHERE { <http://e.org/SERVICE/LOAD#FROM> ?p ?o }",
     "language-tag": 'SELECT * WHERE { ?s ?p "x"@service }',
     "ask": "ASK { ?s ?p ?o }",
@@ -191,14 +232,18 @@ def test_syntax_error_points_at_the_line(tmp_path):
 
 # --- the command line: one line, exit code 2 ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,needle", [
-    ("SELECT ?x WHERE {\n  ?x ?y\n", "syntax error"),
-    ("LOAD <http://example.org/x.ttl>", "LOAD would fetch"),
-    ("INSERT DATA { <http://a/s> <http://a/p> 1 }", "INSERT would change"),
-    ("DELETE WHERE { GRAPH ?g { ?s ?p ?o } }", "DELETE would change"),
-    ("SELECT * FROM <http://example.org/remote.ttl> WHERE { ?s ?p ?o }", "only the dataset's own graphs"),
-    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
-])
+
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ("SELECT ?x WHERE {\n  ?x ?y\n", "syntax error"),
+        ("LOAD <http://example.org/x.ttl>", "LOAD would fetch"),
+        ("INSERT DATA { <http://a/s> <http://a/p> 1 }", "INSERT would change"),
+        ("DELETE WHERE { GRAPH ?g { ?s ?p ?o } }", "DELETE would change"),
+        ("SELECT * FROM <http://example.org/remote.ttl> WHERE { ?s ?p ?o }", "only the dataset's own graphs"),
+        ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+    ],
+)
 def test_cli_one_line_exit_2(capsys, tmp_path, dataset_nq, text, needle):
     f = tmp_path / "q.rq"
     f.write_text(text, encoding="utf-8")
@@ -215,18 +260,20 @@ def test_cli_refuses_remote_from_even_for_the_endpoint(capsys, monkeypatch):
 
     monkeypatch.setattr("sys.stdin", io.StringIO("SELECT * FROM <http://example.org/x> WHERE { ?s ?p ?o }"))
     code = main(["query", "-", "--endpoint", "http://127.0.0.1:9/sparql"])
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert code == 2 and "FROM <http://example.org/x> refused" in err and "cannot reach" not in err
 
 
 # --- limits ------------------------------------------------------------------------------------------------------
 
-HEAVY = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/perr-graph/graph/protocol/loriol> { ?a ?b ?c } "
-         "GRAPH <https://w3id.org/perr-graph/graph/protocol/voiron> { ?d ?e ?f } }")
+HEAVY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/perr-graph/graph/protocol/loriol> { ?a ?b ?c } "
+    "GRAPH <https://w3id.org/perr-graph/graph/protocol/voiron> { ?d ?e ?f } }"
+)
 
 
 def test_timeout(store, capsys, tmp_path, dataset_nq):
-    with pytest.raises(QueryError, match="timed out after 0.2 s"):
+    with pytest.raises(QueryError, match=r"timed out after 0\.2 s"):
         queries.run_local(store, HEAVY, limits=queries.Limits(timeout=0.2))
 
 
@@ -240,13 +287,16 @@ def test_max_rows(capsys, tmp_path, dataset_nq):
 
 # --- parameters by VALUES -----------------------------------------------------------------------------------------
 
+
 def test_values_go_inside_the_outermost_where():
     import pyoxigraph as ox
 
     p = {"x": ox.NamedNode("https://w3id.org/perr-graph/id/org/etat")}
     text = "# { not here\nPREFIX a: <http://a/>\nSELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p '{' } } }"
     out = sparql_lex.inject_values(text, p)
-    assert out.startswith(text[: text.index("WHERE {") + 7] + " VALUES ?x { <https://w3id.org/perr-graph/id/org/etat> }")
+    assert out.startswith(
+        text[: text.index("WHERE {") + 7] + " VALUES ?x { <https://w3id.org/perr-graph/id/org/etat> }"
+    )
     assert out.count("\n") == text.count("\n"), "line numbers unchanged"
     construct = "CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }"
     assert sparql_lex.inject_values(construct, p).startswith("CONSTRUCT { ?x ?p ?o } WHERE { VALUES ?x")
@@ -261,8 +311,12 @@ def test_ntriples_terms():
 
     assert sparql_lex.ntriples(ox.Literal('a "b"\\\n\tc')) == '"a \\"b\\"\\\\\\n\\tc"'
     assert sparql_lex.ntriples(ox.Literal("x", language="fr")) == '"x"@fr'
-    assert sparql_lex.ntriples(ox.Literal("5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))) \
+    assert (
+        sparql_lex.ntriples(
+            ox.Literal("5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        )
         == '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    )
     with pytest.raises(QueryError, match="only IRIs and literals"):
         sparql_lex.ntriples(ox.BlankNode("b0"))
     with pytest.raises(QueryError, match="control character"):
@@ -272,7 +326,9 @@ def test_ntriples_terms():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40))
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
+)
 def test_any_literal_binds_as_itself(value):
     """Whatever the text, VALUES binds exactly that literal (or refuses it): it never becomes syntax."""
     import pyoxigraph as ox
@@ -288,7 +344,9 @@ def test_any_literal_binds_as_itself(value):
 
 
 def test_lexer_keeps_strings_comments_and_iris_whole():
-    toks = sparql_lex.tokens("SELECT ?s WHERE { ?s <http://a/#x> 'a # b' . # SERVICE\n ?s ex:SERVICE \"\"\"x\ny\"\"\" }")
+    toks = sparql_lex.tokens(
+        'SELECT ?s WHERE { ?s <http://a/#x> \'a # b\' . # SERVICE\n ?s ex:SERVICE """x\ny""" }'
+    )
     kinds = [(t.kind, t.text) for t in toks]
     assert ("iri", "<http://a/#x>") in kinds and ("string", "'a # b'") in kinds
     assert ("pname", "ex:SERVICE") in kinds and ("string", '"""x\ny"""') in kinds

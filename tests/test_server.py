@@ -13,6 +13,7 @@ Every server is stopped by its fixture's finalizer; every wait has a deadline.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import select
@@ -27,17 +28,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from support import servers
+
+from perr_graph.cli import main
+from perr_graph.inputs import paths
+from perr_graph.remote.endpoint import remote_query
+from perr_graph.serve.server import OxigraphServer, Service
+from perr_graph.sparql import library as queries
+from support import golden, servers
 from support.servers import closed_port as _closed_port
 from support.servers import graph_count as _count
 from support.servers import http as _http
-
-from support import golden
-from perr_graph.inputs import paths
-from perr_graph.sparql import library as queries
-from perr_graph.cli import main
-from perr_graph.remote.endpoint import remote_query
-from perr_graph.serve.server import OxigraphServer, Service
 
 oxigraph_rw = servers.oxigraph_rw  # the fixture
 
@@ -73,6 +73,7 @@ def _local_and_remote(store, oxigraph, q, params=None):
 
 # --- cross-engine agreement ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", QUERY_FILES, ids=[f.stem for f in QUERY_FILES])
 def test_same_rows_on_pyoxigraph_and_oxigraph_server(path, store, oxigraph):
     q = queries.parse(path)
@@ -103,7 +104,9 @@ def test_same_rows_with_parameters(path, name, store, oxigraph):
         value = next((row[col].value for row in full.rows if row[col] is not None), None)
     from_data = value is not None
     if not from_data:  # not a column, or no rows: a term of the right kind
-        value = {"IRI": "https://w3id.org/perr-graph/id/protocol/loriol", "integer": "1", "literal": "x"}[param.kind]
+        value = {"IRI": "https://w3id.org/perr-graph/id/protocol/loriol", "integer": "1", "literal": "x"}[
+            param.kind
+        ]
     local, remote = _local_and_remote(store, oxigraph, q, {name: value})
     assert remote == local
     assert len(local) > 1 or not from_data, f"{name}={value} should match some rows"
@@ -113,6 +116,7 @@ def test_same_rows_with_parameters(path, name, store, oxigraph):
 
 
 # --- perr query --endpoint ----------------------------------------------------------------------------------------
+
 
 def test_cli_query_endpoint(capsys, oxigraph, dataset_nq):
     code = main(["query", "amounts", "--format", "csv", "--endpoint", oxigraph.query_url])
@@ -140,8 +144,9 @@ def test_cli_query_endpoint_answers_wrongly(capsys, oxigraph):
 def test_cli_query_endpoint_that_cancels(capsys, dataset_nq, tmp_path):
     """An Oxigraph whose own time limit cuts the answer: one clear line, not a JSON parse error."""
     f = tmp_path / "heavy.rq"
-    f.write_text("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s2 ?p2 ?o2 } }",
-                 encoding="utf-8")
+    f.write_text(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s2 ?p2 ?o2 } }", encoding="utf-8"
+    )
     with OxigraphServer([dataset_nq], timeout_s=1) as slow:
         code = main(["query", str(f), "--endpoint", slow.query_url, "--timeout", "20"])
     _, err = capsys.readouterr()
@@ -150,14 +155,19 @@ def test_cli_query_endpoint_that_cancels(capsys, dataset_nq, tmp_path):
 
 # --- perr load -------------------------------------------------------------------------------------------------
 
+
 def test_load_then_count(capsys, oxigraph_rw, dataset_nq, store):
     import pyoxigraph as ox
 
     registry = "https://w3id.org/perr-graph/graph/registry"
     # something already in the store: PUT must replace it, not add to it
-    stale = b"<http://example.org/stale> <http://example.org/p> \"old\" .\n"
-    req = urllib.request.Request(f"{oxigraph_rw.store_url}?graph={urllib.parse.quote(registry, safe='')}",
-                                 data=stale, method="PUT", headers={"Content-Type": "application/n-triples"})
+    stale = b'<http://example.org/stale> <http://example.org/p> "old" .\n'
+    req = urllib.request.Request(
+        f"{oxigraph_rw.store_url}?graph={urllib.parse.quote(registry, safe='')}",
+        data=stale,
+        method="PUT",
+        headers={"Content-Type": "application/n-triples"},
+    )
     urllib.request.urlopen(req, timeout=10).read()
     assert _count(oxigraph_rw, registry) == 1
 
@@ -174,14 +184,17 @@ def test_load_then_count(capsys, oxigraph_rw, dataset_nq, store):
     # a second load replaces again: same counts, nothing doubled
     code = main(["load", "--endpoint", oxigraph_rw.store_url, "--data", str(dataset_nq), "--quiet"])
     assert code == 0
-    assert _count(oxigraph_rw, registry) == sum(1 for _ in store.quads_for_pattern(
-        None, None, None, ox.NamedNode(registry)))
+    assert _count(oxigraph_rw, registry) == sum(
+        1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(registry))
+    )
 
 
 def test_load_unreachable(capsys, dataset_nq):
     port = _closed_port()
-    code = main(["load", "--endpoint", f"http://127.0.0.1:{port}", "--data", str(dataset_nq), "--timeout", "5"])
-    out, err = capsys.readouterr()
+    code = main(
+        ["load", "--endpoint", f"http://127.0.0.1:{port}", "--data", str(dataset_nq), "--timeout", "5"]
+    )
+    _out, err = capsys.readouterr()
     assert code == 2 and err.count("\n") == 1 and "cannot reach" in err and "connection refused" in err
 
 
@@ -193,10 +206,14 @@ def test_load_into_a_read_only_server_fails_cleanly(capsys, oxigraph, dataset_nq
 
 # --- the front: what it forwards and what it refuses ---------------------------------------------------------------
 
+
 def _post_query(service, text, **extra):
     body = urllib.parse.urlencode({"query": text, **extra}).encode()
-    return _http(service.url + "/sparql", body, {"Content-Type": "application/x-www-form-urlencoded",
-                                                 "Accept": "application/sparql-results+json"})
+    return _http(
+        service.url + "/sparql",
+        body,
+        {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
+    )
 
 
 def test_front_forwards_and_agrees_with_the_embedded_store(service, store):
@@ -211,7 +228,9 @@ def test_front_forwards_and_agrees_with_the_embedded_store(service, store):
     local = queries.run_local(store, q)
     assert len(data["results"]["bindings"]) == len(local.rows)
     # and through perr's own client, with a parameter bound by VALUES
-    remote = remote_query(service.url + "/sparql", q, {"protocol": "https://w3id.org/perr-graph/id/protocol/puy"})
+    remote = remote_query(
+        service.url + "/sparql", q, {"protocol": "https://w3id.org/perr-graph/id/protocol/puy"}
+    )
     local = queries.run_local(store, q, {"protocol": "https://w3id.org/perr-graph/id/protocol/puy"})
     assert golden.normalise(remote, q.text) == golden.normalise(local, q.text)
 
@@ -224,15 +243,24 @@ def test_front_serves_page_library_and_formats(service):
     items = json.loads(body)
     assert status == 200 and {"who-leads-what", "amounts"} <= {i["name"] for i in items}
     text = "SELECT ?g WHERE { GRAPH ?g { } } ORDER BY ?g"
-    status, ctype, body = _http(service.url + "/sparql?" + urllib.parse.urlencode({"query": text, "format": "csv"}))
+    status, ctype, body = _http(
+        service.url + "/sparql?" + urllib.parse.urlencode({"query": text, "format": "csv"})
+    )
     assert status == 200 and "csv" in ctype and b"https://w3id.org/perr-graph/graph/registry" in body
     # parameters of a library query, typed by its header, bound by VALUES in the front
     q = queries.find("amounts")
-    status, _, body = _post_query(service, q.text, library="amounts",
-                                  **{"param.protocol": "https://w3id.org/perr-graph/id/protocol/puy"})
+    status, _, body = _post_query(
+        service,
+        q.text,
+        library="amounts",
+        **{"param.protocol": "https://w3id.org/perr-graph/id/protocol/puy"},
+    )
     rows = json.loads(body)["results"]["bindings"]
-    assert status == 200 and rows and {r["protocol"]["value"] for r in rows} == {
-        "https://w3id.org/perr-graph/id/protocol/puy"}
+    assert (
+        status == 200
+        and rows
+        and {r["protocol"]["value"] for r in rows} == {"https://w3id.org/perr-graph/id/protocol/puy"}
+    )
 
 
 @pytest.fixture()
@@ -277,20 +305,30 @@ def test_front_refusals(service, recorder):
         code, _, body = _post_query(service, text)
         assert code == status and needle in body.decode(), (text, code, body)
         assert body.decode().count("\n") == 1, "one line"
-    code, _, body = _http(service.url + "/sparql?" + urllib.parse.urlencode(
-        {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": url}))
+    code, _, body = _http(
+        service.url
+        + "/sparql?"
+        + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": url})
+    )
     assert code == 400 and b"default-graph-uri" in body
-    for path, data, ctype in [("/sparql", urllib.parse.urlencode({"update": f"LOAD <{url}>"}).encode(),
-                               "application/x-www-form-urlencoded"),
-                              ("/update", b"CLEAR ALL", "application/sparql-update"),
-                              ("/sparql", b"DROP ALL", "application/sparql-update")]:
+    for path, data, ctype in [
+        (
+            "/sparql",
+            urllib.parse.urlencode({"update": f"LOAD <{url}>"}).encode(),
+            "application/x-www-form-urlencoded",
+        ),
+        ("/update", b"CLEAR ALL", "application/sparql-update"),
+        ("/sparql", b"DROP ALL", "application/sparql-update"),
+    ]:
         code, _, body = _http(service.url + path, data, {"Content-Type": ctype})
         assert code == 403 and b"read-only" in body
     code, _, _ = _http(service.url + "/sparql", b"x", {"Content-Type": "text/plain"}, method="PUT")
     assert code == 403
     assert rec.hits == [], "nothing reached the outside"
     # and the data is intact
-    code, _, body = _post_query(service, "ASK { GRAPH <https://w3id.org/perr-graph/graph/registry> { ?s ?p ?o } }")
+    code, _, body = _post_query(
+        service, "ASK { GRAPH <https://w3id.org/perr-graph/graph/registry> { ?s ?p ?o } }"
+    )
     assert code == 200 and json.loads(body)["boolean"] is True
 
 
@@ -311,6 +349,7 @@ def test_front_timeout(service):
 
 # --- perr serve, as a user runs it ----------------------------------------------------------------------------
 
+
 def _children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -322,17 +361,29 @@ def _children(pid: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find the child server")
 def test_serve_command_answers_and_stops_on_ctrl_c(dataset_nq):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "perr_graph.cli", "serve", "--port", "0", "--data",
-                             str(dataset_nq)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "perr_graph.cli", "serve", "--port", "0", "--data", str(dataset_nq)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         ready, _, _ = select.select([proc.stdout], [], [], 60)
         assert ready, "perr serve printed nothing within 60 s"
         line = proc.stdout.readline()
         assert "SPARQL endpoint http://127.0.0.1:" in line, line
         base = line.split("query page ")[1].split()[0].rstrip("/")
-        status, _, body = _http(base + "/sparql?" + urllib.parse.urlencode(
-            {"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a <https://w3id.org/perr-graph/ontology#Commitment> } }"}),
-            headers={"Accept": "application/sparql-results+json"})
+        status, _, body = _http(
+            base
+            + "/sparql?"
+            + urllib.parse.urlencode(
+                {
+                    "query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a <https://w3id.org/perr-graph/ontology#Commitment> } }"
+                }
+            ),
+            headers={"Accept": "application/sparql-results+json"},
+        )
         assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 300
         oxigraph_pids = _children(proc.pid)
         assert oxigraph_pids, "Oxigraph runs as a child of perr serve"
@@ -350,6 +401,7 @@ def test_serve_command_answers_and_stops_on_ctrl_c(dataset_nq):
 
 
 # --- the query page in a real browser ------------------------------------------------------------------------------
+
 
 def _chromium() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
@@ -373,17 +425,36 @@ class DevTools:
         to_child_r, self._to_child = map(high, os.pipe())
         self._from_child, from_child_w = map(high, os.pipe())
         self.log = user_data_dir.parent / "chromium.log"
-        args = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-                "--disable-default-apps", "--mute-audio", f"--user-data-dir={user_data_dir}",
-                "--remote-debugging-pipe", "about:blank"]
+        args = [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-extensions",
+            "--disable-default-apps",
+            "--mute-audio",
+            f"--user-data-dir={user_data_dir}",
+            "--remote-debugging-pipe",
+            "about:blank",
+        ]
 
         def plumb():  # in the child, before exec: the pipe ends become fd 3 (commands) and fd 4 (replies)
             os.dup2(to_child_r, 3)
             os.dup2(from_child_w, 4)
 
-        self.proc = subprocess.Popen(args, preexec_fn=plumb, close_fds=False, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=self.log.open("wb"), start_new_session=True)
+        self.proc = subprocess.Popen(
+            args,
+            preexec_fn=plumb,
+            close_fds=False,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log.open("wb"),
+            start_new_session=True,
+        )
         os.close(to_child_r)
         os.close(from_child_w)
         self._buf = b""
@@ -423,12 +494,14 @@ class DevTools:
     def attach(self) -> None:
         targets = self.send("Target.getTargets", session=False)["targetInfos"]
         page = next(t for t in targets if t["type"] == "page")
-        self.session = self.send("Target.attachToTarget", {"targetId": page["targetId"], "flatten": True},
-                                 session=False)["sessionId"]
+        self.session = self.send(
+            "Target.attachToTarget", {"targetId": page["targetId"], "flatten": True}, session=False
+        )["sessionId"]
 
     def evaluate(self, expression: str):
-        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                "awaitPromise": True})
+        result = self.send(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"page error: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -443,20 +516,16 @@ class DevTools:
         raise TimeoutError(f"never true: {expression}")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.send("Browser.close", session=False, timeout=5)
-        except Exception:  # noqa: BLE001 - closing anyway
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=5)
         for fd in (self._to_child, self._from_child):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
 
 
 @pytest.fixture()
@@ -478,8 +547,10 @@ def browser(tmp_path):
 def test_query_page_runs_who_leads_what(browser, service, store, tmp_path):
     b = browser
     b.send("Page.enable")
-    b.send("Emulation.setDeviceMetricsOverride", {"width": 1400, "height": 900, "deviceScaleFactor": 1,
-                                                  "mobile": False})
+    b.send(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+    )
     b.send("Page.navigate", {"url": service.url + "/"})
     b.wait_for("document.querySelectorAll('#library button').length > 10")
     b.evaluate("document.querySelector('#library button[data-name=\"who-leads-what\"]').click()")
@@ -496,7 +567,16 @@ def test_query_page_runs_who_leads_what(browser, service, store, tmp_path):
     })()""")
     local = queries.run_local(store, queries.find("who-leads-what"))
     assert page["error"] == ""
-    assert page["header"] == ["protocol", "section", "pillar", "commitment", "text", "leads", "associated", "line"]
+    assert page["header"] == [
+        "protocol",
+        "section",
+        "pillar",
+        "commitment",
+        "text",
+        "leads",
+        "associated",
+        "line",
+    ]
     assert page["rows"] == len(local.rows) and page["status"].startswith(f"{len(local.rows)} lignes")
     assert page["first"][0].startswith("id:protocol/")
     assert "Caisse d'allocations familiales de l'Isère" in page["text"]
@@ -506,8 +586,12 @@ def test_query_page_runs_who_leads_what(browser, service, store, tmp_path):
     assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 20_000
 
     # a refused query shows its one-line message in the page, and no rows
-    b.evaluate("document.getElementById('query').value = 'SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } }'")
+    b.evaluate(
+        "document.getElementById('query').value = 'SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } }'"
+    )
     b.evaluate("document.getElementById('run').click()")
     b.wait_for("document.body.dataset.rows === 'error'")
-    assert "SERVICE <http://example.org/s> refused" in b.evaluate("document.getElementById('error').textContent")
+    assert "SERVICE <http://example.org/s> refused" in b.evaluate(
+        "document.getElementById('error').textContent"
+    )
     assert b.evaluate("document.getElementById('results').tBodies[0].rows.length") == 0

@@ -17,8 +17,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from perr_graph import namespaces as ns
-from perr_graph.validate import (PERRSH, QUOTE_SHAPE, Shapes, compact, path_text, run_pyshacl,
-                                 validate, validate_report)
+from perr_graph.validate import (
+    PERRSH,
+    QUOTE_SHAPE,
+    Shapes,
+    compact,
+    path_text,
+    run_pyshacl,
+    validate,
+    validate_report,
+)
 
 EXAMPLES = Path(__file__).resolve().parent / "shapes"
 PROTOCOLS = ("valence", "loriol", "montelimar", "voiron", "puy")
@@ -56,8 +64,12 @@ def expectations(path: Path, graph: Graph) -> set:
 
 def found(report, node_shape: URIRef) -> set:
     """The results given by a node shape's own checks (its constraints and its property shapes')."""
-    return {(str(r.focus), str(r.shape), path_text(r.path), compact(r.severity).split(":")[1])
-            for u in report.units for r in u.results if r.node_shape == node_shape}
+    return {
+        (str(r.focus), str(r.shape), path_text(r.path), compact(r.severity).split(":")[1])
+        for u in report.units
+        for r in u.results
+        if r.node_shape == node_shape
+    }
 
 
 # --- the examples ---------------------------------------------------------------------------------------
@@ -65,9 +77,14 @@ def found(report, node_shape: URIRef) -> set:
 
 def test_every_shape_has_a_conforming_and_a_violating_example(shapes):
     names = {str(s).rsplit("#", 1)[1] for s in shapes.node_shapes()}
-    assert QUOTE_SHAPE in shapes.node_shapes(), "the Python quote check must be declared as a (deactivated) shape"
-    missing = sorted(n for n in names if not (EXAMPLES / n / "conforms.ttl").is_file()
-                     or not list((EXAMPLES / n).glob("violates*.ttl")))
+    assert QUOTE_SHAPE in shapes.node_shapes(), (
+        "the Python quote check must be declared as a (deactivated) shape"
+    )
+    missing = sorted(
+        n
+        for n in names
+        if not (EXAMPLES / n / "conforms.ttl").is_file() or not list((EXAMPLES / n).glob("violates*.ttl"))
+    )
     assert not missing, f"shapes without tests/shapes/<shape>/conforms.ttl and violates.ttl: {missing}"
     strays = sorted(d.name for d in EXAMPLES.iterdir() if d.is_dir() and d.name not in names)
     assert not strays, f"examples for shapes that do not exist: {strays}"
@@ -78,7 +95,9 @@ def test_every_shape_speaks_french_and_english(shapes):
     named |= {s for s in shapes.graph.subjects(RDF.type, SH.PropertyShape) if isinstance(s, URIRef)}
     for s in sorted(named):
         langs = sorted(m.language for m in shapes.graph.objects(s, SH.message) if isinstance(m, Literal))
-        assert langs == ["en", "fr"], f"{compact(s)} needs one sh:message in French and one in English: {langs}"
+        assert langs == ["en", "fr"], (
+            f"{compact(s)} needs one sh:message in French and one in English: {langs}"
+        )
 
 
 def test_every_property_shape_fires_in_some_example(shapes):
@@ -130,24 +149,30 @@ def test_validate_is_pyshacl_shaped_and_leaves_its_input_alone(shared):
 @pytest.fixture(scope="session")
 def real(built, shapes, shared):
     """Each real protocol's report (perr engine), by protocol id."""
-    return {pid: validate_report(built.graphs[ns.protocol_graph(pid)], shapes, shared=shared, name=pid)
-            for pid in PROTOCOLS}
+    return {
+        pid: validate_report(built.graphs[ns.protocol_graph(pid)], shapes, shared=shared, name=pid)
+        for pid in PROTOCOLS
+    }
 
 
 def test_the_real_protocols_have_no_violation(real):
-    for pid, report in real.items():
+    for _pid, report in real.items():
         violations = [r for r in report.units[0].results if r.severity == SH.Violation]
         assert not violations, report.text()
 
 
 def test_warnings_on_the_real_protocols_are_the_documented_findings(real, protocols):
     """docs/validation.md reports these: commitments without a known lead, Loriol without signatory …"""
+
     def count(pid, shape):
         return sum(1 for r in real[pid].units[0].results if r.shape == PERRSH[shape])
 
     for pid in PROTOCOLS:
-        no_lead = sum(1 for c in protocols[pid].commitments
-                      if not any(i.role in ("chef-de-file", "partie-qui-s-engage") for i in c.involvements))
+        no_lead = sum(
+            1
+            for c in protocols[pid].commitments
+            if not any(i.role in ("chef-de-file", "partie-qui-s-engage") for i in c.involvements)
+        )
         assert count(pid, "Commitment-lead") == no_lead
     assert count("loriol", "Protocol-signatory") == 1
     assert count("montelimar", "Protocol-qpv") == 1
@@ -176,16 +201,18 @@ def test_broken_copy_lead_removed(built, shapes, shared):
             g.remove((commitment, ns.PERR.lead, partner))
             g.remove((commitment, ns.PERR.involvedPartner, partner))
     report = validate_report(g, shapes, shared=shared)
-    assert [(r.focus, r.severity, path_text(r.path)) for r in _results(report, "Commitment-lead")] == \
-        [(commitment, SH.Warning, "perr:lead")]
+    assert [(r.focus, r.severity, path_text(r.path)) for r in _results(report, "Commitment-lead")] == [
+        (commitment, SH.Warning, "perr:lead")
+    ]
     assert not [r for r in report.units[0].results if r.severity == SH.Violation], report.text()
     # only the shortcut removed: the involvements still say who leads, a Violation
     g2 = _broken(built, "voiron")
     partner = g2.value(commitment, ns.PERR.lead)
     g2.remove((commitment, ns.PERR.lead, partner))
     report2 = validate_report(g2, shapes, shared=shared)
-    assert [(r.focus, r.value, r.severity) for r in _results(report2, "Commitment-leadShortcut")] == \
-        [(commitment, partner, SH.Violation)]
+    assert [(r.focus, r.value, r.severity) for r in _results(report2, "Commitment-leadShortcut")] == [
+        (commitment, partner, SH.Violation)
+    ]
 
 
 def test_broken_copy_qpv_of_another_territory(built, shapes, shared):
@@ -195,9 +222,12 @@ def test_broken_copy_qpv_of_another_territory(built, shapes, shared):
     g.add((ns.protocol("valence"), ns.PERR.priorityNeighbourhood, brunetiere))
     g.add((commitment, URIRef("http://purl.org/dc/terms/spatial"), brunetiere))
     report = validate_report(g, shapes, shared=shared)
-    assert [(r.focus, r.value, r.severity) for r in _results(report, "Protocol-qpvInTerritory")] == \
-        [(ns.protocol("valence"), brunetiere, SH.Violation)]
-    assert [(r.focus, r.value) for r in _results(report, "Commitment-spatialInTerritory")] == [(commitment, brunetiere)]
+    assert [(r.focus, r.value, r.severity) for r in _results(report, "Protocol-qpvInTerritory")] == [
+        (ns.protocol("valence"), brunetiere, SH.Violation)
+    ]
+    assert [(r.focus, r.value) for r in _results(report, "Commitment-spatialInTerritory")] == [
+        (commitment, brunetiere)
+    ]
 
 
 def test_broken_copy_no_signatory(built, shapes, shared):
@@ -206,16 +236,18 @@ def test_broken_copy_no_signatory(built, shapes, shared):
     for s in list(g.subjects(RDF.type, ns.PERR.Signatory)):
         g.remove((s, None, None))
     report = validate_report(g, shapes, shared=shared)
-    assert [(r.focus, r.severity) for r in _results(report, "Protocol-signatory")] == \
-        [(ns.protocol("valence"), SH.Warning)]
+    assert [(r.focus, r.severity) for r in _results(report, "Protocol-signatory")] == [
+        (ns.protocol("valence"), SH.Warning)
+    ]
     assert not _results(report, "Protocol-stateSignatory")
     # the State alone removed: signatories are listed, the State is not among them
     g2 = _broken(built, "valence")
     g2.remove((ns.protocol("valence"), ns.PERR.signatory, ns.org("etat")))
     g2.remove((ns.in_protocol("valence", "signatory", "etat"), None, None))
     report2 = validate_report(g2, shapes, shared=shared)
-    assert [(r.focus, r.severity) for r in _results(report2, "Protocol-stateSignatory")] == \
-        [(ns.protocol("valence"), SH.Violation)]
+    assert [(r.focus, r.severity) for r in _results(report2, "Protocol-stateSignatory")] == [
+        (ns.protocol("valence"), SH.Violation)
+    ]
 
 
 def test_broken_copy_partner_both_lead_and_associated(built, shapes, shared):
@@ -229,8 +261,9 @@ def test_broken_copy_partner_both_lead_and_associated(built, shapes, shared):
     g.add((inv, ns.PERR.role, ns.ROLE["partenaire-associe"]))
     g.add((commitment, ns.PERR.associatedPartner, partner))
     report = validate_report(g, shapes, shared=shared)
-    assert [(r.focus, r.value, r.severity) for r in _results(report, "Commitment-leadAndAssociated")] == \
-        [(commitment, partner, SH.Violation)]
+    assert [(r.focus, r.value, r.severity) for r in _results(report, "Commitment-leadAndAssociated")] == [
+        (commitment, partner, SH.Violation)
+    ]
 
 
 def test_broken_copy_quote_not_in_the_source(built, shapes, shared):
@@ -242,7 +275,7 @@ def test_broken_copy_quote_not_in_the_source(built, shapes, shared):
     report = validate_report(g, shapes, shared=shared)
     quotes = _results(report, "QuoteMatchesSource")
     assert [(r.focus, r.severity, r.line) for r in quotes] == [(commitment, SH.Violation, line)]
-    record = [x for x in report.records() if x["shape"] == "QuoteMatchesSource"][0]
+    record = next(x for x in report.records() if x["shape"] == "QuoteMatchesSource")
     assert record["file"] == "004_960758c36737445e.txt" and record["line"] == line
     # without the source file, the quotes are not compared, and the report says so
     report2 = validate_report(g, shapes, shared=shared, sources=EXAMPLES)
@@ -251,7 +284,7 @@ def test_broken_copy_quote_not_in_the_source(built, shapes, shared):
 
 
 def test_reports_name_focus_nodes_by_label_and_source_line(real):
-    record = [x for x in real["loriol"].records() if x["shape"] == "Commitment-lead"][0]
+    record = next(x for x in real["loriol"].records() if x["shape"] == "Commitment-lead")
     assert record["file"] == "001_8c36ca10e46b7ce9.txt" and isinstance(record["line"], int)
     assert record["label"] and not record["label"].startswith("id:")
     assert record["message"].startswith("The commitment has no known lead")
@@ -272,8 +305,10 @@ def test_the_engine_agrees_with_pyshacl_on_core_constraints(built, shapes, share
         theirs = validate_report(g, core_shapes, shared=shared, sources=None, engine="pyshacl")
 
         def keys(report):
-            return {(str(r.focus), str(r.shape), str(r.component), str(r.value), str(r.severity))
-                    for r in report.units[0].results}
+            return {
+                (str(r.focus), str(r.shape), str(r.component), str(r.value), str(r.severity))
+                for r in report.units[0].results
+            }
 
         assert keys(ours) == keys(theirs)
     assert run_pyshacl  # the reference engine is part of the API

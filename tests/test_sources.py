@@ -28,7 +28,10 @@ def test_nothing_in_the_project_refers_to_the_shared_folder():
     offenders = []
     for folder in ("src", "data/protocols", "queries", "ontology", ".ci"):
         for p in (paths.ROOT / folder).rglob("*"):
-            if p.is_file() and p.suffix in (".py", ".toml", ".rq", ".ttl", "", ".sh", ".html", ".js"):
-                if pattern.search(p.read_text(encoding="utf-8", errors="replace")):
-                    offenders.append(str(p))
+            if (
+                p.is_file()
+                and p.suffix in (".py", ".toml", ".rq", ".ttl", "", ".sh", ".html", ".js")
+                and pattern.search(p.read_text(encoding="utf-8", errors="replace"))
+            ):
+                offenders.append(str(p))
     assert offenders == []

@@ -13,9 +13,9 @@ import pytest
 from rdflib import Graph
 
 from perr_graph import namespaces as ns
+from perr_graph.cli import main
 from perr_graph.rdf import serialize as rdfio
 from perr_graph.synth import generate as synth
-from perr_graph.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +73,19 @@ def test_every_quote_stands_in_the_synthetic_text_at_its_lines(sample):
         p = sp.protocol
         spans = [p.title_span, *(x[2] for x in (p.period, p.signing, p.contract) if x)]
         spans += [s for _, s in [*p.qpv, *p.watch]]
-        spans += [x.span for x in [*p.populations, *p.references, *p.challenges, *p.objectives, *p.indicators,
-                                   *p.amounts, *p.statistics, *p.bodies]]
+        spans += [
+            x.span
+            for x in [
+                *p.populations,
+                *p.references,
+                *p.challenges,
+                *p.objectives,
+                *p.indicators,
+                *p.amounts,
+                *p.statistics,
+                *p.bodies,
+            ]
+        ]
         spans += [x.span for x in p.sections if x.span]
         spans += [s for b in p.bodies for _, s in [*b.chairs, *b.members]]
         spans += [m.span for s in p.signatories for m in [s, *s.also]]
@@ -114,7 +125,7 @@ def test_the_written_graph_cites_the_written_texts(written):
             assert len(cache[path]) - 1 == int(row["count"].value)
         lines = cache[path]
         start, end = int(row["start"].value), int(row["end"].value)
-        assert row["exact"].value in "\n".join(lines[start - 1:end])
+        assert row["exact"].value in "\n".join(lines[start - 1 : end])
         n += 1
     assert len(cache) == 5 and n > 5 * 150
 
@@ -171,7 +182,11 @@ def test_registry_knows_every_partner_and_place_named(sample):
     for sp in sample:
         p = sp.protocol
         assert synth.used_partners(p) <= set(registry.partners)
-        places = {p.territory, *(t for t, _ in [*p.qpv, *p.watch]), *(t for c in p.commitments for t in c.places)}
+        places = {
+            p.territory,
+            *(t for t, _ in [*p.qpv, *p.watch]),
+            *(t for c in p.commitments for t in c.places),
+        }
         assert places <= set(registry.territories)
     for t in registry.territories.values():
         assert not t.part_of or t.part_of in registry.territories

@@ -43,7 +43,14 @@ def test_json_and_french(capsys, dataset_nq):
     loriol = [r for r in data["results"] if r["protocol"] == "loriol" and r["shape"] == "Protocol-signatory"]
     assert loriol[0]["message"] == "Aucun signataire n'est indiqué pour ce protocole."
     assert loriol[0]["file"] == "001_8c36ca10e46b7ce9.txt" and loriol[0]["line"] == 3
-    assert {u["name"] for u in data["units"]} == {"valence", "loriol", "montelimar", "voiron", "puy", "shared"}
+    assert {u["name"] for u in data["units"]} == {
+        "valence",
+        "loriol",
+        "montelimar",
+        "voiron",
+        "puy",
+        "shared",
+    }
 
 
 def test_turtle_report_written_atomically(capsys, dataset_nq, tmp_path):
@@ -77,13 +84,24 @@ def test_a_file_with_several_protocol_graphs_is_split(capsys, built, tmp_path):
     assert code == 1 and "Involvement-partner" in out
 
 
-@pytest.mark.parametrize("suffix, text, line", [
-    (".ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b ex:c ex:d .\n", 3),
-    (".trig", "<http://example.org/g> {\n<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n}\n}\n", 4),
-    (".nq", "<http://example.org/a> <http://example.org/b> <http://example.org/c> <http://example.org/g> .\n"
-            "<a> <b> <c> .\n", 2),
-    (".jsonld", '{"@id": "http://example.org/a",\n "http://example.org/b": [}', 2),
-])
+@pytest.mark.parametrize(
+    "suffix, text, line",
+    [
+        (".ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b ex:c ex:d .\n", 3),
+        (
+            ".trig",
+            "<http://example.org/g> {\n<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n}\n}\n",
+            4,
+        ),
+        (
+            ".nq",
+            "<http://example.org/a> <http://example.org/b> <http://example.org/c> <http://example.org/g> .\n"
+            "<a> <b> <c> .\n",
+            2,
+        ),
+        (".jsonld", '{"@id": "http://example.org/a",\n "http://example.org/b": [}', 2),
+    ],
+)
 def test_malformed_input_is_one_line_with_file_and_line_and_exit_2(capsys, tmp_path, suffix, text, line):
     path = tmp_path / f"broken{suffix}"
     path.write_text(text, encoding="utf-8")
@@ -108,13 +126,27 @@ def test_help_lists_the_options(capsys):
         main(["validate", "--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for option in ("--format", "--output", "--fail-on", "--lang", "--no-shared", "--sources", "--jobs", "--cache"):
+    for option in (
+        "--format",
+        "--output",
+        "--fail-on",
+        "--lang",
+        "--no-shared",
+        "--sources",
+        "--jobs",
+        "--cache",
+    ):
         assert option in out
 
 
 def test_jobs_and_cache_give_the_same_report(capsys, dataset_nq, tmp_path):
     reports = []
-    for argv in (["--jobs", "1"], ["--jobs", "2"], ["--cache", tmp_path / "cache"], ["--cache", tmp_path / "cache"]):
+    for argv in (
+        ["--jobs", "1"],
+        ["--jobs", "2"],
+        ["--cache", tmp_path / "cache"],
+        ["--cache", tmp_path / "cache"],
+    ):
         code, out, _ = run(capsys, dataset_nq, "--format", "json", "--quiet", *argv)
         assert code == 0
         reports.append(json.loads(out))

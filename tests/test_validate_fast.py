@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import SH
 
-from perr_graph.inputs import paths
-from perr_graph.synth import generate as synth
 from perr_graph import validate as V
 from perr_graph import validate_fast as F
+from perr_graph.inputs import paths
+from perr_graph.synth import generate as synth
 
 PROTOCOL = "https://w3id.org/perr-graph/graph/protocol/"
 PERR = "https://w3id.org/perr-graph/ontology#"
@@ -20,7 +20,7 @@ PERR = "https://w3id.org/perr-graph/ontology#"
 def same(a: V.Report, b: V.Report) -> None:
     """Identical reports: units in order, results, labels and lines, and every rendering."""
     assert [u.name for u in a.units] == [u.name for u in b.units]
-    for x, y in zip(a.units, b.units):
+    for x, y in zip(a.units, b.units, strict=False):
         assert sorted(r.key for r in x.results) == sorted(r.key for r in y.results), x.name
         assert x.graph == y.graph and x.notes == y.notes
     assert a.json() == b.json()
@@ -57,10 +57,10 @@ def damaged(dataset_nq, tmp_path_factory) -> Path:
         out.append(line)
     assert dropped_text and dropped_partner
     out += [
-        '<https://w3id.org/perr-graph/id/org/etat> <http://www.w3.org/2004/02/skos/core#prefLabel> '
+        "<https://w3id.org/perr-graph/id/org/etat> <http://www.w3.org/2004/02/skos/core#prefLabel> "
         f'"L\'Etat, autrement"@fr <{PROTOCOL}valence> .\n',
-        '<https://w3id.org/perr-graph/id/protocol/voiron/commitment/L33> <http://purl.org/dc/terms/spatial> '
-        f'<https://w3id.org/perr-graph/id/territory/polygone> <{PROTOCOL}voiron> .\n',
+        "<https://w3id.org/perr-graph/id/protocol/voiron/commitment/L33> <http://purl.org/dc/terms/spatial> "
+        f"<https://w3id.org/perr-graph/id/territory/polygone> <{PROTOCOL}voiron> .\n",
     ]
     path = tmp_path_factory.mktemp("damaged") / "damaged.nq"
     path.write_text("".join(out), encoding="utf-8")

@@ -8,7 +8,6 @@ deterministic and written atomically.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,16 +16,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, VOID, XSD
 
 from perr_graph import __version__
-from perr_graph.rdf import emit
-from perr_graph.inputs import paths
 from perr_graph import namespaces as ns
-from perr_graph.inputs.config import protocol_configs
 from perr_graph.errors import ConfigError, InputError
-from perr_graph.read.protocol import read_protocol
-from perr_graph.model import Protocol
-from perr_graph.rdf.serialize import nquads, trig, write_atomic
-from perr_graph.inputs.registry import Registry
+from perr_graph.inputs import paths
 from perr_graph.inputs.catalogue import load_source, read_catalogue
+from perr_graph.inputs.config import protocol_configs
+from perr_graph.inputs.registry import Registry
+from perr_graph.model import Protocol
+from perr_graph.rdf import emit
+from perr_graph.rdf.serialize import nquads, trig, write_atomic
+from perr_graph.read.protocol import read_protocol
 
 
 @dataclass
@@ -51,15 +50,16 @@ def concept_slugs(onto: Graph) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for scheme, namespace in ns.SCHEMES.items():
         prefix = str(namespace)
-        out[scheme] = {str(s)[len(prefix):] for s in onto.subjects(RDF.type, SKOS.Concept)
-                       if str(s).startswith(prefix)}
+        out[scheme] = {
+            str(s)[len(prefix) :] for s in onto.subjects(RDF.type, SKOS.Concept) if str(s).startswith(prefix)
+        }
     return out
 
 
 def categories(onto: Graph) -> set[str]:
     """The partner-category slugs the ontology defines (the registry may use no other)."""
     prefix = str(ns.CATEGORY)
-    return {str(s)[len(prefix):] for s in onto.subjects(RDF.type, None) if str(s).startswith(prefix)}
+    return {str(s)[len(prefix) :] for s in onto.subjects(RDF.type, None) if str(s).startswith(prefix)}
 
 
 def reference_targets(registry: Registry, path: Path) -> dict[tuple[str, str], URIRef]:
@@ -75,13 +75,16 @@ def reference_targets(registry: Registry, path: Path) -> dict[tuple[str, str], U
             elif kind == "contract":
                 node = ns.contract(ident)
             else:
-                raise ConfigError(f"target {row['target']!r} is not a known org:, territory: or contract: id", path, n)
+                raise ConfigError(
+                    f"target {row['target']!r} is not a known org:, territory: or contract: id", path, n
+                )
             targets[(row["kind"], row["name"], row["scheme"])] = node
     return targets
 
 
-def build(output: Path | None = None, progress: Callable[[str], None] | None = None,
-          write: bool = True) -> BuildResult:
+def build(
+    output: Path | None = None, progress: Callable[[str], None] | None = None, write: bool = True
+) -> BuildResult:
     say = progress or (lambda _msg: None)
     onto = ontology_graph()
     registry = Registry.load(categories=categories(onto) or None)
@@ -110,7 +113,9 @@ def build(output: Path | None = None, progress: Callable[[str], None] | None = N
         protocols.append(protocol)
 
     ref = Graph()
-    emit.reference_graph(ref, paths.REFERENCE, reference_targets(registry, paths.REGISTRY / "reference-map.csv"))
+    emit.reference_graph(
+        ref, paths.REFERENCE, reference_targets(registry, paths.REGISTRY / "reference-map.csv")
+    )
     graphs[ns.REFERENCE_GRAPH] = ref
 
     # --- issue 5: commitments matched across protocols (matching.py), in their own graph -------------------
@@ -136,12 +141,25 @@ def dataset_description(graphs: dict[URIRef, Graph], protocols: list[Protocol]) 
     D = ns.DATASET
     g.add((D, RDF.type, DCAT.Dataset))
     g.add((D, RDF.type, VOID.Dataset))
-    g.add((D, DCTERMS.title, Literal("perr-graph : les protocoles d'engagements renforcés et réciproques", lang="fr")))
+    g.add(
+        (
+            D,
+            DCTERMS.title,
+            Literal("perr-graph : les protocoles d'engagements renforcés et réciproques", lang="fr"),
+        )
+    )
     g.add((D, DCTERMS.title, Literal("perr-graph: the PERR urban-policy protocols", lang="en")))
-    g.add((D, DCTERMS.description, Literal(
-        "Commitments, partners, leads, indicators, signatories and territories of the French 'protocoles "
-        "d'engagements renforcés et réciproques' (2019–2022), each fact traced to its source text and line.",
-        lang="en")))
+    g.add(
+        (
+            D,
+            DCTERMS.description,
+            Literal(
+                "Commitments, partners, leads, indicators, signatories and territories of the French 'protocoles "
+                "d'engagements renforcés et réciproques' (2019–2022), each fact traced to its source text and line.",
+                lang="en",
+            ),
+        )
+    )
     g.add((D, DCTERMS.hasVersion, Literal(__version__)))
     g.add((D, VOID.uriSpace, Literal(str(ns.ID))))
     g.add((D, VOID.vocabulary, URIRef(str(ns.PERR))))
@@ -153,7 +171,7 @@ def dataset_description(graphs: dict[URIRef, Graph], protocols: list[Protocol]) 
         g.add((dist, DCAT.downloadURL, URIRef(f"file:perr.{fmt}")))
     total = 0
     for name, graph in sorted(graphs.items()):
-        sub = ns.ID["dataset/graph/" + str(name)[len(str(ns.GRAPH)):]]
+        sub = ns.ID["dataset/graph/" + str(name)[len(str(ns.GRAPH)) :]]
         g.add((D, VOID.subset, sub))
         g.add((sub, RDF.type, VOID.Dataset))
         g.add((sub, RDFS.label, Literal(str(name))))

@@ -33,9 +33,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="perr",
         description="The French PERR urban-policy protocols as an RDF knowledge graph: build the dataset from the "
-                    "source texts, validate it with SHACL, query it with SPARQL, compare territories.",
+        "source texts, validate it with SHACL, query it with SPARQL, compare territories.",
         epilog="Exit codes: 0 success, 1 validation results at or above the threshold, 2 bad input or unreachable "
-               "service. Run 'perr COMMAND --help' for a command's options.",
+        "service. Run 'perr COMMAND --help' for a command's options.",
     )
     p.add_argument("--version", action="version", version=f"perr-graph {__version__}")
     p.add_argument("--debug", action="store_true", help="show a traceback on error")
@@ -47,10 +47,15 @@ def parser() -> argparse.ArgumentParser:
             if exc.name == module_name:
                 continue  # a command not built yet
             raise
-        sp = sub.add_parser(name, help=module.HELP, description=getattr(module, "DESCRIPTION", module.HELP),
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                        help="show a traceback on error")
+        sp = sub.add_parser(
+            name,
+            help=module.HELP,
+            description=getattr(module, "DESCRIPTION", module.HELP),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sp.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on error"
+        )
         module.add_arguments(sp)
         sp.set_defaults(_run=module.run)
     return p

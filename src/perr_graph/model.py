@@ -97,7 +97,7 @@ class Signatory:
     name_as_written: str | None = None
     post: str | None = None
     #: further mentions of the same signatory in the same text (list and signature page)
-    also: list["Signatory"] = field(default_factory=list)
+    also: list[Signatory] = field(default_factory=list)
 
 
 @dataclass

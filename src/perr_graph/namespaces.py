@@ -89,6 +89,7 @@ def sparql_prologue() -> str:
 
 # --- graphs -------------------------------------------------------------------------------------------------
 
+
 def protocol_graph(pid: str) -> URIRef:
     return GRAPH[f"protocol/{pid}"]
 
@@ -103,6 +104,7 @@ REFERENCE_SOURCE = ID["source/reference"]
 
 
 # --- resources ----------------------------------------------------------------------------------------------
+
 
 def protocol(pid: str) -> URIRef:
     return ID[f"protocol/{pid}"]

@@ -11,17 +11,24 @@ import os
 import shutil
 from pathlib import Path
 
-from perr_graph.inputs import paths
 from perr_graph.errors import InputError
+from perr_graph.inputs import paths
 
 #: the file in an on-disk store that says which files it was made from
 MANIFEST = "perr-store.json"
 
 FORMATS = {
-    ".nq": "application/n-quads", ".nquads": "application/n-quads", ".trig": "application/trig",
-    ".ttl": "text/turtle", ".turtle": "text/turtle", ".nt": "application/n-triples",
-    ".jsonld": "application/ld+json", ".json": "application/ld+json", ".rdf": "application/rdf+xml",
-    ".xml": "application/rdf+xml", ".owl": "application/rdf+xml",
+    ".nq": "application/n-quads",
+    ".nquads": "application/n-quads",
+    ".trig": "application/trig",
+    ".ttl": "text/turtle",
+    ".turtle": "text/turtle",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+    ".json": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".xml": "application/rdf+xml",
+    ".owl": "application/rdf+xml",
 }
 
 
@@ -42,8 +49,12 @@ def _files(files: list[Path] | None, build_if_missing: bool) -> list[Path]:
     return [nq]
 
 
-def open_store(files: list[Path] | None = None, build_if_missing: bool = True, location: Path | None = None,
-               progress=None):
+def open_store(
+    files: list[Path] | None = None,
+    build_if_missing: bool = True,
+    location: Path | None = None,
+    progress=None,
+):
     """A pyoxigraph Store holding ``files`` (default: the built dataset, built first if missing): in memory, or,
     with ``location``, the on-disk store of :func:`open_disk_store` (``progress`` says when it is being made)."""
     import pyoxigraph as ox
@@ -119,7 +130,9 @@ def load_file(store, path: Path) -> None:
 
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(f"unknown RDF file type {path.suffix!r} (use .ttl, .trig, .nt, .nq, .jsonld, .rdf)", path)
+        raise InputError(
+            f"unknown RDF file type {path.suffix!r} (use .ttl, .trig, .nt, .nq, .jsonld, .rdf)", path
+        )
     if not path.exists():
         raise InputError("file not found", path)
     kwargs = {}

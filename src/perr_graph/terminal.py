@@ -20,11 +20,16 @@ def render(header: list[str], rows: list[list], max_width: int = 60) -> str:
 
     body = [[cell(v) for v in r] for r in rows]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
-    numeric = [all(r[i].lstrip("-").replace(".", "", 1).isdigit() for r in body if r[i]) and any(r[i] for r in body)
-               for i in range(len(header))]
+    numeric = [
+        all(r[i].lstrip("-").replace(".", "", 1).isdigit() for r in body if r[i]) and any(r[i] for r in body)
+        for i in range(len(header))
+    ]
 
     def line(values):
-        return "  ".join(v.rjust(w) if numeric[i] else v.ljust(w) for i, (v, w) in enumerate(zip(values, widths)))
+        return "  ".join(
+            v.rjust(w) if numeric[i] else v.ljust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=False))
+        )
 
     out = [line(header), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in body]

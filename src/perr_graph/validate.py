@@ -42,8 +42,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS, XSD
 
 from perr_graph import namespaces as ns
-from perr_graph.inputs import paths
 from perr_graph.errors import InputError, PerrError
+from perr_graph.inputs import paths
 
 #: the shapes' own namespace (``perrsh:`` in ontology/shapes/*.ttl)
 PERRSH = Namespace(ns.BASE + "shapes#")
@@ -56,9 +56,16 @@ SHARED = "shared"
 SEVERITIES = {"info": SH.Info, "warning": SH.Warning, "violation": SH.Violation}
 RANK = {SH.Info: 0, SH.Warning: 1, SH.Violation: 2}
 SEVERITY_WORDS = {
-    "en": {SH.Violation: ("violation", "violations"), SH.Warning: ("warning", "warnings"), SH.Info: ("info", "infos")},
-    "fr": {SH.Violation: ("violation", "violations"), SH.Warning: ("avertissement", "avertissements"),
-           SH.Info: ("information", "informations")},
+    "en": {
+        SH.Violation: ("violation", "violations"),
+        SH.Warning: ("warning", "warnings"),
+        SH.Info: ("info", "infos"),
+    },
+    "fr": {
+        SH.Violation: ("violation", "violations"),
+        SH.Warning: ("avertissement", "avertissements"),
+        SH.Info: ("information", "informations"),
+    },
 }
 SHARED_GRAPHS = (ns.ONTOLOGY_GRAPH, ns.REGISTRY_GRAPH, ns.REFERENCE_GRAPH)
 
@@ -71,18 +78,19 @@ class ShapesError(PerrError):
 # Results
 # ==========================================================================================================
 
+
 @dataclass(frozen=True)
 class Result:
     """One validation result, as in a SHACL report (``sh:ValidationResult``)."""
 
-    focus: object                     # rdflib term
-    shape: URIRef                     # sh:sourceShape
-    severity: URIRef                  # sh:resultSeverity
-    component: URIRef                 # sh:sourceConstraintComponent
-    path: object = None               # sh:resultPath: URIRef, or a tuple (sequence) / ("^", p) (inverse) …
-    value: object = None              # sh:value
-    line: int | None = None           # where the check itself points (the quote check); else from the focus node
-    node_shape: object = None         # the targeted node shape whose check gave it (perr engine)
+    focus: object  # rdflib term
+    shape: URIRef  # sh:sourceShape
+    severity: URIRef  # sh:resultSeverity
+    component: URIRef  # sh:sourceConstraintComponent
+    path: object = None  # sh:resultPath: URIRef, or a tuple (sequence) / ("^", p) (inverse) …
+    value: object = None  # sh:value
+    line: int | None = None  # where the check itself points (the quote check); else from the focus node
+    node_shape: object = None  # the targeted node shape whose check gave it (perr engine)
 
     @property
     def key(self):
@@ -96,8 +104,8 @@ class UnitReport:
     name: str
     graph: str | None
     results: list[Result]
-    labels: dict = field(default_factory=dict)       # focus or value -> label
-    locations: dict = field(default_factory=dict)    # focus -> (file, line)
+    labels: dict = field(default_factory=dict)  # focus or value -> label
+    locations: dict = field(default_factory=dict)  # focus -> (file, line)
     notes: list[str] = field(default_factory=list)
 
 
@@ -106,7 +114,7 @@ class Report:
     """What ``perr validate`` prints: units (protocols, then ``shared``) and the shapes' messages."""
 
     units: list[UnitReport]
-    shapes: "Shapes"
+    shapes: Shapes
     fail_on: str = "violation"
 
     def failing(self) -> list[Result]:
@@ -140,8 +148,9 @@ class Report:
             g.add((report, RDFS.label, Literal(unit.name)))
             if unit.graph:
                 g.add((report, DCTERMS.subject, URIRef(unit.graph)))
-            g.add((report, SH.conforms,
-                   Literal(not any(RANK[r.severity] >= threshold for r in unit.results))))
+            g.add(
+                (report, SH.conforms, Literal(not any(RANK[r.severity] >= threshold for r in unit.results)))
+            )
             for r in sorted(unit.results, key=_sort_key):
                 node = BNode()
                 g.add((report, SH.result, node))
@@ -165,39 +174,63 @@ class Report:
         for unit in self.units:
             for r in sorted(unit.results, key=_sort_key):
                 file, line = unit.locations.get(r.focus, (None, None))
-                out.append({
-                    "protocol": unit.name,
-                    "severity": _local(r.severity),
-                    "shape": _local(r.shape),
-                    "path": path_text(r.path),
-                    "focus": str(r.focus),
-                    "label": unit.labels.get(r.focus) or compact(r.focus),
-                    "file": file,
-                    "line": r.line if r.line is not None else line,
-                    "value": None if r.value is None else str(r.value),
-                    "value_label": unit.labels.get(r.value) if r.value is not None else None,
-                    "message": self.shapes.message(r.shape, lang),
-                })
+                out.append(
+                    {
+                        "protocol": unit.name,
+                        "severity": _local(r.severity),
+                        "shape": _local(r.shape),
+                        "path": path_text(r.path),
+                        "focus": str(r.focus),
+                        "label": unit.labels.get(r.focus) or compact(r.focus),
+                        "file": file,
+                        "line": r.line if r.line is not None else line,
+                        "value": None if r.value is None else str(r.value),
+                        "value_label": unit.labels.get(r.value) if r.value is not None else None,
+                        "message": self.shapes.message(r.shape, lang),
+                    }
+                )
         return out
 
     def json(self, lang: str = "en") -> str:
         units = []
         for unit in self.units:
             c = self.counts(unit)
-            units.append({"name": unit.name, "graph": unit.graph,
-                          "violations": c[SH.Violation], "warnings": c[SH.Warning], "infos": c[SH.Info],
-                          "notes": unit.notes})
+            units.append(
+                {
+                    "name": unit.name,
+                    "graph": unit.graph,
+                    "violations": c[SH.Violation],
+                    "warnings": c[SH.Warning],
+                    "infos": c[SH.Info],
+                    "notes": unit.notes,
+                }
+            )
         c = self.counts()
-        return json.dumps({"conforms": self.conforms, "fail_on": self.fail_on,
-                           "violations": c[SH.Violation], "warnings": c[SH.Warning], "infos": c[SH.Info],
-                           "units": units, "results": self.records(lang)}, ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps(
+                {
+                    "conforms": self.conforms,
+                    "fail_on": self.fail_on,
+                    "violations": c[SH.Violation],
+                    "warnings": c[SH.Warning],
+                    "infos": c[SH.Info],
+                    "units": units,
+                    "results": self.records(lang),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
 
     def text(self, lang: str = "en", summary: bool = False) -> str:
         words = SEVERITY_WORDS["fr" if lang == "fr" else "en"]
 
         def count_words(c: dict) -> str:
-            return ", ".join(f"{c[s]} {words[s][0] if c[s] == 1 else words[s][1]}"
-                             for s in (SH.Violation, SH.Warning, SH.Info))
+            return ", ".join(
+                f"{c[s]} {words[s][0] if c[s] == 1 else words[s][1]}"
+                for s in (SH.Violation, SH.Warning, SH.Info)
+            )
 
         lines: list[str] = []
         for unit in self.units:
@@ -209,7 +242,9 @@ class Report:
             groups: dict = defaultdict(list)
             for r in unit.results:
                 groups[(r.severity, r.shape)].append(r)
-            for (severity, shape), results in sorted(groups.items(), key=lambda kv: (-RANK[kv[0][0]], str(kv[0][1]))):
+            for (severity, shape), results in sorted(
+                groups.items(), key=lambda kv: (-RANK[kv[0][0]], str(kv[0][1]))
+            ):
                 n = len(results)
                 lines.append(f"  {words[severity][0].capitalize()}: {_local(shape)} ({n})")
                 lines.append(f"    {self.shapes.message(shape, lang)}")
@@ -229,13 +264,25 @@ class Report:
                     lines.append(item)
             lines.append("")
         c = self.counts()
-        verdict = ("conforms" if self.conforms else "does not conform") if lang != "fr" else \
-            ("conforme" if self.conforms else "non conforme")
-        threshold = {"en": f"threshold: {self.fail_on}", "fr": f"seuil : {self.fail_on}"}["fr" if lang == "fr" else "en"]
+        verdict = (
+            ("conforms" if self.conforms else "does not conform")
+            if lang != "fr"
+            else ("conforme" if self.conforms else "non conforme")
+        )
+        threshold = {"en": f"threshold: {self.fail_on}", "fr": f"seuil : {self.fail_on}"}[
+            "fr" if lang == "fr" else "en"
+        ]
         n = sum(1 for u in self.units if u.name != SHARED)
-        what = f"{n} protocol{'s' if n != 1 else ''}" if lang != "fr" else f"{n} protocole{'s' if n != 1 else ''}"
-        lines.append(f"{verdict} ({threshold}): {count_words(c)} in {what}" if lang != "fr"
-                     else f"{verdict} ({threshold}) : {count_words(c)} dans {what}")
+        what = (
+            f"{n} protocol{'s' if n != 1 else ''}"
+            if lang != "fr"
+            else f"{n} protocole{'s' if n != 1 else ''}"
+        )
+        lines.append(
+            f"{verdict} ({threshold}): {count_words(c)} in {what}"
+            if lang != "fr"
+            else f"{verdict} ({threshold}) : {count_words(c)} dans {what}"
+        )
         return "\n".join(lines) + "\n"
 
 
@@ -257,8 +304,9 @@ def _local(iri) -> str:
     return s
 
 
-_NAMESPACES = sorted(((str(v), k) for k, v in {**ns.PREFIXES, "perrsh": PERRSH, "sh": SH}.items()),
-                     key=lambda x: -len(x[0]))
+_NAMESPACES = sorted(
+    ((str(v), k) for k, v in {**ns.PREFIXES, "perrsh": PERRSH, "sh": SH}.items()), key=lambda x: -len(x[0])
+)
 
 
 def compact(term) -> str:
@@ -269,7 +317,7 @@ def compact(term) -> str:
         s = str(term)
         for namespace, prefix in _NAMESPACES:
             if s.startswith(namespace) and len(s) > len(namespace):
-                return f"{prefix}:{s[len(namespace):]}"
+                return f"{prefix}:{s[len(namespace) :]}"
         return f"<{s}>"
     if isinstance(term, Literal):
         return f'"{term}"'
@@ -311,7 +359,12 @@ def _path_to_rdf(g: Graph, path):
         Collection(g, items, [_path_to_rdf(g, p) for p in parts])
         g.add((node, SH.alternativePath, items))
     else:
-        prop = {"inv": SH.inversePath, "star": SH.zeroOrMorePath, "plus": SH.oneOrMorePath, "opt": SH.zeroOrOnePath}
+        prop = {
+            "inv": SH.inversePath,
+            "star": SH.zeroOrMorePath,
+            "plus": SH.oneOrMorePath,
+            "opt": SH.zeroOrOnePath,
+        }
         g.add((node, prop[kind], _path_to_rdf(g, parts[0])))
     return node
 
@@ -322,22 +375,51 @@ def _path_to_rdf(g: Graph, path):
 
 #: parameters that are not constraints (ignored by the compiler)
 _NOT_CONSTRAINTS = {
-    SH.path, SH.property, SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.message,
-    SH.severity, SH.deactivated, SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
-    SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint, RDF.type, RDFS.label,
-    RDFS.comment, SKOS.note, SKOS.definition,
+    SH.path,
+    SH.property,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.message,
+    SH.severity,
+    SH.deactivated,
+    SH.name,
+    SH.description,
+    SH.order,
+    SH.group,
+    SH.defaultValue,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+    SH.qualifiedValueShapesDisjoint,
+    RDF.type,
+    RDFS.label,
+    RDFS.comment,
+    SKOS.note,
+    SKOS.definition,
 }
 _COMPONENT = {
-    SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCountConstraintComponent,
-    SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
-    SH.languageIn: SH.LanguageInConstraintComponent, SH.minLength: SH.MinLengthConstraintComponent,
-    SH.maxLength: SH.MaxLengthConstraintComponent, SH.minInclusive: SH.MinInclusiveConstraintComponent,
-    SH.maxInclusive: SH.MaxInclusiveConstraintComponent, SH.minExclusive: SH.MinExclusiveConstraintComponent,
-    SH.maxExclusive: SH.MaxExclusiveConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
-    SH["in"]: SH.InConstraintComponent, SH.hasValue: SH.HasValueConstraintComponent,
-    SH.node: SH.NodeConstraintComponent, SH["or"]: SH.OrConstraintComponent, SH["not"]: SH.NotConstraintComponent,
-    SH.qualifiedValueShape: None, SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
-    SH.sparql: SH.SPARQLConstraintComponent, SH.flags: None,
+    SH.minCount: SH.MinCountConstraintComponent,
+    SH.maxCount: SH.MaxCountConstraintComponent,
+    SH["class"]: SH.ClassConstraintComponent,
+    SH.datatype: SH.DatatypeConstraintComponent,
+    SH.languageIn: SH.LanguageInConstraintComponent,
+    SH.minLength: SH.MinLengthConstraintComponent,
+    SH.maxLength: SH.MaxLengthConstraintComponent,
+    SH.minInclusive: SH.MinInclusiveConstraintComponent,
+    SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
+    SH.minExclusive: SH.MinExclusiveConstraintComponent,
+    SH.maxExclusive: SH.MaxExclusiveConstraintComponent,
+    SH.pattern: SH.PatternConstraintComponent,
+    SH["in"]: SH.InConstraintComponent,
+    SH.hasValue: SH.HasValueConstraintComponent,
+    SH.node: SH.NodeConstraintComponent,
+    SH["or"]: SH.OrConstraintComponent,
+    SH["not"]: SH.NotConstraintComponent,
+    SH.qualifiedValueShape: None,
+    SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
+    SH.sparql: SH.SPARQLConstraintComponent,
+    SH.flags: None,
 }
 
 
@@ -368,7 +450,7 @@ class Shapes:
         self._compile()
 
     @classmethod
-    def load(cls, directory: Path = paths.SHAPES) -> "Shapes":
+    def load(cls, directory: Path = paths.SHAPES) -> Shapes:
         g = Graph()
         files = sorted(Path(directory).glob("*.ttl"))
         if not files:
@@ -381,16 +463,21 @@ class Shapes:
         return cls(g)
 
     def message(self, shape, lang: str = "en") -> str:
-        return (self._messages.get((shape, lang)) or self._messages.get((shape, "en"))
-                or f"constraint {compact(shape)} failed")
+        return (
+            self._messages.get((shape, lang))
+            or self._messages.get((shape, "en"))
+            or f"constraint {compact(shape)} failed"
+        )
 
     def node_shapes(self) -> list[URIRef]:
         """Every named node shape that has a target (what ``tests/shapes/`` must give examples for)."""
         g = self.graph
         out = set()
         for s in g.subjects(RDF.type, SH.NodeShape):
-            if isinstance(s, URIRef) and any((s, p, None) in g for p in
-                                             (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)):
+            if isinstance(s, URIRef) and any(
+                (s, p, None) in g
+                for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+            ):
                 out.add(s)
         return sorted(out, key=str)
 
@@ -417,11 +504,15 @@ class Shapes:
 
     def _focus(self, shape) -> str:
         g = self.graph
-        parts = [f"?this rdf:type/rdfs:subClassOf* {_sparql_term(c)} ." for c in g.objects(shape, SH.targetClass)]
+        parts = [
+            f"?this rdf:type/rdfs:subClassOf* {_sparql_term(c)} ." for c in g.objects(shape, SH.targetClass)
+        ]
         parts += [f"?this {_sparql_term(p)} ?_target ." for p in g.objects(shape, SH.targetSubjectsOf)]
         parts += [f"?_target {_sparql_term(p)} ?this ." for p in g.objects(shape, SH.targetObjectsOf)]
         parts += [f"VALUES ?this {{ {_sparql_term(n)} }}" for n in g.objects(shape, SH.targetNode)]
-        return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(f"{{ {p} }}" for p in sorted(parts)) + " } }"
+        return (
+            "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(f"{{ {p} }}" for p in sorted(parts)) + " } }"
+        )
 
     def _compile_shape(self, node_shape, shape, focus: str, path_node) -> None:
         g = self.graph
@@ -434,7 +525,9 @@ class Shapes:
                 continue
             if param not in _COMPONENT:
                 if str(param).startswith(str(SH)):
-                    raise ShapesError(f"{compact(shape)}: {compact(param)} is not supported by the perr engine")
+                    raise ShapesError(
+                        f"{compact(shape)}: {compact(param)} is not supported by the perr engine"
+                    )
                 continue  # an annotation (rdfs:label, rdfs:comment …)
 
             def add(component, query, _path=path):
@@ -450,35 +543,53 @@ class Shapes:
                     if param in (SH.minCount, SH.maxCount, SH.qualifiedValueShape, SH.lessThanOrEquals):
                         raise ShapesError(f"{compact(shape)}: {compact(param)} needs sh:path")
                     cond = self._condition(shape, param, arg, "?this")
-                    add(_COMPONENT[param], f"SELECT ?this (?this AS ?value) WHERE {{ {focus} FILTER (!({cond})) }}")
+                    add(
+                        _COMPONENT[param],
+                        f"SELECT ?this (?this AS ?value) WHERE {{ {focus} FILTER (!({cond})) }}",
+                    )
                     continue
                 if param == SH.minCount:
-                    add(SH.MinCountConstraintComponent,
+                    add(
+                        SH.MinCountConstraintComponent,
                         f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?value }} }} "
-                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {int(arg)})")
+                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {int(arg)})",
+                    )
                 elif param == SH.maxCount:
-                    add(SH.MaxCountConstraintComponent,
+                    add(
+                        SH.MaxCountConstraintComponent,
                         f"SELECT ?this WHERE {{ {focus} ?this {p} ?value . }} "
-                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(arg)})")
+                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(arg)})",
+                    )
                 elif param == SH.hasValue:
-                    add(SH.HasValueConstraintComponent,
-                        f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} {_sparql_term(arg)} }} }}")
+                    add(
+                        SH.HasValueConstraintComponent,
+                        f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} {_sparql_term(arg)} }} }}",
+                    )
                 elif param == SH.qualifiedValueShape:
                     cond = self._conforms(arg, "?value")
-                    for bound, op, comp in ((SH.qualifiedMinCount, "<", SH.QualifiedMinCountConstraintComponent),
-                                            (SH.qualifiedMaxCount, ">", SH.QualifiedMaxCountConstraintComponent)):
+                    for bound, op, comp in (
+                        (SH.qualifiedMinCount, "<", SH.QualifiedMinCountConstraintComponent),
+                        (SH.qualifiedMaxCount, ">", SH.QualifiedMaxCountConstraintComponent),
+                    ):
                         n = g.value(shape, bound)
                         if n is not None:
-                            add(comp, f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?value FILTER ({cond}) }} }} "
-                                      f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {op} {int(n)})")
+                            add(
+                                comp,
+                                f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?value FILTER ({cond}) }} }} "
+                                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {op} {int(n)})",
+                            )
                 elif param == SH.lessThanOrEquals:
-                    add(SH.LessThanOrEqualsConstraintComponent,
+                    add(
+                        SH.LessThanOrEqualsConstraintComponent,
                         f"SELECT ?this ?value WHERE {{ {focus} ?this {p} ?value . ?this {_sparql_term(arg)} ?other . "
-                        f"FILTER (!COALESCE(?value <= ?other, false)) }}")
+                        f"FILTER (!COALESCE(?value <= ?other, false)) }}",
+                    )
                 else:
                     cond = self._condition(shape, param, arg, "?value")
-                    add(_COMPONENT[param],
-                        f"SELECT ?this ?value WHERE {{ {focus} ?this {p} ?value . FILTER (!({cond})) }}")
+                    add(
+                        _COMPONENT[param],
+                        f"SELECT ?this ?value WHERE {{ {focus} ?this {p} ?value . FILTER (!({cond})) }}",
+                    )
 
     def _condition(self, shape, param, arg, var: str) -> str:
         """A SPARQL expression true when ``var`` satisfies one value-level constraint."""
@@ -489,7 +600,11 @@ class Shapes:
             return f"(isLiteral({var}) && DATATYPE({var}) = {_sparql_term(arg)})"
         if param == SH.languageIn:
             langs = [str(x) for x in Collection(g, arg)]
-            return f"(LANG({var}) != \"\" && (" + " || ".join(f"LANGMATCHES(LANG({var}), {_str(x)})" for x in langs) + "))"
+            return (
+                f'(LANG({var}) != "" && ('
+                + " || ".join(f"LANGMATCHES(LANG({var}), {_str(x)})" for x in langs)
+                + "))"
+            )
         if param == SH.minLength:
             return f"(!isBlank({var}) && STRLEN(STR({var})) >= {int(arg)})"
         if param == SH.maxLength:
@@ -503,7 +618,11 @@ class Shapes:
             return f"(!isBlank({var}) && REGEX(STR({var}), {_str(str(arg))}{extra}))"
         if param == SH["in"]:
             members = list(Collection(g, arg))
-            return "(" + " || ".join(f"sameTerm({var}, {_sparql_term(m)})" for m in members) + ")" if members else "false"
+            return (
+                "(" + " || ".join(f"sameTerm({var}, {_sparql_term(m)})" for m in members) + ")"
+                if members
+                else "false"
+            )
         if param == SH.hasValue:
             return f"sameTerm({var}, {_sparql_term(arg)})"
         if param == SH.node:
@@ -535,10 +654,14 @@ class Shapes:
                 elif param == SH.minCount and int(arg) == 1:
                     conds.append(f"EXISTS {{ {var} {path} {v} }}")
                 elif param in (SH["class"], SH.datatype, SH.hasValue, SH["in"], SH.pattern):
-                    conds.append(f"NOT EXISTS {{ {var} {path} {v} FILTER (!({self._condition(ps, param, arg, v)})) }}")
+                    conds.append(
+                        f"NOT EXISTS {{ {var} {path} {v} FILTER (!({self._condition(ps, param, arg, v)})) }}"
+                    )
                 else:
-                    raise ShapesError(f"{compact(ps)}: {compact(param)} in a nested shape is not supported by the "
-                                      "perr engine")
+                    raise ShapesError(
+                        f"{compact(ps)}: {compact(param)} in a nested shape is not supported by the "
+                        "perr engine"
+                    )
         return "(" + " && ".join(conds) + ")" if conds else "true"
 
     def _sparql_constraint(self, constraint, focus: str, path: str | None) -> str:
@@ -557,7 +680,7 @@ class Shapes:
         m = re.search(r"\bWHERE\s*\{", q, re.IGNORECASE) or re.search(r"\{", q)
         if m is None:
             raise ShapesError("a SPARQL constraint's sh:select has no WHERE clause")
-        q = q[: m.end()] + f" {focus} " + q[m.end():]
+        q = q[: m.end()] + f" {focus} " + q[m.end() :]
         return "\n".join(sorted(set(prologue))) + "\n" + q
 
 
@@ -588,8 +711,12 @@ def _path_value(g: Graph, node):
         return node
     if (node, RDF.first, None) in g:
         return ("seq", *[_path_value(g, x) for x in Collection(g, node)])
-    for prop, kind in ((SH.inversePath, "inv"), (SH.zeroOrMorePath, "star"), (SH.oneOrMorePath, "plus"),
-                       (SH.zeroOrOnePath, "opt")):
+    for prop, kind in (
+        (SH.inversePath, "inv"),
+        (SH.zeroOrMorePath, "star"),
+        (SH.oneOrMorePath, "plus"),
+        (SH.zeroOrOnePath, "opt"),
+    ):
         inner = g.value(node, prop)
         if inner is not None:
             return (kind, _path_value(g, inner))
@@ -619,6 +746,7 @@ _PROLOGUE = "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\nPREFIX r
 # ==========================================================================================================
 # Terms between rdflib and pyoxigraph
 # ==========================================================================================================
+
 
 def to_ox(t):
     import pyoxigraph as ox
@@ -673,13 +801,14 @@ def add_graph(store, graph: Graph, name: URIRef) -> None:
 # Running the checks
 # ==========================================================================================================
 
+
 @dataclass
 class Unit:
     """What to validate: the unit's own graphs, plus the shared graphs (as data)."""
 
     name: str
-    own: list            # graph names (str or ox.DefaultGraph) holding the unit's own data
-    shared: list         # graph names of the shared graphs
+    own: list  # graph names (str or ox.DefaultGraph) holding the unit's own data
+    shared: list  # graph names of the shared graphs
 
 
 def _graphs(names: Iterable):
@@ -704,7 +833,9 @@ def _select(store, query: str, graphs) -> list:
 def _subjects(store, graphs) -> set:
     if not graphs:
         return set()
-    return {from_ox(r["s"]) for r in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", default_graph=graphs)}
+    return {
+        from_ox(r["s"]) for r in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", default_graph=graphs)
+    }
 
 
 def run_shapes(store, shapes: Shapes, unit: Unit) -> list[Result]:
@@ -720,8 +851,15 @@ def run_shapes(store, shapes: Shapes, unit: Unit) -> list[Result]:
                 continue
             value = _get(row, "value")
             path = _get(row, "path")
-            r = Result(focus, check.shape, check.severity, check.component,
-                       path if path is not None else check.path, value, node_shape=check.node_shape)
+            r = Result(
+                focus,
+                check.shape,
+                check.severity,
+                check.component,
+                path if path is not None else check.path,
+                value,
+                node_shape=check.node_shape,
+            )
             results.setdefault(r.key, r)
     return list(results.values())
 
@@ -770,13 +908,23 @@ def check_quotes(store, unit: Unit, sources: Path | None = paths.SOURCES) -> tup
             missing.add(file)
             continue
         start, end, exact = int(row["start"].value), int(row["end"].value), row["exact"].value
-        ok = 1 <= start <= end <= len(text.lines) and exact in "\n".join(text.lines[start - 1: end])
+        ok = 1 <= start <= end <= len(text.lines) and exact in "\n".join(text.lines[start - 1 : end])
         if not ok:
-            results.append(Result(from_ox(row["fact"]), QUOTE_SHAPE, SH.Violation, QUOTE_COMPONENT,
-                                  ("seq", *QUOTE_PATH), from_ox(row["exact"]), line=start, node_shape=QUOTE_SHAPE))
+            results.append(
+                Result(
+                    from_ox(row["fact"]),
+                    QUOTE_SHAPE,
+                    SH.Violation,
+                    QUOTE_COMPONENT,
+                    ("seq", *QUOTE_PATH),
+                    from_ox(row["exact"]),
+                    line=start,
+                    node_shape=QUOTE_SHAPE,
+                )
+            )
     for file in sorted(missing):
         notes.append(f"quotes citing {file!r} not compared: the file is not under {sources}")
-    unique = {r.key + (r.line,): r for r in results}
+    unique = {(*r.key, r.line): r for r in results}
     return list(unique.values()), notes
 
 
@@ -809,7 +957,7 @@ SELECT ?s ?file (MIN(?line) AS ?first) WHERE {
 def _restrict(query: str, values: str) -> str:
     """``query`` with ``values`` (a VALUES block) at the start of its WHERE clause."""
     m = re.search(r"\bWHERE\s*\{", query)
-    return query[: m.end()] + " " + values + query[m.end():]
+    return query[: m.end()] + " " + values + query[m.end() :]
 
 
 def describe(store, unit: Unit, results: list[Result], values: str | None = None) -> tuple[dict, dict]:
@@ -817,8 +965,11 @@ def describe(store, unit: Unit, results: list[Result], values: str | None = None
     line, from prov:wasDerivedFrom, or from the nearest parent IRI that has one) of the results' nodes.
     ``values`` (a ``VALUES ?s { … }`` block) restricts the nodes read to those it lists."""
     graphs = _graphs(list(unit.own) + list(unit.shared))
-    label_query, location_query = (_LABELS, _LOCATIONS) if values is None else \
-        (_restrict(_LABELS, values), _restrict(_LOCATIONS, values))
+    label_query, location_query = (
+        (_LABELS, _LOCATIONS)
+        if values is None
+        else (_restrict(_LABELS, values), _restrict(_LOCATIONS, values))
+    )
     labels: dict = {}
     for row in store.query(label_query, default_graph=graphs):
         s, label = from_ox(row["s"]), row["label"]
@@ -867,8 +1018,14 @@ def _nearest(node, table: dict):
 # Validation units from a store; the API
 # ==========================================================================================================
 
-def validate_store(store, units: list[Unit], shapes: Shapes | None = None, sources: Path | None = paths.SOURCES,
-                   fail_on: str = "violation") -> Report:
+
+def validate_store(
+    store,
+    units: list[Unit],
+    shapes: Shapes | None = None,
+    sources: Path | None = paths.SOURCES,
+    fail_on: str = "violation",
+) -> Report:
     """Validate each unit of a pyoxigraph store (read only) with the ``perr`` engine."""
     shapes = shapes or Shapes.load()
     reports = []
@@ -879,35 +1036,67 @@ def validate_store(store, units: list[Unit], shapes: Shapes | None = None, sourc
             quote_results, notes = check_quotes(store, unit, sources)
             results += quote_results
         labels, locations = describe(store, unit, results)
-        graph = str(unit.own[0]) if unit.name != SHARED and len(unit.own) == 1 and isinstance(unit.own[0], str) \
+        graph = (
+            str(unit.own[0])
+            if unit.name != SHARED and len(unit.own) == 1 and isinstance(unit.own[0], str)
             else None
+        )
         reports.append(UnitReport(unit.name, graph, results, labels, locations, notes))
     return Report(reports, shapes, fail_on)
 
 
-def validate(data_graph: Graph, shacl_graph: "Graph | Shapes | None" = None, ont_graph: Graph | None = None, *,
-             shared: Graph | Iterable[Graph] | None = None, sources: Path | None = paths.SOURCES,
-             fail_on: str = "violation", lang: str = "en", engine: str = "perr",
-             name: str = "data") -> tuple[bool, Graph, str]:
+def validate(
+    data_graph: Graph,
+    shacl_graph: Graph | Shapes | None = None,
+    ont_graph: Graph | None = None,
+    *,
+    shared: Graph | Iterable[Graph] | None = None,
+    sources: Path | None = paths.SOURCES,
+    fail_on: str = "violation",
+    lang: str = "en",
+    engine: str = "perr",
+    name: str = "data",
+) -> tuple[bool, Graph, str]:
     """Validate one protocol graph, pySHACL style: ``(conforms, report_graph, report_text)``.
 
     ``shared`` graphs (ontology, registry, reference) and ``ont_graph`` are added as data; results on nodes that
     only they describe are left out. ``conforms`` is False when a result is at or above ``fail_on``. No input graph
     is modified."""
-    report = validate_report(data_graph, shacl_graph, ont_graph, shared=shared, sources=sources, fail_on=fail_on,
-                             engine=engine, name=name)
+    report = validate_report(
+        data_graph,
+        shacl_graph,
+        ont_graph,
+        shared=shared,
+        sources=sources,
+        fail_on=fail_on,
+        engine=engine,
+        name=name,
+    )
     return report.conforms, report.graph(), report.text(lang)
 
 
-def validate_report(data_graph: Graph, shacl_graph: "Graph | Shapes | None" = None, ont_graph: Graph | None = None, *,
-                    shared: Graph | Iterable[Graph] | None = None, sources: Path | None = paths.SOURCES,
-                    fail_on: str = "violation", engine: str = "perr", name: str = "data") -> Report:
+def validate_report(
+    data_graph: Graph,
+    shacl_graph: Graph | Shapes | None = None,
+    ont_graph: Graph | None = None,
+    *,
+    shared: Graph | Iterable[Graph] | None = None,
+    sources: Path | None = paths.SOURCES,
+    fail_on: str = "violation",
+    engine: str = "perr",
+    name: str = "data",
+) -> Report:
     """As :func:`validate`, but returns the :class:`Report` (results, labels, source lines)."""
     import pyoxigraph as ox
 
     check_severity(fail_on)
-    shapes = shacl_graph if isinstance(shacl_graph, Shapes) else \
-        Shapes(shacl_graph) if shacl_graph is not None else Shapes.load()
+    shapes = (
+        shacl_graph
+        if isinstance(shacl_graph, Shapes)
+        else Shapes(shacl_graph)
+        if shacl_graph is not None
+        else Shapes.load()
+    )
     shared_graphs = [shared] if isinstance(shared, Graph) else list(shared or [])
     if ont_graph is not None:
         shared_graphs.append(ont_graph)
@@ -933,7 +1122,9 @@ def validate_report(data_graph: Graph, shacl_graph: "Graph | Shapes | None" = No
     return report
 
 
-def run_pyshacl(data_graph: Graph, shared_graphs: list[Graph], shapes: Shapes, store, unit: Unit) -> list[Result]:
+def run_pyshacl(
+    data_graph: Graph, shared_graphs: list[Graph], shapes: Shapes, store, unit: Unit
+) -> list[Result]:
     """The same validation with pySHACL (the reference engine) on an rdflib union graph (a copy)."""
     from pyshacl import validate as pyshacl_validate
 
@@ -941,10 +1132,14 @@ def run_pyshacl(data_graph: Graph, shared_graphs: list[Graph], shapes: Shapes, s
     for g in [data_graph, *shared_graphs]:
         for t in g:
             union.add(t)
-    _, report, _ = pyshacl_validate(union, shacl_graph=shapes.graph, inplace=True, allow_infos=True,
-                                    allow_warnings=True)
-    return results_from_report(report, shapes.graph, exclude=_subjects(store, _graphs(unit.shared))
-                               - _subjects(store, _graphs(unit.own)))
+    _, report, _ = pyshacl_validate(
+        union, shacl_graph=shapes.graph, inplace=True, allow_infos=True, allow_warnings=True
+    )
+    return results_from_report(
+        report,
+        shapes.graph,
+        exclude=_subjects(store, _graphs(unit.shared)) - _subjects(store, _graphs(unit.own)),
+    )
 
 
 def results_from_report(report: Graph, shapes_graph: Graph, exclude: set = frozenset()) -> list[Result]:
@@ -957,10 +1152,19 @@ def results_from_report(report: Graph, shapes_graph: Graph, exclude: set = froze
         path_node = report.value(node, SH.resultPath)
         path = None
         if path_node is not None:
-            path = _path_value(report, path_node) if (path_node, None, None) in report or isinstance(path_node, URIRef) \
+            path = (
+                _path_value(report, path_node)
+                if (path_node, None, None) in report or isinstance(path_node, URIRef)
                 else None
-        r = Result(focus, report.value(node, SH.sourceShape), report.value(node, SH.resultSeverity),
-                   report.value(node, SH.sourceConstraintComponent), path, report.value(node, SH.value))
+            )
+        r = Result(
+            focus,
+            report.value(node, SH.sourceShape),
+            report.value(node, SH.resultSeverity),
+            report.value(node, SH.sourceConstraintComponent),
+            path,
+            report.value(node, SH.value),
+        )
         out.setdefault(r.key, r)
     return list(out.values())
 
@@ -981,6 +1185,7 @@ def _line_of(exc: Exception) -> int | None:
 # ==========================================================================================================
 # Datasets and files (what `perr validate` reads)
 # ==========================================================================================================
+
 
 def discover_units(store) -> tuple[list[Unit], list[str]]:
     """The validation units of a store: each named graph except the shared ones (ontology, registry, reference)
@@ -1006,16 +1211,19 @@ def _unit_name(store, graph) -> str:
     import pyoxigraph as ox
 
     protocol_prefix = str(ns.ID) + "protocol/"
-    rows = list(store.query("SELECT ?p WHERE { ?p a <%s> }" % ns.PERR.Protocol, default_graph=[graph]))
-    pids = sorted(r["p"].value[len(protocol_prefix):] for r in rows
-                  if isinstance(r["p"], ox.NamedNode) and r["p"].value.startswith(protocol_prefix))
+    rows = list(store.query(f"SELECT ?p WHERE {{ ?p a <{ns.PERR.Protocol}> }}", default_graph=[graph]))
+    pids = sorted(
+        r["p"].value[len(protocol_prefix) :]
+        for r in rows
+        if isinstance(r["p"], ox.NamedNode) and r["p"].value.startswith(protocol_prefix)
+    )
     if len(pids) == 1 and "/" not in pids[0]:
         return pids[0]
     if isinstance(graph, ox.DefaultGraph):
         return "default graph"
     name = graph.value
     if name.startswith("file://"):
-        return Path(name[len("file://"):]).name
+        return Path(name[len("file://") :]).name
     return name.rstrip("/").rsplit("/", 1)[-1]
 
 
@@ -1039,8 +1247,9 @@ def open_units(files: list[Path] | None = None, shared: bool = True):
         store = open_store()
     units, present = discover_units(store)
     if not units:
-        raise InputError("no protocol graph to validate (the input holds only shared graphs)",
-                         files[0] if files else None)
+        raise InputError(
+            "no protocol graph to validate (the input holds only shared graphs)", files[0] if files else None
+        )
     report_shared = bool(present)
     wanted = [str(g) for g in SHARED_GRAPHS] if shared else [str(ns.ONTOLOGY_GRAPH)]
     missing = [g for g in wanted if g not in present]
@@ -1061,8 +1270,13 @@ def check_severity(fail_on: str) -> None:
         raise InputError(f"unknown severity {fail_on!r} (use violation, warning or info)")
 
 
-def validate_dataset(files: list[Path] | None = None, shared: bool = True, shapes: Shapes | None = None,
-                     sources: Path | None = paths.SOURCES, fail_on: str = "violation") -> Report:
+def validate_dataset(
+    files: list[Path] | None = None,
+    shared: bool = True,
+    shapes: Shapes | None = None,
+    sources: Path | None = paths.SOURCES,
+    fail_on: str = "violation",
+) -> Report:
     """The reference path of ``perr validate`` (:func:`open_units`, then :func:`validate_store`): every check of
     every protocol on the one store that holds them all. :mod:`perr_graph.validate_fast` gives the same report,
     linear in the number of protocols."""

@@ -41,29 +41,38 @@ from pathlib import Path
 
 from rdflib.namespace import SH
 
-from perr_graph.inputs import paths
 from perr_graph import validate as V
+from perr_graph.inputs import paths
 
 #: stands for the IRI of the unit's own graph in a restricted check
 OWN = "urn:perr:validate-fast:own-graph"
 _FOCUS_OWN = f"GRAPH <{OWN}> {{ ?this ?_own_p ?_own_o }} "
 #: the classes (and superclasses) of the nodes the unit's own graph describes
-_CLASSES = (f"SELECT DISTINCT ?c WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ GRAPH <{OWN}> {{ ?s ?_p ?_o }} }} }} "
-            "?s rdf:type/rdfs:subClassOf* ?c }")
-_CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (V,)) +
-                       Path(__file__).read_bytes()).hexdigest()
+_CLASSES = (
+    f"SELECT DISTINCT ?c WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ GRAPH <{OWN}> {{ ?s ?_p ?_o }} }} }} "
+    "?s rdf:type/rdfs:subClassOf* ?c }"
+)
+_CODE = hashlib.sha256(
+    b"".join(Path(m.__file__).read_bytes() for m in (V,)) + Path(__file__).read_bytes()
+).hexdigest()
 
 
 # ==========================================================================================================
 # Checks restricted to the protocol's own focus nodes
 # ==========================================================================================================
 
+
 class FastChecks:
     """The plain path's compiled checks, with the focus of class / subjects-of targets restricted to the nodes
     the unit's own graph describes (``{own}`` stands for that graph's IRI)."""
 
-    def __init__(self, shapes: V.Shapes, restrict: bool = True, skip_absent: bool = True,
-                 describe_results_only: bool = True):
+    def __init__(
+        self,
+        shapes: V.Shapes,
+        restrict: bool = True,
+        skip_absent: bool = True,
+        describe_results_only: bool = True,
+    ):
         """``restrict``, ``skip_absent`` and ``describe_results_only`` switch steps 2 and 3 of the module
         docstring (and the skipping of shapes whose target classes a unit lacks) off, to measure what each buys
         (``benchmarks/changes.py``); the report is the same either way."""
@@ -76,8 +85,10 @@ class FastChecks:
         self.class_only: dict = {}
         self.names_graphs = False
         for node_shape in {c.node_shape for c in shapes.checks}:
-            if not any(g.value(node_shape, p) is not None
-                       for p in (SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)):
+            if not any(
+                g.value(node_shape, p) is not None
+                for p in (SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+            ):
                 self.class_only[node_shape] = frozenset(str(c) for c in g.objects(node_shape, SH.targetClass))
         if not skip_absent:
             self.class_only = {}
@@ -86,18 +97,38 @@ class FastChecks:
                 self.names_graphs = True
             focus = shapes._focus(check.node_shape)
             head = "{ SELECT DISTINCT ?this WHERE { "
-            restricted = (restrict and focus in check.query and focus.startswith(head) and focus.endswith(" } }")
-                          and not any(g.value(check.node_shape, p) is not None
-                                      for p in (SH.targetObjectsOf, SH.targetNode)))
-            template = check.query.replace(focus, head + _FOCUS_OWN + focus[len(head):]) if restricted \
+            restricted = (
+                restrict
+                and focus in check.query
+                and focus.startswith(head)
+                and focus.endswith(" } }")
+                and not any(
+                    g.value(check.node_shape, p) is not None for p in (SH.targetObjectsOf, SH.targetNode)
+                )
+            )
+            template = (
+                check.query.replace(focus, head + _FOCUS_OWN + focus[len(head) :])
+                if restricted
                 else check.query
+            )
             self.checks.append((check, template, restricted))
 
     def digest(self) -> str:
         h = hashlib.sha256()
         for check, template, restricted in self.checks:
-            h.update(repr((str(check.node_shape), str(check.shape), str(check.component), str(check.severity),
-                           str(check.path), template, restricted)).encode("utf-8"))
+            h.update(
+                repr(
+                    (
+                        str(check.node_shape),
+                        str(check.shape),
+                        str(check.component),
+                        str(check.severity),
+                        str(check.path),
+                        template,
+                        restricted,
+                    )
+                ).encode("utf-8")
+            )
         return h.hexdigest()
 
 
@@ -107,8 +138,11 @@ def run_shapes(store, fast: FastChecks, unit: V.Unit, shared_subjects: set) -> l
     (own,) = unit.own
     graphs = V._graphs(list(unit.own) + list(unit.shared))
     own_subjects = V._subjects(store, V._graphs(unit.own))
-    classes = {row["c"].value for row in V._select(store, V._PROLOGUE + _CLASSES.replace(OWN, own), graphs)
-               if hasattr(row["c"], "value")}
+    classes = {
+        row["c"].value
+        for row in V._select(store, V._PROLOGUE + _CLASSES.replace(OWN, own), graphs)
+        if hasattr(row["c"], "value")
+    }
     results: dict = {}
     for check, template, restricted in fast.checks:
         targets = fast.class_only.get(check.node_shape)
@@ -120,8 +154,15 @@ def run_shapes(store, fast: FastChecks, unit: V.Unit, shared_subjects: set) -> l
                 continue
             value = V._get(row, "value")
             path = V._get(row, "path")
-            r = V.Result(focus, check.shape, check.severity, check.component,
-                         path if path is not None else check.path, value, node_shape=check.node_shape)
+            r = V.Result(
+                focus,
+                check.shape,
+                check.severity,
+                check.component,
+                path if path is not None else check.path,
+                value,
+                node_shape=check.node_shape,
+            )
             results.setdefault(r.key, r)
     return list(results.values())
 
@@ -155,14 +196,13 @@ def _iri_ok(s: str) -> bool:
 # Working stores and workers
 # ==========================================================================================================
 
+
 def _dump_graph(store, graph: str) -> bytes:
     """A named graph as N-Triples, lines sorted (the cache key, and what a worker loads)."""
     import pyoxigraph as ox
 
     raw = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
     return b"\n".join(sorted(raw.splitlines())) + b"\n"
-
-
 
 
 _STATE: dict = {}
@@ -222,8 +262,9 @@ def _validate_unit(task: tuple) -> V.UnitReport:
         results = run_shapes(work, fast, unit, shared_subjects)
         quote_results, notes = V.check_quotes(work, unit, sources)
         results += quote_results
-        labels, locations = describe(work, unit, results) if fast.describe_results_only else \
-            V.describe(work, unit, results)
+        labels, locations = (
+            describe(work, unit, results) if fast.describe_results_only else V.describe(work, unit, results)
+        )
     finally:
         if isolate and not sliced:
             base.remove_graph(name)
@@ -241,17 +282,30 @@ def _cache_key(unit: V.Unit, triples: bytes, context: str, sources: Path | None)
             path = Path(sources) / file.decode("utf-8", "replace")
             h.update(file + b"\0")
             try:
-                h.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() and "/" not in file.decode(
-                    "utf-8", "replace") else b"missing")
+                h.update(
+                    hashlib.sha256(path.read_bytes()).digest()
+                    if path.is_file() and "/" not in file.decode("utf-8", "replace")
+                    else b"missing"
+                )
             except OSError:
                 h.update(b"unreadable")
     return h.hexdigest()
 
 
-def validate_store(store, units: list[V.Unit], shapes: V.Shapes | None = None,
-                   sources: Path | None = paths.SOURCES, fail_on: str = "violation", *, jobs: int | None = None,
-                   cache: Path | None = None, fast: FastChecks | None = None,
-                   isolate: bool = True, slice_shared: bool = True, progress=None) -> V.Report:
+def validate_store(
+    store,
+    units: list[V.Unit],
+    shapes: V.Shapes | None = None,
+    sources: Path | None = paths.SOURCES,
+    fail_on: str = "violation",
+    *,
+    jobs: int | None = None,
+    cache: Path | None = None,
+    fast: FastChecks | None = None,
+    isolate: bool = True,
+    slice_shared: bool = True,
+    progress=None,
+) -> V.Report:
     """:func:`perr_graph.validate.validate_store`, linear in the number of protocols, on ``jobs`` processes
     (default: every core), with an optional cache folder. ``isolate=False`` validates every protocol in the
     store that holds them all (step 1 switched off, to measure what it buys). ``progress(done, total)`` is called
@@ -260,8 +314,11 @@ def validate_store(store, units: list[V.Unit], shapes: V.Shapes | None = None,
 
     shapes = shapes or V.Shapes.load()
     fast = fast or FastChecks(shapes)
-    simple = [u for u in units if u.name != V.SHARED and len(u.own) == 1 and isinstance(u.own[0], str)
-              and not fast.names_graphs]
+    simple = [
+        u
+        for u in units
+        if u.name != V.SHARED and len(u.own) == 1 and isinstance(u.own[0], str) and not fast.names_graphs
+    ]
     if not simple:
         return V.validate_store(store, units, shapes, sources, fail_on)
     shared_names = sorted({str(g) for u in simple for g in u.shared})
@@ -296,8 +353,16 @@ def validate_store(store, units: list[V.Unit], shapes: V.Shapes | None = None,
             todo.append((i, unit, triples))
 
     ontology = list(base.quads_for_pattern(None, None, None, ox.NamedNode(str(V.ns.ONTOLOGY_GRAPH))))
-    _STATE.update(base=base, fast=fast, sources=sources, shared_subjects=shared_subjects, store=store,
-                  isolate=isolate, slice=slice_shared, ontology=ontology)
+    _STATE.update(
+        base=base,
+        fast=fast,
+        sources=sources,
+        shared_subjects=shared_subjects,
+        store=store,
+        isolate=isolate,
+        slice=slice_shared,
+        ontology=ontology,
+    )
     try:
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         tasks = [(u, t) for _, u, t in todo]
@@ -311,7 +376,7 @@ def validate_store(store, units: list[V.Unit], shapes: V.Shapes | None = None,
         try:
             if progress:
                 progress(len(by_unit), len(simple))
-            for (i, _, _), report in zip(todo, done):
+            for (i, _, _), report in zip(todo, done, strict=False):
                 by_unit[i] = report
                 if keys.get(i):
                     _cache_put(cache, keys[i], report)
@@ -328,7 +393,11 @@ def validate_store(store, units: list[V.Unit], shapes: V.Shapes | None = None,
     for i, unit in enumerate(units):
         if i in by_unit:
             reports.append(by_unit[i])
-        elif unit.name == V.SHARED and [str(g) for g in unit.own] and all(str(g) in shared_names for g in unit.own):
+        elif (
+            unit.name == V.SHARED
+            and [str(g) for g in unit.own]
+            and all(str(g) in shared_names for g in unit.own)
+        ):
             # the shared graphs alone: the same checks on a store that holds nothing else
             reports.extend(V.validate_store(base, [unit], shapes, sources, fail_on).units)
         else:
@@ -357,12 +426,30 @@ def _cache_put(cache: Path | None, key: str, report: V.UnitReport) -> None:
     os.replace(tmp, path)
 
 
-def validate_dataset(files: list[Path] | None = None, shared: bool = True, shapes: V.Shapes | None = None,
-                     sources: Path | None = paths.SOURCES, fail_on: str = "violation", *, jobs: int | None = None,
-                     cache: Path | None = None, fast: FastChecks | None = None, progress=None) -> V.Report:
+def validate_dataset(
+    files: list[Path] | None = None,
+    shared: bool = True,
+    shapes: V.Shapes | None = None,
+    sources: Path | None = paths.SOURCES,
+    fail_on: str = "violation",
+    *,
+    jobs: int | None = None,
+    cache: Path | None = None,
+    fast: FastChecks | None = None,
+    progress=None,
+) -> V.Report:
     """:func:`perr_graph.validate.validate_dataset` (same arguments, same units, same report), through
     :func:`validate_store` above."""
     V.check_severity(fail_on)
     store, units = V.open_units(files, shared)
-    return validate_store(store, units, shapes or V.Shapes.load(), sources, fail_on, jobs=jobs, cache=cache,
-                          fast=fast, progress=progress)
+    return validate_store(
+        store,
+        units,
+        shapes or V.Shapes.load(),
+        sources,
+        fail_on,
+        jobs=jobs,
+        cache=cache,
+        fast=fast,
+        progress=progress,
+    )

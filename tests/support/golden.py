@@ -21,8 +21,8 @@ def concat_columns(text: str) -> dict[str, str]:
     """Columns computed by GROUP_CONCAT in a SELECT's projection, with their separators (default " ")."""
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    from perr_graph.sparql.safety import _parse, _walk
     from perr_graph.sparql.lex import canonical
+    from perr_graph.sparql.safety import _parse, _walk
 
     parsed = _parse(canonical(text), None)
     query = parsed[1]
@@ -49,7 +49,7 @@ def normalise(result: Result, text: str) -> list[list[str]]:
     rows = [list(result.variables)]
     for row in result.rows:
         out = []
-        for var, term in zip(result.variables, row):
+        for var, term in zip(result.variables, row, strict=False):
             value = display(term)
             if var in concat and value:
                 value = concat[var].join(sorted(value.split(concat[var])))

@@ -33,8 +33,11 @@ def closed_port() -> int:
 
 def graph_count(server: OxigraphServer, graph: str) -> int:
     """Triples in ``graph`` on a real Oxigraph server."""
-    r = remote_query(server.query_url, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-                     policy=Policy(allow_any_from=True))
+    r = remote_query(
+        server.query_url,
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+        policy=Policy(allow_any_from=True),
+    )
     return int(r.rows[0][0].value)
 
 

@@ -54,26 +54,173 @@ DIGITS = 4
 METHOD_NAME = "perr-graph text match v1"
 
 #: French stop words, accent-folded: articles, prepositions, pronouns, auxiliaries, connectives.
-STOP_WORDS = frozenset("""
-a afin ai aie ainsi alors apres au aucun aupres aussi autre autres aux avec avoir ayant
-c ca car ce ceci cela celle celles celui cependant ces cet cette ceux chaque chez ci comme comment contre
-d dans de des deja depuis donc dont du
-elle elles en encore entre est et etaient etait etant etc ete etre eux ex
-fait faire
-il ils
-j je jusqu jusque
-l la le les leur leurs lors lui
-m ma mais me meme memes mes mettre mise moins mon
-n ne ni non nos notamment notre nous
-oeuvre on ont ou
-par parce pas peu peut peuvent plus plutot pour pourra pourront pres puis
-qu quand que quel quelle quelles quels qui quoi
-s sa sans se selon ses seront si sien soi soit son sont sous soumis sur
-t ta te tel telle telles tels tes toi ton tous tout toute toutes tres
-un une unes uns
-via voire vos votre vous
-y
-""".split())
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "afin",
+        "ai",
+        "aie",
+        "ainsi",
+        "alors",
+        "apres",
+        "au",
+        "aucun",
+        "aupres",
+        "aussi",
+        "autre",
+        "autres",
+        "aux",
+        "avec",
+        "avoir",
+        "ayant",
+        "c",
+        "ca",
+        "car",
+        "ce",
+        "ceci",
+        "cela",
+        "celle",
+        "celles",
+        "celui",
+        "cependant",
+        "ces",
+        "cet",
+        "cette",
+        "ceux",
+        "chaque",
+        "chez",
+        "ci",
+        "comme",
+        "comment",
+        "contre",
+        "d",
+        "dans",
+        "de",
+        "des",
+        "deja",
+        "depuis",
+        "donc",
+        "dont",
+        "du",
+        "elle",
+        "elles",
+        "en",
+        "encore",
+        "entre",
+        "est",
+        "et",
+        "etaient",
+        "etait",
+        "etant",
+        "etc",
+        "ete",
+        "etre",
+        "eux",
+        "ex",
+        "fait",
+        "faire",
+        "il",
+        "ils",
+        "j",
+        "je",
+        "jusqu",
+        "jusque",
+        "l",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "leurs",
+        "lors",
+        "lui",
+        "m",
+        "ma",
+        "mais",
+        "me",
+        "meme",
+        "memes",
+        "mes",
+        "mettre",
+        "mise",
+        "moins",
+        "mon",
+        "n",
+        "ne",
+        "ni",
+        "non",
+        "nos",
+        "notamment",
+        "notre",
+        "nous",
+        "oeuvre",
+        "on",
+        "ont",
+        "ou",
+        "par",
+        "parce",
+        "pas",
+        "peu",
+        "peut",
+        "peuvent",
+        "plus",
+        "plutot",
+        "pour",
+        "pourra",
+        "pourront",
+        "pres",
+        "puis",
+        "qu",
+        "quand",
+        "que",
+        "quel",
+        "quelle",
+        "quelles",
+        "quels",
+        "qui",
+        "quoi",
+        "s",
+        "sa",
+        "sans",
+        "se",
+        "selon",
+        "ses",
+        "seront",
+        "si",
+        "sien",
+        "soi",
+        "soit",
+        "son",
+        "sont",
+        "sous",
+        "soumis",
+        "sur",
+        "t",
+        "ta",
+        "te",
+        "tel",
+        "telle",
+        "telles",
+        "tels",
+        "tes",
+        "toi",
+        "ton",
+        "tous",
+        "tout",
+        "toute",
+        "toutes",
+        "tres",
+        "un",
+        "une",
+        "unes",
+        "uns",
+        "via",
+        "voire",
+        "vos",
+        "votre",
+        "vous",
+        "y",
+    ]
+)
 
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)'")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -81,14 +228,51 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 #: endings rewritten by :func:`stem`, tried in this order: (ending, replacement)
 _RULES = (
-    ("aux", "al"), ("elles", "el"), ("elle", "el"), ("iennes", "ien"), ("ienne", "ien"),
-    ("ations", "at"), ("ation", "at"), ("atives", "at"), ("ative", "at"), ("atifs", "at"), ("atif", "at"),
-    ("ateurs", "at"), ("ateur", "at"), ("atrices", "at"), ("atrice", "at"),
-    ("ements", ""), ("ement", ""), ("ments", ""), ("ment", ""), ("iques", ""), ("ique", ""),
-    ("ismes", ""), ("isme", ""), ("istes", ""), ("iste", ""), ("euses", ""), ("euse", ""), ("eurs", ""),
-    ("eur", ""), ("ites", ""), ("ite", ""), ("ives", ""), ("ive", ""), ("ifs", ""), ("if", ""),
-    ("ies", ""), ("ie", ""), ("ees", ""), ("ee", ""), ("ers", ""), ("er", ""), ("es", ""), ("e", ""),
-    ("s", ""), ("x", ""),
+    ("aux", "al"),
+    ("elles", "el"),
+    ("elle", "el"),
+    ("iennes", "ien"),
+    ("ienne", "ien"),
+    ("ations", "at"),
+    ("ation", "at"),
+    ("atives", "at"),
+    ("ative", "at"),
+    ("atifs", "at"),
+    ("atif", "at"),
+    ("ateurs", "at"),
+    ("ateur", "at"),
+    ("atrices", "at"),
+    ("atrice", "at"),
+    ("ements", ""),
+    ("ement", ""),
+    ("ments", ""),
+    ("ment", ""),
+    ("iques", ""),
+    ("ique", ""),
+    ("ismes", ""),
+    ("isme", ""),
+    ("istes", ""),
+    ("iste", ""),
+    ("euses", ""),
+    ("euse", ""),
+    ("eurs", ""),
+    ("eur", ""),
+    ("ites", ""),
+    ("ite", ""),
+    ("ives", ""),
+    ("ive", ""),
+    ("ifs", ""),
+    ("if", ""),
+    ("ies", ""),
+    ("ie", ""),
+    ("ees", ""),
+    ("ee", ""),
+    ("ers", ""),
+    ("er", ""),
+    ("es", ""),
+    ("e", ""),
+    ("s", ""),
+    ("x", ""),
 )
 #: a stem keeps at least this many letters (shorter words are left as they are)
 MIN_STEM = 4
@@ -241,12 +425,14 @@ def find_matches(protocols: list[Protocol], threshold: float = THRESHOLD) -> lis
 
 def method_description(threshold: float = THRESHOLD) -> str:
     """The method and its parameters, as recorded on every match node."""
-    return (f"{METHOD_NAME}: exact rule = identical normalised text (accent-folded, lower-case, punctuation "
-            f"removed) -> skos:exactMatch, score 1; otherwise TF-IDF cosine over the {{corpus}} commitment texts "
-            f"of the build (accent-folded lower-case words, {len(STOP_WORDS)} French stop words removed, light "
-            f"suffix stemming with stems of at least {MIN_STEM} letters, raw tf, idf = ln((1+N)/(1+df))+1, "
-            f"L2-normalised), pairs from two different protocols, score >= {threshold} and at least {MIN_SHARED} "
-            f"shared stems -> skos:closeMatch")
+    return (
+        f"{METHOD_NAME}: exact rule = identical normalised text (accent-folded, lower-case, punctuation "
+        f"removed) -> skos:exactMatch, score 1; otherwise TF-IDF cosine over the {{corpus}} commitment texts "
+        f"of the build (accent-folded lower-case words, {len(STOP_WORDS)} French stop words removed, light "
+        f"suffix stemming with stems of at least {MIN_STEM} letters, raw tf, idf = ln((1+N)/(1+df))+1, "
+        f"L2-normalised), pairs from two different protocols, score >= {threshold} and at least {MIN_SHARED} "
+        f"shared stems -> skos:closeMatch"
+    )
 
 
 def matches_graph(protocols: list[Protocol], threshold: float = THRESHOLD) -> Graph:
@@ -280,7 +466,9 @@ def _draw_key(m: Match) -> str:
     return hashlib.sha256(m.ident.encode("utf-8")).hexdigest()
 
 
-def stratified_sample(pairs: list[Match], floor: float = SAMPLE_FLOOR, exact: int = SAMPLE_EXACT) -> list[Match]:
+def stratified_sample(
+    pairs: list[Match], floor: float = SAMPLE_FLOOR, exact: int = SAMPLE_EXACT
+) -> list[Match]:
     """The pairs to check by hand: every close pair scoring at least ``floor`` (a few dozen here, so all of them
     rather than a subset) and ``exact`` exact pairs, those whose SHA-256 of their key comes first (an order that
     does not depend on the run). Sorted by score, highest first."""

@@ -46,12 +46,26 @@ def partner_graphs(store) -> dict[str, nx.Graph]:
     for pid in sorted(nodes):
         for iri in sorted(nodes[pid]):
             r = nodes[pid][iri]
-            graphs[pid].add_node(iri, label=r["partner_label"], category=r["category"],
-                                 category_label=r["category_label"], commitments=r["commitments"], leads=r["leads"],
-                                 protocols=pid)
-            o = overall.setdefault(iri, {"label": r["partner_label"], "category": r["category"],
-                                         "category_label": r["category_label"], "commitments": 0, "leads": 0,
-                                         "protocols": []})
+            graphs[pid].add_node(
+                iri,
+                label=r["partner_label"],
+                category=r["category"],
+                category_label=r["category_label"],
+                commitments=r["commitments"],
+                leads=r["leads"],
+                protocols=pid,
+            )
+            o = overall.setdefault(
+                iri,
+                {
+                    "label": r["partner_label"],
+                    "category": r["category"],
+                    "category_label": r["category_label"],
+                    "commitments": 0,
+                    "leads": 0,
+                    "protocols": [],
+                },
+            )
             o["commitments"] += r["commitments"]
             o["leads"] += r["leads"]
             o["protocols"].append(pid)
@@ -61,8 +75,9 @@ def partner_graphs(store) -> dict[str, nx.Graph]:
         graphs[ALL].add_node(iri, **o)
     edges: dict[tuple[str, str], list[int]] = {}
     for r in sorted(pairs, key=lambda r: (r["protocol"], r["partner_a"], r["partner_b"])):
-        graphs[r["protocol"]].add_edge(r["partner_a"], r["partner_b"], weight=r["commitments"],
-                                       named=r["named_commitments"])
+        graphs[r["protocol"]].add_edge(
+            r["partner_a"], r["partner_b"], weight=r["commitments"], named=r["named_commitments"]
+        )
         e = edges.setdefault((r["partner_a"], r["partner_b"]), [0, 0])
         e[0] += r["commitments"]
         e[1] += r["named_commitments"]
@@ -88,8 +103,15 @@ def metrics(g: nx.Graph) -> dict[str, dict]:
     h.add_edges_from((a, b, {"length": 1.0 / d["weight"]}) for a, b, d in sorted(g.edges(data=True)))
     between = nx.betweenness_centrality(h, weight="length", normalized=True)
     member = {n: i for i, c in enumerate(communities(g), start=1) for n in c}
-    return {n: {"degree": g.degree(n), "weighted_degree": g.degree(n, weight="weight"),
-                "betweenness": round(between[n], 4), "community": member[n]} for n in sorted(g)}
+    return {
+        n: {
+            "degree": g.degree(n),
+            "weighted_degree": g.degree(n, weight="weight"),
+            "betweenness": round(between[n], 4),
+            "community": member[n],
+        }
+        for n in sorted(g)
+    }
 
 
 def metrics_rows(g: nx.Graph, columns: list[str]) -> list[list]:
@@ -100,10 +122,13 @@ def metrics_rows(g: nx.Graph, columns: list[str]) -> list[list]:
         rec = {"partner": n, "partner_label": g.nodes[n]["label"], **g.nodes[n], **m[n]}
         rows.append([rec.get(c) for c in columns])
     key = {c: i for i, c in enumerate(columns)}
-    return sorted(rows, key=lambda r: (-r[key["betweenness"]], -r[key["weighted_degree"]], r[key["partner_label"]]))
+    return sorted(
+        rows, key=lambda r: (-r[key["betweenness"]], -r[key["weighted_degree"]], r[key["partner_label"]])
+    )
 
 
 # --- exports ------------------------------------------------------------------------------------------------
+
 
 def _annotated(g: nx.Graph) -> nx.Graph:
     """A copy with the measures as node attributes (what Gephi shows), nodes and edges in sorted order."""
@@ -138,8 +163,10 @@ def write_exports(graphs: dict[str, nx.Graph], directory: Path) -> list[Path]:
 
 # --- layout and picture -------------------------------------------------------------------------------------
 
-def layout(g: nx.Graph, seed: int = SEED, iterations: int = 400, spread: float = 4.0
-           ) -> dict[str, tuple[float, float]]:
+
+def layout(
+    g: nx.Graph, seed: int = SEED, iterations: int = 400, spread: float = 4.0
+) -> dict[str, tuple[float, float]]:
     """Fruchterman–Reingold: nodes repel as k²/d, linked nodes attract as d²/k × (1 + 0.3 ln weight), with
     k = ``spread`` × √(1/n); positions start from :class:`random.Random` (``seed``), a weak pull to the centre keeps
     separate components on the page, and the temperature falls linearly. Result scaled into [0, 1]²."""
@@ -179,8 +206,8 @@ def layout(g: nx.Graph, seed: int = SEED, iterations: int = 400, spread: float =
             disp[b][0] += dx * f
             disp[b][1] += dy * f
         for v in nodes:
-            disp[v][0] -= (pos[v][0] - 0.5) * gravity * k * n ** 0.5
-            disp[v][1] -= (pos[v][1] - 0.5) * gravity * k * n ** 0.5
+            disp[v][0] -= (pos[v][0] - 0.5) * gravity * k * n**0.5
+            disp[v][1] -= (pos[v][1] - 0.5) * gravity * k * n**0.5
         for v in nodes:
             dx, dy = disp[v]
             d = math.sqrt(dx * dx + dy * dy) or 1e-9
@@ -197,15 +224,27 @@ def layout(g: nx.Graph, seed: int = SEED, iterations: int = 400, spread: float =
 
 #: category → colour family for pictures (ColorBrewer-like, readable on white)
 CATEGORY_COLOURS = {
-    "etat": "#1f4e9c", "service-etat": "#4f7fd0", "justice": "#8aa8e0",
+    "etat": "#1f4e9c",
+    "service-etat": "#4f7fd0",
+    "justice": "#8aa8e0",
     "region": "#7b3fa0",
-    "departement": "#d9681a", "service-departement": "#f2a05c",
-    "epci": "#2e8b57", "commune": "#5cbf7f", "service-communal": "#a3dcb4",
-    "caf": "#c0392b", "ars": "#e0607e", "assurance-maladie": "#f0a0b0",
-    "service-public-emploi": "#138d90", "mission-locale": "#5fc4c6",
-    "bailleur-social": "#8d6e4f", "caisse-des-depots": "#b89a7a",
-    "association": "#7f7f7f", "conseil-citoyen": "#a5a5a5", "collectif": "#c9c9c9",
-    "chambre-consulaire": "#b5a52e", "autre": "#d8cf7a",
+    "departement": "#d9681a",
+    "service-departement": "#f2a05c",
+    "epci": "#2e8b57",
+    "commune": "#5cbf7f",
+    "service-communal": "#a3dcb4",
+    "caf": "#c0392b",
+    "ars": "#e0607e",
+    "assurance-maladie": "#f0a0b0",
+    "service-public-emploi": "#138d90",
+    "mission-locale": "#5fc4c6",
+    "bailleur-social": "#8d6e4f",
+    "caisse-des-depots": "#b89a7a",
+    "association": "#7f7f7f",
+    "conseil-citoyen": "#a5a5a5",
+    "collectif": "#c9c9c9",
+    "chambre-consulaire": "#b5a52e",
+    "autre": "#d8cf7a",
 }
 
 

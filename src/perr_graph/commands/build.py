@@ -13,8 +13,14 @@ build leaves the previous files as they were)."""
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--output", "-o", type=Path, default=None, metavar="DIR",
-                   help="folder to write perr.trig and perr.nq into (default: dist/ in the project)")
+    p.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder to write perr.trig and perr.nq into (default: dist/ in the project)",
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
 
@@ -26,6 +32,8 @@ def run(args) -> int:
     if not args.quiet:
         triples = sum(len(g) for g in result.graphs.values())
         commitments = sum(len(p.commitments) for p in result.protocols)
-        print(f"built {len(result.protocols)} protocols, {commitments} commitments, {triples} triples → "
-              + ", ".join(str(o) for o in result.outputs))
+        print(
+            f"built {len(result.protocols)} protocols, {commitments} commitments, {triples} triples → "
+            + ", ".join(str(o) for o in result.outputs)
+        )
     return 0

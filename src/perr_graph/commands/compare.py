@@ -23,21 +23,49 @@ DIR, also writes the partner network (overall and per protocol) as GraphML and G
 
 
 #: the table names (``compare.TABLES``; listed here so that ``--help`` imports no RDF library)
-TABLE_NAMES = ("category-roles", "category-partners", "pillars", "themes", "lead-indicator", "partners-everywhere",
-               "partners-once", "matches", "network")
+TABLE_NAMES = (
+    "category-roles",
+    "category-partners",
+    "pillars",
+    "themes",
+    "lead-indicator",
+    "partners-everywhere",
+    "partners-once",
+    "matches",
+    "network",
+)
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--format", "-f", choices=["table", "csv", "json"], default="table",
-                   help="terminal tables (default), CSV (one section per table, or one plain CSV with --table) "
-                        "or JSON (an object by table name)")
-    p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (atomically) instead of stdout")
-    p.add_argument("--table", "-t", action="append", choices=TABLE_NAMES, metavar="NAME",
-                   help=f"only this table (repeatable): {', '.join(TABLE_NAMES)}")
-    p.add_argument("--network", type=Path, metavar="DIR",
-                   help="write partners-<all|pid>.graphml and .gexf into DIR")
-    p.add_argument("--data", type=Path, action="append", metavar="FILE",
-                   help="dataset file(s) to read (TriG, N-Quads …); repeatable; default dist/perr.nq")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="terminal tables (default), CSV (one section per table, or one plain CSV with --table) "
+        "or JSON (an object by table name)",
+    )
+    p.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
+    p.add_argument(
+        "--table",
+        "-t",
+        action="append",
+        choices=TABLE_NAMES,
+        metavar="NAME",
+        help=f"only this table (repeatable): {', '.join(TABLE_NAMES)}",
+    )
+    p.add_argument(
+        "--network", type=Path, metavar="DIR", help="write partners-<all|pid>.graphml and .gexf into DIR"
+    )
+    p.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="dataset file(s) to read (TriG, N-Quads …); repeatable; default dist/perr.nq",
+    )
 
 
 def run(args) -> int:

@@ -28,33 +28,49 @@ example:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--endpoint", required=True, metavar="URL", help="Graph Store URL (or an Oxigraph root URL)")
+    p.add_argument(
+        "--endpoint", required=True, metavar="URL", help="Graph Store URL (or an Oxigraph root URL)"
+    )
     p.add_argument("--query-endpoint", metavar="URL", help="where to send the COUNT queries (see above)")
-    p.add_argument("--data", type=Path, action="append", metavar="FILE",
-                   help="dataset file(s) to send instead of the built dataset; repeatable")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                   help="time limit per request (default 60)")
+    p.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="dataset file(s) to send instead of the built dataset; repeatable",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=60.0, metavar="SECONDS", help="time limit per request (default 60)"
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
 
 def run(args) -> int:
-    from perr_graph.remote.endpoint import FAILED, NOT_ATTEMPTED, load_dataset
     from perr_graph.errors import EndpointError
+    from perr_graph.remote.endpoint import FAILED, NOT_ATTEMPTED, load_dataset
     from perr_graph.sparql.library import compact
     from perr_graph.terminal import render
 
     if args.timeout <= 0:
         raise EndpointError("--timeout must be positive")
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
-    loads = load_dataset(args.endpoint, args.data, query_url=args.query_endpoint, timeout=args.timeout,
-                         progress=say)
+    loads = load_dataset(
+        args.endpoint, args.data, query_url=args.query_endpoint, timeout=args.timeout, progress=say
+    )
 
     def name(r):
         return compact(r.graph) if r.graph else "(default graph)"
 
     if not args.quiet:
-        rows = [[name(r), r.sent, "" if r.counted is None else r.counted,
-                 r.status + (f": {r.reason}" if r.reason else "")] for r in loads]
+        rows = [
+            [
+                name(r),
+                r.sent,
+                "" if r.counted is None else r.counted,
+                r.status + (f": {r.reason}" if r.reason else ""),
+            ]
+            for r in loads
+        ]
         print(render(["graph", "triples", "counted", "result"], rows, max_width=200))
     failed = [r for r in loads if r.status == FAILED]
     skipped = [r for r in loads if r.status == NOT_ATTEMPTED]
@@ -64,8 +80,11 @@ def run(args) -> int:
             f"{len(failed) + len(skipped)} of {len(loads)} graphs not loaded into {args.endpoint} "
             f"({len(failed)} failed, {len(skipped)} not attempted; "
             f"{len(loads) - len(failed) - len(skipped)} loaded and verified): "
-            f"{name(first)}: {first.reason or first.status}")
+            f"{name(first)}: {first.reason or first.status}"
+        )
     if not args.quiet:
-        print(f"loaded {len(loads)} graphs, {sum(r.sent for r in loads)} triples → {args.endpoint} "
-              f"(each replaced by one PUT, then verified by a COUNT)")
+        print(
+            f"loaded {len(loads)} graphs, {sum(r.sent for r in loads)} triples → {args.endpoint} "
+            f"(each replaced by one PUT, then verified by a COUNT)"
+        )
     return 0

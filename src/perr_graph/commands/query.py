@@ -38,23 +38,59 @@ FORMATS = ("table", "csv", "tsv", "json", "xml")
 
 
 def add_arguments(p) -> None:
-    p.add_argument("query", nargs="?", metavar="QUERY", help="library name or number, a .rq file, or - for stdin")
-    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                   help="bind a parameter (repeatable)")
-    p.add_argument("--format", "-f", choices=FORMATS, default="table",
-                   help="table (default, for people) or a W3C SPARQL results format: csv, tsv, json, xml")
-    p.add_argument("--data", type=Path, action="append", metavar="FILE",
-                   help="query these RDF files (TriG, N-Quads, Turtle …) instead of the built dataset; repeatable")
-    p.add_argument("--store", type=Path, metavar="DIR",
-                   help="keep the dataset (or the --data files) in an on-disk Oxigraph store in DIR, made once and "
-                        "reused while the files are unchanged: for national-scale data that is slow to load")
-    p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead (SPARQLWrapper)")
+    p.add_argument(
+        "query", nargs="?", metavar="QUERY", help="library name or number, a .rq file, or - for stdin"
+    )
+    p.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind a parameter (repeatable)",
+    )
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=FORMATS,
+        default="table",
+        help="table (default, for people) or a W3C SPARQL results format: csv, tsv, json, xml",
+    )
+    p.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="query these RDF files (TriG, N-Quads, Turtle …) instead of the built dataset; repeatable",
+    )
+    p.add_argument(
+        "--store",
+        type=Path,
+        metavar="DIR",
+        help="keep the dataset (or the --data files) in an on-disk Oxigraph store in DIR, made once and "
+        "reused while the files are unchanged: for national-scale data that is slow to load",
+    )
+    p.add_argument(
+        "--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead (SPARQLWrapper)"
+    )
     p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the result here (atomically)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                   help="time limit (default 30); with --endpoint, of each attempt")
-    p.add_argument("--max-rows", type=int, default=10_000, metavar="N",
-                   help="refuse results with more rows than this (default 10000; 0: no cap, answers streamed)")
-    p.add_argument("--width", type=int, default=60, metavar="N", help="table format: widest cell (default 60)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="time limit (default 30); with --endpoint, of each attempt",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="refuse results with more rows than this (default 10000; 0: no cap, answers streamed)",
+    )
+    p.add_argument(
+        "--width", type=int, default=60, metavar="N", help="table format: widest cell (default 60)"
+    )
     p.add_argument("--list", action="store_true", help="list the query library and exit")
 
 
@@ -93,8 +129,9 @@ def list_library() -> str:
     from perr_graph.sparql.library import library
     from perr_graph.terminal import render
 
-    rows = [[q.path.stem.split("-")[0], q.name, q.title,
-             ", ".join(p.name for p in q.params)] for q in library()]
+    rows = [
+        [q.path.stem.split("-")[0], q.name, q.title, ", ".join(p.name for p in q.params)] for q in library()
+    ]
     return render(["no", "name", "title", "params"], rows, max_width=70)
 
 
@@ -161,5 +198,8 @@ def _local_store(args):
     """The embedded store: --data (or the built dataset), in memory or in the on-disk --store."""
     from perr_graph.store import open_store
 
-    return open_store(args.data, location=args.store,
-                      progress=lambda m: print(f"perr query: {m}", file=sys.stderr, flush=True))
+    return open_store(
+        args.data,
+        location=args.store,
+        progress=lambda m: print(f"perr query: {m}", file=sys.stderr, flush=True),
+    )

@@ -14,10 +14,21 @@ DIR/index.html in a browser, no internet needed."""
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--output", "-o", type=Path, default=None, metavar="DIR",
-                   help="folder to write the report into (default: dist/report in the project)")
-    p.add_argument("--data", type=Path, action="append", metavar="FILE",
-                   help="dataset file(s) to read (TriG, N-Quads …); repeatable; default dist/perr.nq")
+    p.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder to write the report into (default: dist/report in the project)",
+    )
+    p.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="dataset file(s) to read (TriG, N-Quads …); repeatable; default dist/perr.nq",
+    )
     p.add_argument("--no-validation", action="store_true", help="leave the SHACL validation out (faster)")
 
 
@@ -31,6 +42,8 @@ def run(args) -> int:
     findings = None if args.no_validation else validation_findings(args.data)
     written = build_report(store, out, findings)
     pages = sum(1 for p in written if p.suffix == ".html")
-    print(f"wrote {pages} pages and {len(written) - pages} network files to {out} — open {out / 'index.html'}",
-          file=sys.stderr)
+    print(
+        f"wrote {pages} pages and {len(written) - pages} network files to {out} — open {out / 'index.html'}",
+        file=sys.stderr,
+    )
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 from pathlib import Path
@@ -25,14 +26,31 @@ examples:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--port", type=int, default=8078, help="port to listen on (default 8078; 0 = any free port)")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1; the endpoint has no authentication)")
-    p.add_argument("--data", type=Path, action="append", metavar="FILE",
-                   help="serve these RDF files instead of the built dataset; repeatable")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="query time limit (default 30)")
-    p.add_argument("--max-bytes", type=int, default=5_000_000, metavar="N",
-                   help="largest answer sent, in bytes (default 5000000)")
+    p.add_argument(
+        "--port", type=int, default=8078, help="port to listen on (default 8078; 0 = any free port)"
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; the endpoint has no authentication)",
+    )
+    p.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="serve these RDF files instead of the built dataset; repeatable",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=30.0, metavar="SECONDS", help="query time limit (default 30)"
+    )
+    p.add_argument(
+        "--max-bytes",
+        type=int,
+        default=5_000_000,
+        metavar="N",
+        help="largest answer sent, in bytes (default 5000000)",
+    )
 
 
 def run(args) -> int:
@@ -42,16 +60,17 @@ def run(args) -> int:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop_on_term)
-    service = Service(args.data or [], host=args.host, port=args.port, timeout=args.timeout,
-                      max_bytes=args.max_bytes)
+    service = Service(
+        args.data or [], host=args.host, port=args.port, timeout=args.timeout, max_bytes=args.max_bytes
+    )
     try:
         service.start()
-        print(f"perr serve: query page {service.url}/  SPARQL endpoint {service.url}/sparql  (Ctrl-C stops)",
-              flush=True)
-        try:
+        print(
+            f"perr serve: query page {service.url}/  SPARQL endpoint {service.url}/sparql  (Ctrl-C stops)",
+            flush=True,
+        )
+        with contextlib.suppress(KeyboardInterrupt):
             service.front.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            pass
     finally:
         service.stop()
         signal.signal(signal.SIGTERM, previous)

@@ -14,8 +14,13 @@ protocol's named graph. Reads the built dataset (dist/perr.nq, built first if mi
 
 def add_arguments(p) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--data", type=Path, action="append", metavar="FILE",
-                   help="dataset file(s) to count (TriG, N-Quads, Turtle …); repeatable")
+    p.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="dataset file(s) to count (TriG, N-Quads, Turtle …); repeatable",
+    )
 
 
 def stats(files=None) -> list[dict]:
@@ -27,7 +32,7 @@ def stats(files=None) -> list[dict]:
     out = []
     for row in rows:
         rec = {}
-        for c, v in zip(columns, row):
+        for c, v in zip(columns, row, strict=False):
             rec[c] = v.value if c == "protocol" else int(v.value)
         out.append(rec)
     return out

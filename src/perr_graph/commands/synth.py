@@ -18,14 +18,33 @@ byte-identical output, whatever --jobs says. See docs/benchmarks.md."""
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--protocols", "-n", type=int, required=True, metavar="N", help="how many protocols to make")
+    p.add_argument(
+        "--protocols", "-n", type=int, required=True, metavar="N", help="how many protocols to make"
+    )
     p.add_argument("--seed", "-s", type=int, default=0, metavar="S", help="random seed (default 0)")
-    p.add_argument("--output", "-o", type=Path, required=True, metavar="FILE",
-                   help="file to write: .trig (TriG) or .nq (N-Quads)")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="J",
-                   help="worker processes (default: one per core); the output does not depend on it")
-    p.add_argument("--texts", type=Path, default=None, metavar="DIR",
-                   help="also write each synthetic source text to DIR/<id>.txt")
+    p.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="file to write: .trig (TriG) or .nq (N-Quads)",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="J",
+        help="worker processes (default: one per core); the output does not depend on it",
+    )
+    p.add_argument(
+        "--texts",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write each synthetic source text to DIR/<id>.txt",
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
 
@@ -35,6 +54,8 @@ def run(args) -> int:
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
     result = write(args.output, args.protocols, args.seed, jobs=args.jobs, texts=args.texts, progress=say)
     if not args.quiet:
-        print(f"wrote {result.protocols} synthetic protocols, {result.triples} triples in "
-              f"{result.seconds:.1f} s → {result.path}")
+        print(
+            f"wrote {result.protocols} synthetic protocols, {result.triples} triples in "
+            f"{result.seconds:.1f} s → {result.path}"
+        )
     return 0

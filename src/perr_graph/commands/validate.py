@@ -29,37 +29,78 @@ syntax error: one line with file and line)."""
 
 
 def add_arguments(p) -> None:
-    p.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                   help="RDF files to validate (.ttl .trig .nt .nq .jsonld); default: the built dataset")
-    p.add_argument("--format", "-f", choices=("text", "turtle", "json"), default="text",
-                   help="report format: text (plain words, default), turtle (a SHACL validation report), json")
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="RDF files to validate (.ttl .trig .nt .nq .jsonld); default: the built dataset",
+    )
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=("text", "turtle", "json"),
+        default="text",
+        help="report format: text (plain words, default), turtle (a SHACL validation report), json",
+    )
     p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE (atomically)")
-    p.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
-                   help="lowest severity that makes the exit code 1 (default: violation)")
-    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the messages (default: en)")
-    p.add_argument("--no-shared", action="store_true",
-                   help="do not add the build's registry and reference graphs to FILEs (the ontology is always added)")
-    p.add_argument("--sources", type=Path, metavar="DIR",
-                   help="folder of the source texts the quotes are compared with (default: data/sources/)")
-    p.add_argument("--summary", action="store_true", help="text format: counts and messages only, no list of nodes")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="J",
-                   help="worker processes (default: one per core); the report does not depend on it")
-    p.add_argument("--cache", type=Path, metavar="DIR",
-                   help="keep each protocol's report in DIR and validate again only what changed")
+    p.add_argument(
+        "--fail-on",
+        choices=("violation", "warning", "info"),
+        default="violation",
+        help="lowest severity that makes the exit code 1 (default: violation)",
+    )
+    p.add_argument(
+        "--lang", choices=("en", "fr"), default="en", help="language of the messages (default: en)"
+    )
+    p.add_argument(
+        "--no-shared",
+        action="store_true",
+        help="do not add the build's registry and reference graphs to FILEs (the ontology is always added)",
+    )
+    p.add_argument(
+        "--sources",
+        type=Path,
+        metavar="DIR",
+        help="folder of the source texts the quotes are compared with (default: data/sources/)",
+    )
+    p.add_argument(
+        "--summary", action="store_true", help="text format: counts and messages only, no list of nodes"
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="J",
+        help="worker processes (default: one per core); the report does not depend on it",
+    )
+    p.add_argument(
+        "--cache",
+        type=Path,
+        metavar="DIR",
+        help="keep each protocol's report in DIR and validate again only what changed",
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")
 
 
 def run(args) -> int:
-    from perr_graph.inputs import paths
     from perr_graph.errors import InputError
+    from perr_graph.inputs import paths
     from perr_graph.rdf.serialize import write_atomic
     from perr_graph.validate_fast import validate_dataset
 
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs must be at least 1")
-    report = validate_dataset(args.files or None, shared=not args.no_shared,
-                              sources=args.sources or paths.SOURCES, fail_on=args.fail_on, jobs=args.jobs,
-                              cache=args.cache, progress=None if args.quiet else _progress())
+    report = validate_dataset(
+        args.files or None,
+        shared=not args.no_shared,
+        sources=args.sources or paths.SOURCES,
+        fail_on=args.fail_on,
+        jobs=args.jobs,
+        cache=args.cache,
+        progress=None if args.quiet else _progress(),
+    )
     if args.format == "turtle":
         out = report.graph().serialize(format="turtle")
     elif args.format == "json":
@@ -69,10 +110,16 @@ def run(args) -> int:
     if args.output:
         write_atomic(args.output, [out])
         c = report.counts()
-        print(f"wrote {args.output}: " + ("conforms" if report.conforms else "does not conform")
-              + f" ({len(report.failing())} results at or above {args.fail_on}; "
-              + ", ".join(f"{n} {k}" for k, n in zip(("violations", "warnings", "infos"), c.values())) + ")",
-              file=sys.stderr)
+        print(
+            f"wrote {args.output}: "
+            + ("conforms" if report.conforms else "does not conform")
+            + f" ({len(report.failing())} results at or above {args.fail_on}; "
+            + ", ".join(
+                f"{n} {k}" for k, n in zip(("violations", "warnings", "infos"), c.values(), strict=False)
+            )
+            + ")",
+            file=sys.stderr,
+        )
     else:
         sys.stdout.write(out)
     return 0 if report.conforms else 1

@@ -11,8 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perr_graph.inputs import paths
 from perr_graph.errors import ConfigError, SourceError
+from perr_graph.inputs import paths
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,9 @@ def read_catalogue(path: Path = paths.CATALOGUE) -> dict[str, CatalogueEntry]:
         reader = csv.DictReader(f)
         for n, row in enumerate(reader, start=2):
             try:
-                entry = CatalogueEntry(row["id"], row["file"], row["title"], row["territory"], row["sha256"],
-                                       int(row["lines"]))
+                entry = CatalogueEntry(
+                    row["id"], row["file"], row["title"], row["territory"], row["sha256"], int(row["lines"])
+                )
             except (KeyError, TypeError, ValueError) as exc:
                 raise ConfigError(f"malformed catalogue row ({exc})", path, n) from None
             if entry.id in entries:
@@ -54,15 +55,18 @@ class SourceText:
     raw: bytes = field(repr=False, default=b"")
 
     @classmethod
-    def load(cls, path: Path, expected_sha256: str | None = None) -> "SourceText":
+    def load(cls, path: Path, expected_sha256: str | None = None) -> SourceText:
         try:
             raw = path.read_bytes()
         except OSError as exc:
             raise SourceError(f"cannot read source text ({exc.strerror})", path) from None
         digest = hashlib.sha256(raw).hexdigest()
         if expected_sha256 and digest != expected_sha256:
-            raise SourceError(f"checksum {digest[:12]}… differs from the catalogue's {expected_sha256[:12]}…; "
-                              "sources must be kept byte-for-byte", path)
+            raise SourceError(
+                f"checksum {digest[:12]}… differs from the catalogue's {expected_sha256[:12]}…; "
+                "sources must be kept byte-for-byte",
+                path,
+            )
         if not raw.strip():
             raise SourceError("source text is empty", path)
         try:
@@ -87,8 +91,11 @@ class SourceText:
 
     def check_range(self, start: int, end: int) -> None:
         if not (1 <= start <= end <= self.line_count):
-            raise SourceError(f"line range {start}-{end} is outside the text (1-{self.line_count})", self.path,
-                              start if start >= 1 else None)
+            raise SourceError(
+                f"line range {start}-{end} is outside the text (1-{self.line_count})",
+                self.path,
+                start if start >= 1 else None,
+            )
 
     def require(self, quote: str, start: int, end: int | None = None) -> None:
         """Fail unless ``quote`` stands verbatim in lines ``start``..``end``."""

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perr_graph.inputs import paths
 from perr_graph.errors import ConfigError
+from perr_graph.inputs import paths
 from perr_graph.text import fold
 
 #: the partner id that says "these words name no identified organisation"
@@ -82,8 +82,11 @@ class AliasTable:
             key = (a.protocol, _key(a.alias, _is_case_sensitive(a.alias)))
             if key in self._map:
                 first = self._map[key]
-                raise ConfigError(f"alias {a.alias!r} (protocol {a.protocol or 'any'}) already listed at line "
-                                  f"{first.line}", a.path, a.line)
+                raise ConfigError(
+                    f"alias {a.alias!r} (protocol {a.protocol or 'any'}) already listed at line {first.line}",
+                    a.path,
+                    a.line,
+                )
             self._map[key] = a
         self._patterns: dict[str, list[tuple[re.Pattern, Alias]]] = {}
 
@@ -147,8 +150,13 @@ class AliasTable:
                     chosen[k] = a
             items = sorted(chosen.values(), key=lambda a: (-len(fold(a.alias)), a.alias))
             self._patterns[pid] = [
-                (re.compile(r"(?<![\w])" + re.escape(fold(a.alias)) + r"(?![\w])",
-                            0 if _is_case_sensitive(a.alias) else re.IGNORECASE), a)
+                (
+                    re.compile(
+                        r"(?<![\w])" + re.escape(fold(a.alias)) + r"(?![\w])",
+                        0 if _is_case_sensitive(a.alias) else re.IGNORECASE,
+                    ),
+                    a,
+                )
                 for a in items
             ]
         return self._patterns[pid]
@@ -179,7 +187,7 @@ class Registry:
     origin: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, directory: Path = paths.REGISTRY, categories: set[str] | None = None) -> "Registry":
+    def load(cls, directory: Path = paths.REGISTRY, categories: set[str] | None = None) -> Registry:
         partners: dict[str, Partner] = {}
         origin: dict[str, tuple[str, int]] = {}
         p = directory / "partners.csv"
@@ -208,7 +216,7 @@ class Registry:
         people: dict[str, Person] = {}
         pp = directory / "people.csv"
         if pp.exists():
-            for n, r in _rows(pp, ["id", "given", "family", "variants", "note"]):
+            for _n, r in _rows(pp, ["id", "given", "family", "variants", "note"]):
                 variants = tuple(v.strip() for v in r["variants"].split(";") if v.strip())
                 people[r["id"]] = Person(r["id"], r["given"], r["family"], variants, r["note"])
 
@@ -218,13 +226,17 @@ class Registry:
             if prt.parent and prt.parent not in partners:
                 raise ConfigError(f"parent {prt.parent!r} of {pid_!r} is not a partner id", f, n)
             if prt.jurisdiction and prt.jurisdiction not in territories:
-                raise ConfigError(f"jurisdiction {prt.jurisdiction!r} of {pid_!r} is not a territory id", f, n)
+                raise ConfigError(
+                    f"jurisdiction {prt.jurisdiction!r} of {pid_!r} is not a territory id", f, n
+                )
         for tid, ter in territories.items():
             f, n = origin[f"territory:{tid}"]
             if ter.part_of and ter.part_of not in territories:
                 raise ConfigError(f"part_of {ter.part_of!r} of {tid!r} is not a territory id", f, n)
 
-        partner_aliases = cls._aliases(directory / "aliases.csv", "partner", set(partners) | {NOBODY, SIGNATORIES})
+        partner_aliases = cls._aliases(
+            directory / "aliases.csv", "partner", set(partners) | {NOBODY, SIGNATORIES}
+        )
         territory_aliases = cls._aliases(directory / "territory-aliases.csv", "territory", set(territories))
         return cls(partners, territories, people, partner_aliases, territory_aliases, origin)
 

@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from perr_graph import namespaces as ns
 from perr_graph.errors import ConfigError
-from perr_graph.model import Protocol, Span
 from perr_graph.inputs.registry import Registry
+from perr_graph.model import Protocol, Span
 from perr_graph.text import shorten, slug
 
 PERR, OA, QB, ADMS, SCHEMA, SPDX = ns.PERR, ns.OA, ns.QB, ns.ADMS, ns.SCHEMA, ns.SPDX
@@ -50,7 +50,9 @@ def evidence(g: Graph, fact: URIRef, source: URIRef, span: Span) -> None:
     g.add((lines, RDF.value, Literal(f"line={span.start - 1},{span.end}")))
 
 
-def protocol_graph(g: Graph, p: Protocol, registry: Registry, source_file: str, sha256: str, line_count: int) -> None:
+def protocol_graph(
+    g: Graph, p: Protocol, registry: Registry, source_file: str, sha256: str, line_count: int
+) -> None:
     pid = p.pid
     P, S = ns.protocol(pid), ns.source(pid)
 
@@ -317,10 +319,19 @@ def _mention(g: Graph, P: URIRef, S: URIRef, kind: str, tid: str, span: Span, pi
 
 # --- registry -----------------------------------------------------------------------------------------------
 
-_KIND = {"FormalOrganization": ORG.FormalOrganization, "OrganizationalUnit": ORG.OrganizationalUnit,
-         "CollectiveParty": PERR.CollectiveParty}
-_TTYPE = {"epci": PERR.Intercommunality, "commune": PERR.Commune, "qpv": PERR.PriorityNeighbourhood,
-          "place": PERR.LocalPlace, "departement": PERR.Territory, "region": PERR.Territory}
+_KIND = {
+    "FormalOrganization": ORG.FormalOrganization,
+    "OrganizationalUnit": ORG.OrganizationalUnit,
+    "CollectiveParty": PERR.CollectiveParty,
+}
+_TTYPE = {
+    "epci": PERR.Intercommunality,
+    "commune": PERR.Commune,
+    "qpv": PERR.PriorityNeighbourhood,
+    "place": PERR.LocalPlace,
+    "departement": PERR.Territory,
+    "region": PERR.Territory,
+}
 
 
 def registry_graph(g: Graph, registry: Registry) -> None:
@@ -360,8 +371,12 @@ def registry_graph(g: Graph, registry: Registry) -> None:
 
 # --- reference identifiers ----------------------------------------------------------------------------------
 
-_AGENCY = {"INSEE COG commune code": "INSEE", "SIREN": "INSEE (répertoire SIRENE)",
-           "ANCT contrat de ville code": "ANCT", "official QPV name 2015": "ANCT / préfecture"}
+_AGENCY = {
+    "INSEE COG commune code": "INSEE",
+    "SIREN": "INSEE (répertoire SIRENE)",
+    "ANCT contrat de ville code": "ANCT",
+    "official QPV name 2015": "ANCT / préfecture",
+}
 
 
 def reference_graph(g: Graph, path: Path, targets: dict[tuple[str, str], URIRef]) -> None:
@@ -382,8 +397,11 @@ def reference_graph(g: Graph, path: Path, targets: dict[tuple[str, str], URIRef]
                 mergers.append((n, row, merged.group(1), merged.group(2)))
             node = targets.get((row["kind"], row["name"], row["scheme"]))
             if node is None:
-                raise ConfigError(f"no node for {row['kind']} {row['name']!r}: map it in "
-                                  "data/registry/reference-map.csv", path, n)
+                raise ConfigError(
+                    f"no node for {row['kind']} {row['name']!r}: map it in data/registry/reference-map.csv",
+                    path,
+                    n,
+                )
             ident = ns.ID[f"identifier/{slug(row['scheme'])}/{slug(row['code'] or row['name'])}"]
             g.add((node, ADMS.identifier, ident))
             g.add((ident, RDF.type, ADMS.Identifier))
@@ -402,7 +420,9 @@ def reference_graph(g: Graph, path: Path, targets: dict[tuple[str, str], URIRef]
     # the EPCIs' dated legal identity: a merger the reference file states, with the predecessor's SIREN
     for n, row, date, predecessor in mergers:
         if predecessor not in by_code:
-            raise ConfigError(f"the merger names SIREN {predecessor}, which no row of the file gives", path, n)
+            raise ConfigError(
+                f"the merger names SIREN {predecessor}, which no row of the file gives", path, n
+            )
         successor = targets[(row["kind"], row["name"], row["scheme"])]
         event = ns.ID[f"event/merger/{row['code']}"]
         g.add((event, RDF.type, ORG.ChangeEvent))

@@ -26,8 +26,8 @@ def _iri(term: URIRef, compact: bool) -> str:
     s = str(term)
     if compact:
         for ns, prefix in _NAMESPACES:
-            if s.startswith(ns) and _LOCAL.match(s[len(ns):]):
-                return f"{prefix}:{s[len(ns):]}"
+            if s.startswith(ns) and _LOCAL.match(s[len(ns) :]):
+                return f"{prefix}:{s[len(ns) :]}"
     return "<" + s.replace(">", "%3E").replace(" ", "%20") + ">"
 
 
@@ -35,7 +35,7 @@ def term(t, compact: bool = False) -> str:
     if isinstance(t, URIRef):
         return _iri(t, compact)
     if isinstance(t, Literal):
-        lexical = (str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+        lexical = str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         if t.language:
             return f'"{lexical}"@{t.language}'
         if t.datatype and str(t.datatype) != "http://www.w3.org/2001/XMLSchema#string":
@@ -66,9 +66,15 @@ def trig(graphs: dict[URIRef, Graph]) -> Iterator[str]:
         for s in sorted(by_subject, key=lambda x: str(x)):
             preds = by_subject[s]
             parts = []
-            for p in sorted(preds, key=lambda x: (str(x) != "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", str(x))):
-                objs = " , ".join(term(o, True) for o in sorted(preds[p], key=lambda x: (type(x).__name__, str(x),
-                                                                                        str(getattr(x, "language", "")))))
+            for p in sorted(
+                preds, key=lambda x: (str(x) != "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", str(x))
+            ):
+                objs = " , ".join(
+                    term(o, True)
+                    for o in sorted(
+                        preds[p], key=lambda x: (type(x).__name__, str(x), str(getattr(x, "language", "")))
+                    )
+                )
                 parts.append(f"{'a' if str(p).endswith('22-rdf-syntax-ns#type') else term(p, True)} {objs}")
             yield f"  {term(s, True)}\n    " + " ;\n    ".join(parts) + " .\n"
         yield "}\n"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from perr_graph.model import GovernanceBody, Objective, PopulationFigure, Span
-from perr_graph.text import clean, find_dates, fold
 from perr_graph.read.base import Context
+from perr_graph.text import clean, find_dates, fold
 
 
 def _span(ctx: Context, entry: dict, what: str) -> Span:
@@ -79,8 +79,15 @@ def read(ctx: Context) -> None:
         span = _span(ctx, e, "[[population]]")
         _check_number(ctx, e["value"], span.quote, span.start, "population")
         _check_number(ctx, e.get("year"), span.quote, span.start, "year")
-        p.populations.append(PopulationFigure(_territory(ctx, e["territory"]), e["value"], e.get("year"),
-                                              bool(e.get("approximate", False)), span))
+        p.populations.append(
+            PopulationFigure(
+                _territory(ctx, e["territory"]),
+                e["value"],
+                e.get("year"),
+                bool(e.get("approximate", False)),
+                span,
+            )
+        )
     for e in cfg.get("body", []):
         span = _span(ctx, e, "[[body]]")
         body = GovernanceBody(e["slug"], e["label"], e["type"], span)
@@ -94,7 +101,7 @@ def read(ctx: Context) -> None:
 
 
 def _split_list(text: str) -> list[str]:
-    """"A, B, C et D." → [A, B, C, D]; a parenthesised aside stays with its item."""
+    """ "A, B, C et D." → [A, B, C, D]; a parenthesised aside stays with its item."""
     t = clean(text).rstrip(".")
     parts = re.split(r",\s*(?![^()]*\))|\s+et\s+(?![^()]*\))", t)
     return [x.strip() for x in parts if x.strip()]

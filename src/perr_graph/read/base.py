@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from perr_graph.errors import ConfigError, RegistryError, SourceError
-from perr_graph.model import Involvement, Protocol, Section, Span
-from perr_graph.inputs.registry import NOBODY, SIGNATORIES, Registry
 from perr_graph.inputs.catalogue import SourceText
+from perr_graph.inputs.registry import NOBODY, Registry
+from perr_graph.model import Involvement, Protocol, Section, Span
 from perr_graph.text import clean, fold, line_key_for
-
 
 
 @dataclass
@@ -74,16 +73,23 @@ class Context:
         """The partner id that ``name`` means in this protocol; unknown names are errors."""
         hit = self.registry.partner_aliases.lookup(name, self.pid)
         if hit is None:
-            raise RegistryError(f"unknown partner {what} {clean(name)!r}: add it to data/registry/aliases.csv",
-                                self.source.path, line)
+            raise RegistryError(
+                f"unknown partner {what} {clean(name)!r}: add it to data/registry/aliases.csv",
+                self.source.path,
+                line,
+            )
         return hit.target
 
     def partners_in_cell(self, cell: str, line: int) -> list[str]:
         """Split a cell naming several partners ("PE ML ADSEA") by longest match; unknown words are errors."""
         found, unknown = self.registry.partner_aliases.split(cell, self.pid)
         if unknown:
-            raise RegistryError(f"unknown partner mark {' '.join(unknown)!r} in {clean(cell)!r}: add it to "
-                                "data/registry/aliases.csv", self.source.path, line)
+            raise RegistryError(
+                f"unknown partner mark {' '.join(unknown)!r} in {clean(cell)!r}: add it to "
+                "data/registry/aliases.csv",
+                self.source.path,
+                line,
+            )
         return [a.target for a in found if a.target != NOBODY]
 
     def partners_in_phrase(self, phrase: str, line: int) -> list[str]:
@@ -93,8 +99,11 @@ class Context:
             return [] if hit.target == NOBODY else [hit.target]
         hits = self.registry.partner_aliases.search(phrase, self.pid)
         if not hits:
-            raise RegistryError(f"no known partner in {clean(phrase)!r}: add an alias to "
-                                "data/registry/aliases.csv", self.source.path, line)
+            raise RegistryError(
+                f"no known partner in {clean(phrase)!r}: add an alias to data/registry/aliases.csv",
+                self.source.path,
+                line,
+            )
         return [a.target for a, _, _ in hits if a.target != NOBODY]
 
     def territories_in(self, text: str) -> list[str]:
@@ -121,12 +130,23 @@ class Context:
         for written, info in labels.items():
             if _label_key(written) == want:
                 return info.get("pillar"), list(info.get("themes", []))
-        raise SourceError(f"label {clean(label)!r} is not mapped to a pillar/themes in the configuration's "
-                          "[labels] table", self.source.path, line)
+        raise SourceError(
+            f"label {clean(label)!r} is not mapped to a pillar/themes in the configuration's [labels] table",
+            self.source.path,
+            line,
+        )
 
-    def add_section(self, label: str, line: int | None, *, pillar: str | None = None,
-                    themes: list[str] | None = None, parent: str | None = None, note: str | None = None,
-                    quote: str | None = None) -> Section:
+    def add_section(
+        self,
+        label: str,
+        line: int | None,
+        *,
+        pillar: str | None = None,
+        themes: list[str] | None = None,
+        parent: str | None = None,
+        note: str | None = None,
+        quote: str | None = None,
+    ) -> Section:
         """A document section: its label's mapping from ``[labels]`` unless pillar/themes are given."""
         if pillar is None and themes is None:
             pillar, themes = self.label_info(label, line)

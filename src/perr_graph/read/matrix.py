@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 
-from perr_graph.model import Challenge, Commitment
 from perr_graph.inputs.registry import NOBODY
-from perr_graph.text import clean, despace_letters
+from perr_graph.model import Challenge, Commitment
 from perr_graph.read.base import Context
+from perr_graph.text import clean, despace_letters
 
 MARK = re.compile(r"^([Xx])(?:\s+(.*))?$")
 
@@ -57,8 +57,13 @@ def read(ctx: Context, block: dict) -> None:
         raise ctx.error("no column left of the partner columns for the commitment text", header_line)
 
     heading = block.get("heading")
-    section = ctx.add_section(ctx.source.line(heading).strip(), heading, pillar=block.get("pillar"),
-                              themes=block.get("themes")) if heading else None
+    section = (
+        ctx.add_section(
+            ctx.source.line(heading).strip(), heading, pillar=block.get("pillar"), themes=block.get("themes")
+        )
+        if heading
+        else None
+    )
     group_kind = block.get("group", "challenge")  # what the cells left of the text column are
     group_label: str | None = None
     group_section = section
@@ -73,8 +78,11 @@ def read(ctx: Context, block: dict) -> None:
         if str(n) in shift:
             cells = [""] * shift[str(n)] + cells
         elif text_col < len(cells) and MARK.match(cells[text_col].strip()):
-            raise ctx.error("a mark stands in the text column: the row looks shifted; acknowledge it in the "
-                            "block's shift table", n)
+            raise ctx.error(
+                "a mark stands in the text column: the row looks shifted; acknowledge it in the "
+                "block's shift table",
+                n,
+            )
         while len(cells) > len(header) and not cells[-1].strip():
             cells.pop()
         if len(cells) > len(header):
@@ -91,10 +99,16 @@ def read(ctx: Context, block: dict) -> None:
             group_label = groups[0]
             if group_kind == "theme":
                 label = despace_letters(clean(group_label))
-                group_section = ctx.add_section(label, n, quote=group_label, parent=section.key if section else None)
+                group_section = ctx.add_section(
+                    label, n, quote=group_label, parent=section.key if section else None
+                )
             else:
-                challenge = Challenge(ctx.key("challenge", n), clean(group_label), ctx.span(n, group_label),
-                                      section.key if section else None)
+                challenge = Challenge(
+                    ctx.key("challenge", n),
+                    clean(group_label),
+                    ctx.span(n, group_label),
+                    section.key if section else None,
+                )
                 ctx.protocol.challenges.append(challenge)
                 challenge_info = ctx.label_info_optional(group_label)
 
@@ -120,8 +134,11 @@ def read(ctx: Context, block: dict) -> None:
             if partner_col == NOBODY:
                 role = free.get("role")
                 if not role:
-                    raise ctx.config_error("the [matrix] table needs free = {role = …, rule = …} for the "
-                                           f"column {header[i].strip()!r}", block)
+                    raise ctx.config_error(
+                        "the [matrix] table needs free = {role = …, rule = …} for the "
+                        f"column {header[i].strip()!r}",
+                        block,
+                    )
                 for p in ctx.partners_in_cell(cell, n):
                     _add(c, ctx.involvement(p, role, cell, free["rule"], span))
                 continue

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 
 from perr_graph.model import Challenge, Commitment, Indicator, Objective, Span, Target
-from perr_graph.text import clean, parse_number
 from perr_graph.read.base import Context
+from perr_graph.text import clean, parse_number
 
 _PARAGRAPH_SPLIT = re.compile(r"(?<=</p>)\s*(?=<p)|(?<=</ul>)\s*(?=<p)")
 _RUN_TOGETHER = re.compile(r"\s{2,}(?=[A-ZÀ-Ý])")
@@ -44,8 +44,10 @@ _BY_YEAR = re.compile(r"d'ici\s+(\d{4})")
 def read_targets(text: str) -> list[Target]:
     """The targets an indicator states in its own words (see module docstring); nothing is inferred."""
     t = clean(text)
-    targets = [Target(parse_number(m.group(1)), "%", int(m.group(3)) if m.group(3) else None, m.group(0).strip())
-               for m in _PERCENT.finditer(t)]
+    targets = [
+        Target(parse_number(m.group(1)), "%", int(m.group(3)) if m.group(3) else None, m.group(0).strip())
+        for m in _PERCENT.finditer(t)
+    ]
     if not targets:
         m = _LEADING_COUNT.match(t)
         if m:
@@ -58,18 +60,25 @@ def read_targets(text: str) -> list[Target]:
 
 
 def read(ctx: Context, block: dict) -> None:
-    first, last = block["lines"]
+    _first, last = block["lines"]
     header = block.get("header")
     if not isinstance(header, int):
         raise ctx.config_error("an objectives-table block needs header = <line of Enjeux/Objectifs/…>", block)
     continues = {int(k): int(v) for k, v in block.get("continues", {}).items()}
     heading = block.get("heading")
-    section = ctx.add_section(ctx.source.line(heading).strip(), heading, pillar=block.get("pillar"),
-                              themes=block.get("themes")) if heading else None
+    section = (
+        ctx.add_section(
+            ctx.source.line(heading).strip(), heading, pillar=block.get("pillar"), themes=block.get("themes")
+        )
+        if heading
+        else None
+    )
     columns = [c.strip() for c in ctx.source.line(header).split("\t")]
     if len(columns) != 4:
-        raise ctx.error(f"expected 4 header cells (Enjeux, Objectifs, Déclinaisons, Indicateurs), found "
-                        f"{len(columns)}", header)
+        raise ctx.error(
+            f"expected 4 header cells (Enjeux, Objectifs, Déclinaisons, Indicateurs), found {len(columns)}",
+            header,
+        )
 
     challenge: Challenge | None = None
     objective: Objective | None = None
@@ -85,15 +94,21 @@ def read(ctx: Context, block: dict) -> None:
         enjeu, objectif, declinaison, indicateurs = (c.strip() for c in cells)
 
         if enjeu:
-            pillar, themes = ctx.label_info(enjeu, n)
-            challenge = Challenge(ctx.key("challenge", n), clean(enjeu), ctx.span(n, enjeu),
-                                  section.key if section else None)
+            _pillar, themes = ctx.label_info(enjeu, n)
+            challenge = Challenge(
+                ctx.key("challenge", n), clean(enjeu), ctx.span(n, enjeu), section.key if section else None
+            )
             challenge_themes = themes
             ctx.protocol.challenges.append(challenge)
             objective = None
         if objectif:
-            objective = Objective(ctx.key("objective", n), clean(objectif), ctx.span(n, objectif),
-                                  section.key if section else None, challenge.key if challenge else None)
+            objective = Objective(
+                ctx.key("objective", n),
+                clean(objectif),
+                ctx.span(n, objectif),
+                section.key if section else None,
+                challenge.key if challenge else None,
+            )
             ctx.protocol.objectives.append(objective)
         if challenge is None:
             raise ctx.error("row before any enjeu", n)
@@ -110,13 +125,18 @@ def read(ctx: Context, block: dict) -> None:
             items = items[1:]
             made.append(prev)
         for item in items:
-            made.append(Commitment(
-                key=ctx.key("commitment", n), text=clean(item), span=ctx.span(n, item),
-                section=section.key if section else None,
-                pillar=section.pillar if section else None,
-                themes=sorted(set((section.themes if section else []) + challenge_themes)),
-                challenge=challenge.key, objective=objective.key if objective else None,
-            ))
+            made.append(
+                Commitment(
+                    key=ctx.key("commitment", n),
+                    text=clean(item),
+                    span=ctx.span(n, item),
+                    section=section.key if section else None,
+                    pillar=section.pillar if section else None,
+                    themes=sorted(set((section.themes if section else []) + challenge_themes)),
+                    challenge=challenge.key,
+                    objective=objective.key if objective else None,
+                )
+            )
         new = [c for c in made if c.key == f"L{n}" or c.key.startswith(f"L{n}-")]
         ctx.protocol.commitments.extend(new)
         row_commitments[n] = made
@@ -139,14 +159,17 @@ def read_indicator_lines(ctx: Context, block: dict) -> None:
     first, last = block["lines"]
     key = f"L{block['objective']}" if "objective" in block else None
     if key is None or key not in {o.key for o in ctx.protocol.objectives}:
-        raise ctx.config_error("an indicator-lines block needs objective = <line of an [[objective]] entry>", block)
+        raise ctx.config_error(
+            "an indicator-lines block needs objective = <line of an [[objective]] entry>", block
+        )
     for n in range(first, last + 1):
         raw = ctx.source.line(n).strip()
         text = clean(raw)
         if not text or text.endswith(("?", ":")):
             continue
-        ctx.protocol.indicators.append(Indicator(ctx.key("indicator", n), text, ctx.span(n, raw),
-                                                 read_targets(raw), of_objective=key))
+        ctx.protocol.indicators.append(
+            Indicator(ctx.key("indicator", n), text, ctx.span(n, raw), read_targets(raw), of_objective=key)
+        )
 
 
 def read_objective_list(ctx: Context, block: dict) -> None:
@@ -156,8 +179,16 @@ def read_objective_list(ctx: Context, block: dict) -> None:
     import re as _re
 
     first, last = block["lines"]
-    top = ctx.add_section(ctx.source.line(block["heading"]), block["heading"], pillar=block.get("pillar"),
-                          themes=block.get("themes")) if "heading" in block else None
+    top = (
+        ctx.add_section(
+            ctx.source.line(block["heading"]),
+            block["heading"],
+            pillar=block.get("pillar"),
+            themes=block.get("themes"),
+        )
+        if "heading" in block
+        else None
+    )
     current = top
     headings = set(block.get("headings", []))
     for n in range(first, last + 1):
@@ -171,5 +202,12 @@ def read_objective_list(ctx: Context, block: dict) -> None:
         body = m.group(1).strip() if m else (raw.strip() if block.get("whole_lines") else "")
         if not clean(body) or clean(body).endswith(":"):  # an intro to the list, not an item
             continue
-        ctx.protocol.objectives.append(Objective(ctx.key("objective", n), clean(body).rstrip(" ;,."),
-                                                 ctx.span(n, body), current.key if current else None, None))
+        ctx.protocol.objectives.append(
+            Objective(
+                ctx.key("objective", n),
+                clean(body).rstrip(" ;,."),
+                ctx.span(n, body),
+                current.key if current else None,
+                None,
+            )
+        )

@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass
 
 from perr_graph.model import Commitment, Span
-from perr_graph.text import clean, fold
 from perr_graph.read.base import Context, heading_text
+from perr_graph.text import clean, fold
 
 _BULLET = re.compile(r"^(\s*)(?:[-•▶✓]\s*)+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d+\.\s+(.+?)\s*$")
@@ -64,8 +64,12 @@ def assemble(ctx: Context, first: int, last: int, headings: set[int], numbered: 
             continue
         body = line.strip()
         prev = items[-1] if items else None
-        if (prev and prev.kind in ("bullet", "sub", "paragraph") and clean(body)[:1].islower()
-                and not prev.text.endswith((".", ":", ";", "!", "?"))):
+        if (
+            prev
+            and prev.kind in ("bullet", "sub", "paragraph")
+            and clean(body)[:1].islower()
+            and not prev.text.endswith((".", ":", ";", "!", "?"))
+        ):
             prev.end = n
             prev.text = f"{prev.text} {clean(body)}"
             continue
@@ -88,12 +92,18 @@ def read(ctx: Context, block: dict) -> None:
     section = None
     if "heading" in block:
         h = block["heading"]
-        section = ctx.add_section(_heading(ctx.source.line(h)), h, quote=ctx.source.line(h).strip(),
-                                  pillar=block.get("pillar"), themes=block.get("themes"))
+        section = ctx.add_section(
+            _heading(ctx.source.line(h)),
+            h,
+            quote=ctx.source.line(h).strip(),
+            pillar=block.get("pillar"),
+            themes=block.get("themes"),
+        )
     elif "section" in block:
         s = block["section"]
-        section = ctx.add_section(s["label"], None, pillar=s.get("pillar"), themes=s.get("themes", []),
-                                  note=s.get("note"))
+        section = ctx.add_section(
+            s["label"], None, pillar=s.get("pillar"), themes=s.get("themes", []), note=s.get("note")
+        )
     top = section
     current = section
 
@@ -114,8 +124,9 @@ def read(ctx: Context, block: dict) -> None:
                     party = default
             else:
                 base = heading_section or top
-                current = ctx.add_section(item.text, item.start, quote=item.raw,
-                                          parent=base.key if base else None)
+                current = ctx.add_section(
+                    item.text, item.start, quote=item.raw, parent=base.key if base else None
+                )
             last_commitment = None
             continue
 
@@ -123,8 +134,13 @@ def read(ctx: Context, block: dict) -> None:
             if item.text.rstrip().endswith(":"):  # an intro: X s'engage(nt) à :
                 phrase = _party_phrase(item.text)
                 partners = ctx.partners_in_phrase(phrase, item.start)
-                party = (partners, "partie-qui-s-engage", "committing-party", item.text,
-                         ctx.span(item.start, item.raw))
+                party = (
+                    partners,
+                    "partie-qui-s-engage",
+                    "committing-party",
+                    item.text,
+                    ctx.span(item.start, item.raw),
+                )
                 last_commitment = None
                 continue
             for sentence in _SENTENCE.split(item.text):
@@ -135,8 +151,9 @@ def read(ctx: Context, block: dict) -> None:
                 c = _commitment(ctx, item, sentence, quote, current, top)
                 evidence = sentence[: _ENGAGE.search(sentence).end()]  # verbatim, up to the verb
                 for p in partners:
-                    c.involvements.append(ctx.involvement(p, "partie-qui-s-engage", evidence,
-                                                          "inline-commitment", c.span))
+                    c.involvements.append(
+                        ctx.involvement(p, "partie-qui-s-engage", evidence, "inline-commitment", c.span)
+                    )
                 ctx.protocol.commitments.append(c)
             continue
 
@@ -152,8 +169,11 @@ def read(ctx: Context, block: dict) -> None:
 
         c = _commitment(ctx, item, item.text, item.raw, current, top)
         if party is None:
-            raise ctx.error("bullet with no committing party: no 's'engage à' intro before it and the block "
-                            "names no party", item.start)
+            raise ctx.error(
+                "bullet with no committing party: no 's'engage à' intro before it and the block "
+                "names no party",
+                item.start,
+            )
         partners, role, rule, evidence, span = party
         for p in partners:
             c.involvements.append(ctx.involvement(p, role, evidence, rule, span or c.span))
@@ -166,9 +186,14 @@ def read(ctx: Context, block: dict) -> None:
 def _commitment(ctx: Context, item: Item, text: str, quote: str, section, top) -> Commitment:
     sec = section or top
     pillar, themes = ctx.inherited(sec)
-    return Commitment(key=ctx.key("commitment", item.start), text=clean(text),
-                      span=ctx.span(item.start, quote, item.end), section=sec.key if sec else None,
-                      pillar=pillar, themes=themes)
+    return Commitment(
+        key=ctx.key("commitment", item.start),
+        text=clean(text),
+        span=ctx.span(item.start, quote, item.end),
+        section=sec.key if sec else None,
+        pillar=pillar,
+        themes=themes,
+    )
 
 
 def _party_phrase(text: str) -> str:
@@ -186,7 +211,7 @@ def _quote_for(raw: str, sentence: str) -> str:
     i = raw.find(head)
     if i < 0:
         return raw
-    return raw[i:i + len(sentence)] if raw[i:i + len(sentence)] == sentence else raw[i:]
+    return raw[i : i + len(sentence)] if raw[i : i + len(sentence)] == sentence else raw[i:]
 
 
 def _block_party(ctx: Context, block: dict):
@@ -205,8 +230,13 @@ def _block_party(ctx: Context, block: dict):
 def _heading_party(ctx: Context, block: dict, item: Item, how: str):
     if how == "heading":
         partners = ctx.partners_in_phrase(item.text, item.start)
-        return (partners, block.get("role", "partie-qui-s-engage"), block.get("rule", "partner-section"),
-                item.text, ctx.span(item.start, item.raw))
+        return (
+            partners,
+            block.get("role", "partie-qui-s-engage"),
+            block.get("rule", "partner-section"),
+            item.text,
+            ctx.span(item.start, item.raw),
+        )
     if how == "parentheses":
         m = re.search(r"\(([^)]*)\)", item.text)
         if not m:

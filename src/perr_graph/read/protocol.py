@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 
-from perr_graph.inputs.config import load_config
 from perr_graph.errors import ConfigError
+from perr_graph.inputs import paths
+from perr_graph.inputs.catalogue import SourceText, load_source, read_catalogue
+from perr_graph.inputs.config import load_config
+from perr_graph.inputs.registry import SIGNATORIES, Registry
 from perr_graph.model import Involvement, Protocol
 from perr_graph.read import anchored, matrix, objectives, prose, signatories, tables
-from perr_graph.read.base import SIGNATORIES, Context
-from perr_graph.inputs.registry import Registry
-from perr_graph.inputs.catalogue import SourceText, read_catalogue, load_source
-from perr_graph.inputs import paths
+from perr_graph.read.base import Context
 from perr_graph.text import fold
 
 READERS = {
@@ -47,8 +47,12 @@ _EXPLICIT = re.compile(r"\b(?:port|coordonn|pilot)[ée]{1,2}s?\s+par\s+(.{3,80})
 _ENGAGE = re.compile(r"s'engagen?t?\s+à", re.IGNORECASE)
 
 
-def read_protocol(config_path, registry: Registry, source: SourceText | None = None,
-                  concepts: dict[str, set[str]] | None = None) -> Protocol:
+def read_protocol(
+    config_path,
+    registry: Registry,
+    source: SourceText | None = None,
+    concepts: dict[str, set[str]] | None = None,
+) -> Protocol:
     """Read one protocol. ``concepts`` (scheme → slugs, from the ontology) lets every role, rule, pillar, theme
     and body type be checked; the build always passes it."""
     cfg = load_config(config_path)
@@ -58,8 +62,12 @@ def read_protocol(config_path, registry: Registry, source: SourceText | None = N
         if pid not in catalogue:
             raise ConfigError(f"protocol {pid!r} is not in data/sources/catalogue.csv", config_path)
         source = load_source(catalogue[pid])
-    protocol = Protocol(pid=pid, epci=cfg.get("epci"), territory=cfg.get("territory"),
-                        lead_note=cfg.get("lead_note", "").strip())
+    protocol = Protocol(
+        pid=pid,
+        epci=cfg.get("epci"),
+        territory=cfg.get("territory"),
+        lead_note=cfg.get("lead_note", "").strip(),
+    )
     ctx = Context(pid, source, cfg, registry, protocol)
     anchored.read(ctx)
     # signatories first: collective commitments expand to them
@@ -84,7 +92,11 @@ def _check_ids(ctx: Context, concepts: dict[str, set[str]] | None) -> None:
     def fail(what: str, value: str):
         return ctx.config_error(f"{what} {value!r} is not defined", value=value)
 
-    partners = {p.epci} | {i.partner for c in p.commitments for i in c.involvements} | {s.partner for s in p.signatories}
+    partners = (
+        {p.epci}
+        | {i.partner for c in p.commitments for i in c.involvements}
+        | {s.partner for s in p.signatories}
+    )
     for pid in sorted(x for x in partners if x):
         if pid not in reg.partners:
             raise fail("partner (data/registry/partners.csv)", pid)
@@ -111,8 +123,15 @@ def _default_party(ctx: Context, block: dict, commitments) -> None:
         return
     for c in commitments:
         if not c.involvements:
-            c.involvements.append(Involvement(block["party"], block["role"], block.get("evidence", block["party"]),
-                                              block["rule"], c.span))
+            c.involvements.append(
+                Involvement(
+                    block["party"],
+                    block["role"],
+                    block.get("evidence", block["party"]),
+                    block["rule"],
+                    c.span,
+                )
+            )
 
 
 def _explicit_words(ctx: Context) -> None:
@@ -129,17 +148,32 @@ def _explicit_words(ctx: Context) -> None:
             hits = ctx.registry.partner_aliases.search(m.group(1), ctx.pid)
             hits = [h for h in hits if len(fold(m.group(1))[: h[1]].split()) <= 1]  # right after "par"
             if hits and hits[0][0].target != "-":
-                found.append((hits[0][0].target, c.text[m.start(): m.start(1) + hits[0][2]], "chef-de-file",
-                              "explicit-words"))
+                found.append(
+                    (
+                        hits[0][0].target,
+                        c.text[m.start() : m.start(1) + hits[0][2]],
+                        "chef-de-file",
+                        "explicit-words",
+                    )
+                )
         if not any(i.rule in ("committing-party", "inline-commitment") for i in c.involvements):
             for m in _ENGAGE.finditer(c.text):
                 stop = c.text.rfind(". ", 0, m.start())
                 start = stop + 2 if stop >= 0 else 0
-                hits = [h for h in ctx.registry.partner_aliases.search(c.text[start: m.start()], ctx.pid)
-                        if h[0].target != "-"]
+                hits = [
+                    h
+                    for h in ctx.registry.partner_aliases.search(c.text[start : m.start()], ctx.pid)
+                    if h[0].target != "-"
+                ]
                 if hits:  # the organisation named last before the verb; the evidence runs from its name
-                    found.append((hits[-1][0].target, c.text[start + hits[-1][1]: m.end()],
-                                  "partie-qui-s-engage", "inline-commitment"))
+                    found.append(
+                        (
+                            hits[-1][0].target,
+                            c.text[start + hits[-1][1] : m.end()],
+                            "partie-qui-s-engage",
+                            "inline-commitment",
+                        )
+                    )
         for partner, evidence, role, rule in found:
             existing = [i for i in c.involvements if i.partner == partner]
             for i in existing:
@@ -158,12 +192,19 @@ def _expand_signatories(ctx: Context) -> None:
             if inv.partner != SIGNATORIES:
                 expanded.append(inv)
             elif signed:
-                expanded.extend(Involvement(p, "signataires-collectivement", inv.evidence,
-                                            "collective-signatories", inv.span)
-                                for p in signed if not any(e.partner == p for e in c.involvements))
+                expanded.extend(
+                    Involvement(
+                        p, "signataires-collectivement", inv.evidence, "collective-signatories", inv.span
+                    )
+                    for p in signed
+                    if not any(e.partner == p for e in c.involvements)
+                )
             else:
-                raise ConfigError(f"commitment at line {c.span.start} is given to @signatories but the text lists "
-                                  "no signatory", ctx.config["_path"])
+                raise ConfigError(
+                    f"commitment at line {c.span.start} is given to @signatories but the text lists "
+                    "no signatory",
+                    ctx.config["_path"],
+                )
         c.involvements = expanded
 
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 
 from perr_graph.model import Signatory
-from perr_graph.text import clean
 from perr_graph.read.base import Context
+from perr_graph.text import clean
 
 _CIVILITY = re.compile(r"^(?:monsieur|madame|m\.|mme)\s+", re.IGNORECASE)
 _UPPER_WORD = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’-]+$")
@@ -36,8 +36,8 @@ def split_name(name: str) -> tuple[str, str]:
     lo, hi = min(family_idx), max(family_idx)
     while lo > 0 and words[lo - 1].lower() in _PARTICLES:
         lo -= 1
-    family = " ".join(words[lo:hi + 1])
-    given = " ".join(words[:lo] + words[hi + 1:])
+    family = " ".join(words[lo : hi + 1])
+    given = " ".join(words[:lo] + words[hi + 1 :])
     return given, family
 
 
@@ -60,7 +60,9 @@ def _add(ctx: Context, s: Signatory) -> None:
 
 
 def read_list(ctx: Context, block: dict) -> None:
-    pattern = re.compile(r"^-\s*(?P<org>.+?)\s+(?:représentée?\s+)?par\s+\*\*(?P<name>.+?)\*\*,?\s*(?P<post>.*)$")
+    pattern = re.compile(
+        r"^-\s*(?P<org>.+?)\s+(?:représentée?\s+)?par\s+\*\*(?P<name>.+?)\*\*,?\s*(?P<post>.*)$"
+    )
     first, last = block["lines"]
     for n in range(first, last + 1):
         line = ctx.source.line(n).strip()
@@ -68,12 +70,22 @@ def read_list(ctx: Context, block: dict) -> None:
             continue
         m = pattern.match(line)
         if not m:
-            raise ctx.error("signatory line does not read as '- <organisation> représenté par **<name>**, "
-                            "<post>'", n)
+            raise ctx.error(
+                "signatory line does not read as '- <organisation> représenté par **<name>**, <post>'", n
+            )
         partner = ctx.partner(m.group("org"), n, what="organisation")
         given, family = _split(ctx, m.group("name"), n)
-        _add(ctx, Signatory(partner, ctx.span(n, line), given, family, clean(_CIVILITY.sub("", m.group("name"))),
-                            clean(m.group("post")) or None))
+        _add(
+            ctx,
+            Signatory(
+                partner,
+                ctx.span(n, line),
+                given,
+                family,
+                clean(_CIVILITY.sub("", m.group("name"))),
+                clean(m.group("post")) or None,
+            ),
+        )
 
 
 def read_html(ctx: Context, block: dict) -> None:
@@ -85,8 +97,9 @@ def read_html(ctx: Context, block: dict) -> None:
         words = clean(raw).split()
         # the organisation: the leading words in capitals (articles such as "L'ÉTAT", "D'AGGLOMÉRATION" included)
         i = 0
-        while i < len(words) and (words[i].upper() == words[i] and any(ch.isalpha() for ch in words[i])
-                                  or words[i] in ("–", "-")):
+        while i < len(words) and (
+            (words[i].upper() == words[i] and any(ch.isalpha() for ch in words[i])) or words[i] in ("–", "-")
+        ):
             i += 1
         org_words = words[:i]
         # the person: an optional civility, capitalised given names, then the family name in capitals
@@ -116,7 +129,9 @@ def read_blocks(ctx: Context, block: dict) -> None:
             role = clean(" ".join(ctx.source.line(r) for r in role_lines)).rstrip(" ,")
             partners = ctx.partners_in_phrase(role, role_lines[0])
             if len(partners) != 1:
-                raise ctx.error(f"the post {role!r} names {len(partners)} organisations; expected one", role_lines[0])
+                raise ctx.error(
+                    f"the post {role!r} names {len(partners)} organisations; expected one", role_lines[0]
+                )
             given, family = _split(ctx, line, n)
             span = ctx.line_span(role_lines[0], n)
             _add(ctx, Signatory(partners[0], span, given, family, clean(line), role))
@@ -137,7 +152,7 @@ def read_for(ctx: Context, block: dict) -> None:
             while "**" in line and clean(parts[-1]) and not parts[-1].rstrip().endswith("**") and n < last:
                 n += 1
                 parts.append(ctx.source.line(n))
-            phrase = clean(" ".join(parts))[len("Pour "):].rstrip(" ,")
+            phrase = clean(" ".join(parts))[len("Pour ") :].rstrip(" ,")
             partner = ctx.partner(phrase, start, what="organisation")
             _add(ctx, Signatory(partner, ctx.line_span(start, n)))
         elif clean(line):

@@ -6,8 +6,8 @@ import re
 
 from perr_graph.errors import RegistryError
 from perr_graph.model import Amount, Observation, ReferencedDocument, StatRow, StatTable
-from perr_graph.text import clean, find_dates, fold, parse_number
 from perr_graph.read.base import Context
+from perr_graph.text import clean, find_dates, fold, parse_number
 
 # --- statistics tables (Valence: "\tHauts de Valence\tValence" then "Taux de pauvreté\t46 %\t21 %") ---------
 
@@ -22,8 +22,12 @@ def read_statistics(ctx: Context, block: dict) -> None:
     for name in header[1:]:
         hit = ctx.registry.territory_aliases.lookup(name.strip(), ctx.pid)
         if hit is None:
-            raise RegistryError(f"unknown territory {name.strip()!r} in a statistics table header: add it to "
-                                "data/registry/territory-aliases.csv", ctx.source.path, first)
+            raise RegistryError(
+                f"unknown territory {name.strip()!r} in a statistics table header: add it to "
+                "data/registry/territory-aliases.csv",
+                ctx.source.path,
+                first,
+            )
         areas.append((name.strip(), hit.target))
     label = " / ".join(a for a, _ in areas)
     table = StatTable(ctx.key("statistics", first), label, ctx.line_span(first, last), [])
@@ -36,11 +40,13 @@ def read_statistics(ctx: Context, block: dict) -> None:
             raise ctx.error(f"statistics row has {len(cells)} cells, the header {len(header)}", n)
         statistic = clean(cells[0])
         obs = []
-        for (name, territory), cell in zip(areas, cells[1:]):
+        for (_name, territory), cell in zip(areas, cells[1:], strict=False):
             m = _VALUE.match(clean(cell))
             if not m:
                 raise ctx.error(f"value {cell.strip()!r} is not a number or a percentage", n)
-            obs.append(Observation(territory, parse_number(m.group(1)), m.group(2) or "", ctx.span(n, cell.strip())))
+            obs.append(
+                Observation(territory, parse_number(m.group(1)), m.group(2) or "", ctx.span(n, cell.strip()))
+            )
         table.rows.append(StatRow(statistic, n, obs))
     ctx.protocol.statistics.append(table)
 
@@ -75,8 +81,15 @@ def read_amounts(ctx: Context, block: dict) -> None:
                 value = value * 1_000
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
-            ctx.protocol.amounts.append(Amount(ctx.key("amount", n), value, m.group(0).strip(), clean(sentence),
-                                               ctx.span(n, m.group(0).strip())))
+            ctx.protocol.amounts.append(
+                Amount(
+                    ctx.key("amount", n),
+                    value,
+                    m.group(0).strip(),
+                    clean(sentence),
+                    ctx.span(n, m.group(0).strip()),
+                )
+            )
 
 
 def _sentence_around(line: str, start: int, end: int) -> str:
@@ -96,9 +109,18 @@ def _sentence_around(line: str, start: int, end: int) -> str:
 
 #: words that say what kind of document a title names; the word standing first in the title decides
 DOCTYPES = [
-    ("loi", "loi"), ("circulaire", "circulaire"), ("lettre", "lettre"), ("pacte", "pacte"), ("charte", "charte"),
-    ("convention", "convention"), ("contrat", "contrat"), ("conseil local de securite", "contrat"),
-    ("rapport", "rapport"), ("evaluation", "evaluation"), ("plan", "plan"), ("schema", "schema"),
+    ("loi", "loi"),
+    ("circulaire", "circulaire"),
+    ("lettre", "lettre"),
+    ("pacte", "pacte"),
+    ("charte", "charte"),
+    ("convention", "convention"),
+    ("contrat", "contrat"),
+    ("conseil local de securite", "contrat"),
+    ("rapport", "rapport"),
+    ("evaluation", "evaluation"),
+    ("plan", "plan"),
+    ("schema", "schema"),
     ("programme", "plan"),
 ]
 
@@ -125,18 +147,28 @@ def read_references(ctx: Context, block: dict) -> None:
         if not clean(body):
             continue
         if strip_prefix and clean(body).startswith(strip_prefix):
-            body = body[body.index(strip_prefix) + len(strip_prefix):]
+            body = body[body.index(strip_prefix) + len(strip_prefix) :]
         doctype = doctype_of(body)
         if doctype is None:
-            raise ctx.error(f"cannot tell what kind of document {clean(body)[:50]!r} is (no known word: loi, "
-                            "circulaire, pacte, charte, convention, contrat …)", n)
+            raise ctx.error(
+                f"cannot tell what kind of document {clean(body)[:50]!r} is (no known word: loi, "
+                "circulaire, pacte, charte, convention, contrat …)",
+                n,
+            )
         dates = find_dates(body)
-        ctx.protocol.references.append(ReferencedDocument(ctx.key("reference", n), clean(body), doctype,
-                                                          dates[0][1] if dates else None,
-                                                          ctx.span(n, body.strip())))
+        ctx.protocol.references.append(
+            ReferencedDocument(
+                ctx.key("reference", n),
+                clean(body),
+                doctype,
+                dates[0][1] if dates else None,
+                ctx.span(n, body.strip()),
+            )
+        )
 
 
 # --- tables whose rows name the body that carries each item (Puy annex 2: adultes-relais, FONJEP posts) -----
+
 
 def read_party_table(ctx: Context, block: dict) -> None:
     """One commitment per row: its text from ``text_columns``, its party from ``party_column`` (role and rule
@@ -150,10 +182,14 @@ def read_party_table(ctx: Context, block: dict) -> None:
         party_col = header.index(block["party_column"])
         text_cols = [header.index(c) for c in block["text_columns"]]
     except (KeyError, ValueError):
-        raise ctx.config_error(f"party_column and text_columns must name header cells of line {first}: "
-                               f"{header}", block) from None
-    section = ctx.add_section(ctx.source.line(block["heading"]).strip(), block["heading"]) if "heading" in block \
+        raise ctx.config_error(
+            f"party_column and text_columns must name header cells of line {first}: {header}", block
+        ) from None
+    section = (
+        ctx.add_section(ctx.source.line(block["heading"]).strip(), block["heading"])
+        if "heading" in block
         else None
+    )
     for n in range(first + 1, last + 1):
         line = ctx.source.line(n)
         if not line.strip():
@@ -162,14 +198,25 @@ def read_party_table(ctx: Context, block: dict) -> None:
         if len(cells) != len(header):
             raise ctx.error(f"row has {len(cells)} cells, the header {len(header)}", n)
         text = " — ".join(clean(cells[i]) for i in text_cols if cells[i])
-        c = Commitment(ctx.key("commitment", n), text, ctx.span(n, line.strip()),
-                       section.key if section else None, section.pillar if section else None,
-                       list(section.themes) if section else [])
+        c = Commitment(
+            ctx.key("commitment", n),
+            text,
+            ctx.span(n, line.strip()),
+            section.key if section else None,
+            section.pillar if section else None,
+            list(section.themes) if section else [],
+        )
         hit = ctx.registry.partner_aliases.lookup(cells[party_col], ctx.pid)
         if hit is None:
-            raise RegistryError(f"unknown structure {cells[party_col]!r}: add it to data/registry/aliases.csv",
-                                ctx.source.path, n)
+            raise RegistryError(
+                f"unknown structure {cells[party_col]!r}: add it to data/registry/aliases.csv",
+                ctx.source.path,
+                n,
+            )
         if hit.target != "-":
-            c.involvements.append(ctx.involvement(hit.target, block["role"], cells[party_col], block["rule"],
-                                                  ctx.span(n, cells[party_col])))
+            c.involvements.append(
+                ctx.involvement(
+                    hit.target, block["role"], cells[party_col], block["rule"], ctx.span(n, cells[party_col])
+                )
+            )
         ctx.protocol.commitments.append(c)

@@ -101,6 +101,7 @@ RETRY = Retry()
 
 # --- faults in words -------------------------------------------------------------------------------------------
 
+
 def _first_line(body: bytes | str | None) -> str:
     if body is None:
         return ""
@@ -126,8 +127,9 @@ def _body_of(exc: urllib.error.HTTPError) -> bytes:
         return b""
 
 
-def _network_fault(url: str, exc: BaseException, timeout: float, during: str = "",
-                   path: str | None = None) -> Exception:
+def _network_fault(
+    url: str, exc: BaseException, timeout: float, during: str = "", path: str | None = None
+) -> Exception:
     """The error for a failure below HTTP: a :class:`_Transient` for what may pass, an EndpointError otherwise.
     ``during`` says what was going on (" (PUT <graph>)")."""
     if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
@@ -137,14 +139,19 @@ def _network_fault(url: str, exc: BaseException, timeout: float, during: str = "
     if isinstance(exc, ConnectionRefusedError):
         return _Transient(f"cannot reach {url}{during}: connection refused", unreachable=True)
     if isinstance(exc, http.client.IncompleteRead):
-        return _Transient(f"{url} closed the connection in the middle of its answer{during} "
-                          f"({len(exc.partial)} bytes received)", unreachable=True)
+        return _Transient(
+            f"{url} closed the connection in the middle of its answer{during} "
+            f"({len(exc.partial)} bytes received)",
+            unreachable=True,
+        )
     if isinstance(exc, (ConnectionError, http.client.RemoteDisconnected)):
         # reset, aborted, broken pipe (the server went away while we were sending), closed before any answer
         return _Transient(f"{url} closed the connection{during} before answering", unreachable=True)
     if isinstance(exc, socket.gaierror):
         return EndpointUnreachable(f"cannot reach {url}: unknown host", path)
-    if isinstance(exc, http.client.HTTPException):  # a bad status line, too many headers …: not an HTTP server
+    if isinstance(
+        exc, http.client.HTTPException
+    ):  # a bad status line, too many headers …: not an HTTP server
         return EndpointError(f"{url} did not answer in HTTP{during} ({exc.__class__.__name__})", path)
     text = getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
     return EndpointUnreachable(f"cannot reach {url}{during}: {text.strip().splitlines()[0]}", path)
@@ -176,6 +183,7 @@ def read_body(response, limit: int, deadline: float) -> bytes:
 
 # --- SPARQL 1.1 Protocol ------------------------------------------------------------------------------------------
 
+
 def _wrapper_body(exc: Exception) -> bytes:
     """The server's answer, which SPARQLWrapper's exceptions keep only as ``repr`` inside their message."""
     import ast
@@ -191,13 +199,25 @@ def _wrapper_body(exc: Exception) -> bytes:
 
 
 #: SPARQLWrapper turns these statuses into its own exceptions, which do not keep the code
-_WRAPPER_STATUS = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404, "URITooLong": 414,
-                   "EndPointInternalError": 500}
+_WRAPPER_STATUS = {
+    "QueryBadFormed": 400,
+    "Unauthorized": 401,
+    "EndPointNotFound": 404,
+    "URITooLong": 414,
+    "EndPointInternalError": 500,
+}
 
 
-def remote_query(url: str, q: QueryFile | str, params: dict[str, str] | None = None, *,
-                 limits: Limits | None = None, policy=None, allow_forms=("SELECT", "ASK"),
-                 retry: Retry | None = None) -> Result:
+def remote_query(
+    url: str,
+    q: QueryFile | str,
+    params: dict[str, str] | None = None,
+    *,
+    limits: Limits | None = None,
+    policy=None,
+    allow_forms=("SELECT", "ASK"),
+    retry: Retry | None = None,
+) -> Result:
     """Check ``q``, bind its parameters with VALUES, run it on the endpoint at ``url``; a :class:`Result`.
 
     ``limits.timeout`` is the time limit of each attempt; transient faults are retried as ``retry`` says
@@ -217,7 +237,9 @@ def remote_query(url: str, q: QueryFile | str, params: dict[str, str] | None = N
     bound = terms(q, params)
     checked = check_query(inject_values(text, bound), policy, path)  # what the endpoint will receive
     if checked.form not in allow_forms:
-        raise QueryError(f"{checked.form} queries are not supported here (use {' or '.join(allow_forms)})", path)
+        raise QueryError(
+            f"{checked.form} queries are not supported here (use {' or '.join(allow_forms)})", path
+        )
 
     sparql = SPARQLWrapper(url, agent=USER_AGENT)
     sparql.setMethod(POST)
@@ -252,8 +274,9 @@ def remote_query(url: str, q: QueryFile | str, params: dict[str, str] | None = N
         answer = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
     except (SyntaxError, ValueError):
         media = ctype.split(";")[0].strip() or "no content type"
-        raise EndpointError(f"{url} answered {media}, not SPARQL JSON results: "
-                            f"{_first_line(body) or 'an empty body'}", path) from None
+        raise EndpointError(
+            f"{url} answered {media}, not SPARQL JSON results: {_first_line(body) or 'an empty body'}", path
+        ) from None
     if isinstance(answer, ox.QueryBoolean):
         return Result(boolean=bool(answer))
     variables = [v.value for v in answer.variables]
@@ -294,8 +317,9 @@ def endpoints_for(url: str, query_url: str | None = None) -> tuple[str, str]:
         store, query = base + "/store", base + "/query"
     elif parts.path.rstrip("/").endswith("/store"):
         store = url
-        query = urllib.parse.urlunsplit((parts.scheme, parts.netloc,
-                                         parts.path.rstrip("/")[: -len("/store")] + "/query", "", ""))
+        query = urllib.parse.urlunsplit(
+            (parts.scheme, parts.netloc, parts.path.rstrip("/")[: -len("/store")] + "/query", "", "")
+        )
     else:
         store = query = url
     if query_url:
@@ -314,17 +338,21 @@ def put_graph(store_url: str, graph: str, data: bytes, timeout: float, *, retry:
     name = f"<{graph or 'default graph'}>"
 
     def attempt(seconds: float) -> None:
-        request = urllib.request.Request(target, data=data, method="PUT",
-                                         headers={"Content-Type": "application/n-triples",
-                                                  "User-Agent": USER_AGENT})
+        request = urllib.request.Request(
+            target,
+            data=data,
+            method="PUT",
+            headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT},
+        )
         try:
             with urllib.request.urlopen(request, timeout=seconds) as response:
                 read_body(response, 1 << 20, time.monotonic() + seconds)
         except urllib.error.HTTPError as exc:
             message = f"{_status(exc.code)}: {_first_line(_body_of(exc)) or 'no message'}"
             if exc.code in TRANSIENT_STATUS:
-                raise _Transient(f"{store_url} failed to store the graph {name}: {message}",
-                                 unreachable=False) from None
+                raise _Transient(
+                    f"{store_url} failed to store the graph {name}: {message}", unreachable=False
+                ) from None
             raise EndpointError(f"{store_url} refused the graph {name}: {message}") from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             raise _network_fault(store_url, exc, timeout, f" (PUT {name})") from None
@@ -338,14 +366,17 @@ def count_graph(query_url: str, graph: str, timeout: float, *, retry: Retry | No
         text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     else:
         text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    result = remote_query(query_url, text, limits=Limits(timeout=timeout, max_rows=1),
-                          policy=_any_graph_policy(), retry=retry)
+    result = remote_query(
+        query_url, text, limits=Limits(timeout=timeout, max_rows=1), policy=_any_graph_policy(), retry=retry
+    )
     if not result.rows or result.rows[0][0] is None:
         return 0
     try:
         return int(result.rows[0][0].value)
     except ValueError:
-        raise EndpointError(f"{query_url} answered a COUNT with {result.rows[0][0]}, not an integer") from None
+        raise EndpointError(
+            f"{query_url} answered a COUNT with {result.rows[0][0]}, not an integer"
+        ) from None
 
 
 def _any_graph_policy():
@@ -354,8 +385,15 @@ def _any_graph_policy():
     return Policy(allow_any_from=True)
 
 
-def load_dataset(url: str, files: list[Path] | None = None, *, query_url: str | None = None,
-                 timeout: float = 60.0, progress=None, retry: Retry | None = None) -> list[GraphLoad]:
+def load_dataset(
+    url: str,
+    files: list[Path] | None = None,
+    *,
+    query_url: str | None = None,
+    timeout: float = 60.0,
+    progress=None,
+    retry: Retry | None = None,
+) -> list[GraphLoad]:
     """Push every graph of the dataset (default: the built one) to a Graph Store, one PUT each, and count each
     remotely right after its PUT. One :class:`GraphLoad` per graph, in order, whatever happened:
 
@@ -376,8 +414,10 @@ def load_dataset(url: str, files: list[Path] | None = None, *, query_url: str | 
     names = graphs + ([""] if len(store) > sum(_count(store, g) for g in graphs) else [])
     records = [GraphLoad(g, _count(store, g)) for g in names]
     for rec in records:
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(rec.graph) if rec.graph
-                          else ox.DefaultGraph())
+        data = store.dump(
+            format=ox.RdfFormat.N_TRIPLES,
+            from_graph=ox.NamedNode(rec.graph) if rec.graph else ox.DefaultGraph(),
+        )
         rec.status = FAILED
         try:
             put_graph(store_url, rec.graph, data, timeout, retry=retry)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from perr_graph.terminal import plain_value
 from perr_graph.report.style import CSS
+from perr_graph.terminal import plain_value
 
 
 def e(value) -> str:
@@ -30,13 +30,18 @@ def page(title: str, body: str, nav: list[tuple[str, str]], here: str, generated
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)} — perr-graph</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f'<header class="top"><a class="brand" href="index.html">perr-graph · PERR 2019–2022</a>'
-        f'<nav>{"".join(links)}</nav></header>\n'
+        f"<nav>{''.join(links)}</nav></header>\n"
         f"<main>\n{body}\n<footer>{generated}</footer>\n</main>\n</body>\n</html>\n"
     )
 
 
-def table(columns: list[str], rows: list[list], numeric: set[str] | None = None, cls: str = "data",
-          raw: set[str] | None = None) -> str:
+def table(
+    columns: list[str],
+    rows: list[list],
+    numeric: set[str] | None = None,
+    cls: str = "data",
+    raw: set[str] | None = None,
+) -> str:
     """A plain table; ``raw`` columns hold HTML already escaped."""
     numeric = numeric or set()
     raw = raw or set()
@@ -44,7 +49,7 @@ def table(columns: list[str], rows: list[list], numeric: set[str] | None = None,
     body = []
     for r in rows:
         cells = []
-        for c, v in zip(columns, r):
+        for c, v in zip(columns, r, strict=False):
             content = v if c in raw else (num(v) if c in numeric else e(v))
             cells.append(f'<td class="num">{content}</td>' if c in numeric else f"<td>{content}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -65,8 +70,14 @@ def _shade(value: float, top: float, hue: str) -> str:
     return f' style="background:rgb{rgb};color:{ink}"'
 
 
-def heat(label_columns: list[tuple[str, str]], value_columns: list[tuple[str, str]], rows: list[dict],
-         total: tuple[str, str] | None = None, hue: str = "blue", top: float | None = None) -> str:
+def heat(
+    label_columns: list[tuple[str, str]],
+    value_columns: list[tuple[str, str]],
+    rows: list[dict],
+    total: tuple[str, str] | None = None,
+    hue: str = "blue",
+    top: float | None = None,
+) -> str:
     """A heat map as an HTML table: cells shaded by value (darker = more), against the largest value of the
     table's value columns (or ``top``); the total column is shaded against its own maximum."""
     values = [float(r.get(k) or 0) for r in rows for k, _ in value_columns]
@@ -87,5 +98,7 @@ def heat(label_columns: list[tuple[str, str]], value_columns: list[tuple[str, st
             v = r.get(total[0]) or 0
             cells += f'<td class="num total"{_shade(float(v), total_top, hue)}>{num(v)}</td>'
         body.append(f"<tr>{cells}</tr>")
-    return (f'<div class="scroll"><table class="heat"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>')
+    return (
+        f'<div class="scroll"><table class="heat"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )

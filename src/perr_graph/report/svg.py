@@ -20,7 +20,11 @@ _LAYOUTS: dict = {}
 def _layout(g: nx.Graph, seed: int | None):
     """:func:`network.layout`, computed once per graph (nodes, weighted edges, seed): a report draws each
     protocol's network twice."""
-    key = (tuple(sorted(g)), tuple(sorted((a, b, d.get("weight", 1)) for a, b, d in g.edges(data=True))), seed)
+    key = (
+        tuple(sorted(g)),
+        tuple(sorted((a, b, d.get("weight", 1)) for a, b, d in g.edges(data=True))),
+        seed,
+    )
     if key not in _LAYOUTS:
         _LAYOUTS[key] = layout(g) if seed is None else layout(g, seed=seed)
     return _LAYOUTS[key]
@@ -32,28 +36,35 @@ def connected_part(g: nx.Graph) -> tuple[nx.Graph, list[str]]:
     return g.subgraph([n for n in g if g.degree(n) > 0]).copy(), alone
 
 
-def network_svg(g: nx.Graph, title: str, width: int = 960, height: int = 620, labels: int = 24,
-                seed: int | None = None) -> str:
+def network_svg(
+    g: nx.Graph, title: str, width: int = 960, height: int = 620, labels: int = 24, seed: int | None = None
+) -> str:
     """The partner network: a node per organisation (area ~ commitments involving it, colour = category), a line
     per pair of organisations sharing commitments (width ~ log of the number shared). The ``labels`` nodes with
     the largest weighted degree are labelled; every node has a tooltip. Positions from :func:`network.layout`."""
     pos = _layout(g, seed)
     pad_x, pad_top, pad_bottom = 70, 30, 30
+
     def xy(n):
         x, y = pos[n]
         return pad_x + x * (width - 2 * pad_x), pad_top + y * (height - pad_top - pad_bottom)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-           f'height="{height}" role="img" aria-label="{escape(title)}" font-family="system-ui, sans-serif">',
-           f"<title>{escape(title)}</title>"]
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(title)}" font-family="system-ui, sans-serif">',
+        f"<title>{escape(title)}</title>",
+    ]
     max_w = max((d["weight"] for _, _, d in g.edges(data=True)), default=1)
     out.append('<g stroke="#7d8797" stroke-linecap="round">')
     for a, b, d in sorted(g.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1])):
         (x1, y1), (x2, y2) = xy(a), xy(b)
         w = 0.6 + 3.2 * math.log1p(d["weight"]) / math.log1p(max_w)
         op = 0.18 + 0.42 * math.log1p(d["weight"]) / math.log1p(max_w)
-        tip = f'{g.nodes[a]["label"]} — {g.nodes[b]["label"]}: {d["weight"]} commitment(s) shared'
-        out.append(f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" stroke-width="{w:.2f}" '
-                   f'stroke-opacity="{op:.2f}"><title>{escape(tip)}</title></line>')
+        tip = f"{g.nodes[a]['label']} — {g.nodes[b]['label']}: {d['weight']} commitment(s) shared"
+        out.append(
+            f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" stroke-width="{w:.2f}" '
+            f'stroke-opacity="{op:.2f}"><title>{escape(tip)}</title></line>'
+        )
     out.append("</g>")
     strength = {n: g.degree(n, weight="weight") for n in g}
     labelled = set(sorted(g, key=lambda n: (-strength[n], n))[:labels])
@@ -62,13 +73,19 @@ def network_svg(g: nx.Graph, title: str, width: int = 960, height: int = 620, la
         x, y = xy(n)
         d = g.nodes[n]
         r = 3.5 + 1.7 * math.sqrt(d.get("commitments", 1))
-        tip = (f'{d["label"]} ({d["category"]}): involved in {d.get("commitments", 0)} commitment(s), leads '
-               f'{d.get("leads", 0)}; {g.degree(n)} partner(s) in common commitments')
-        out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{r:.1f}" fill="{colour(d["category"])}">'
-                   f"<title>{escape(tip)}</title></circle>")
+        tip = (
+            f"{d['label']} ({d['category']}): involved in {d.get('commitments', 0)} commitment(s), leads "
+            f"{d.get('leads', 0)}; {g.degree(n)} partner(s) in common commitments"
+        )
+        out.append(
+            f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{r:.1f}" fill="{colour(d["category"])}">'
+            f"<title>{escape(tip)}</title></circle>"
+        )
     out.append("</g>")
-    out.append('<g font-size="11.5" fill="#1d2433" stroke="#ffffff" stroke-width="3" paint-order="stroke" '
-               'stroke-linejoin="round">')
+    out.append(
+        '<g font-size="11.5" fill="#1d2433" stroke="#ffffff" stroke-width="3" paint-order="stroke" '
+        'stroke-linejoin="round">'
+    )
     # labels, most connected first, each put right, left, above or below its dot where it overlaps no label
     # placed before and no other dot; a label that fits nowhere is left to the tooltip
     boxes: list[tuple[float, float, float, float]] = []
@@ -95,9 +112,13 @@ def network_svg(g: nx.Graph, title: str, width: int = 960, height: int = 620, la
         d = g.nodes[n]
         r = 3.5 + 1.7 * math.sqrt(d.get("commitments", 1))
         text = short_label(d["label"], n)
-        w, h = 6.3 * len(text) + 2, 14
-        for anchor, tx, ty in (("start", x + r + 3, y + 4), ("end", x - r - 3, y + 4),
-                               ("middle", x, y - r - 4), ("middle", x, y + r + 12)):
+        w, _h = 6.3 * len(text) + 2, 14
+        for anchor, tx, ty in (
+            ("start", x + r + 3, y + 4),
+            ("end", x - r - 3, y + 4),
+            ("middle", x, y - r - 4),
+            ("middle", x, y + r + 12),
+        ):
             left = tx if anchor == "start" else tx - w if anchor == "end" else tx - w / 2
             box = (left, ty - 11, left + w, ty + 3)
             if free(box, n):
@@ -113,27 +134,35 @@ def shares_svg(rows: list[dict], names: dict[str, str], width: int = 720) -> str
     bar_h, gap, left, top = 13, 16, 235, 34
     height = top + len(rows) * (2 * bar_h + gap) + 10
     scale = (width - left - 60) / 100
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-           f'height="{height}" role="img" aria-label="Share of commitments with a known lead and with an indicator" '
-           'font-family="system-ui, sans-serif" font-size="12">',
-           "<title>Share of commitments with a known lead and with an indicator</title>",
-           f'<rect x="{left}" y="8" width="11" height="11" fill="#1f4e9c"/>'
-           f'<text x="{left + 16}" y="18">with a known lead</text>',
-           f'<rect x="{left + 150}" y="8" width="11" height="11" fill="#2e8b57"/>'
-           f'<text x="{left + 166}" y="18">with an indicator</text>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="Share of commitments with a known lead and with an indicator" '
+        'font-family="system-ui, sans-serif" font-size="12">',
+        "<title>Share of commitments with a known lead and with an indicator</title>",
+        f'<rect x="{left}" y="8" width="11" height="11" fill="#1f4e9c"/>'
+        f'<text x="{left + 16}" y="18">with a known lead</text>',
+        f'<rect x="{left + 150}" y="8" width="11" height="11" fill="#2e8b57"/>'
+        f'<text x="{left + 166}" y="18">with an indicator</text>',
+    ]
     for pct in (0, 25, 50, 75, 100):
         x = left + pct * scale
-        out.append(f'<line x1="{_f(x)}" y1="{top - 4}" x2="{_f(x)}" y2="{height - 8}" stroke="#e3e7ee"/>'
-                   f'<text x="{_f(x)}" y="{height}" text-anchor="middle" fill="#6b7385" font-size="10">{pct}%</text>')
+        out.append(
+            f'<line x1="{_f(x)}" y1="{top - 4}" x2="{_f(x)}" y2="{height - 8}" stroke="#e3e7ee"/>'
+            f'<text x="{_f(x)}" y="{height}" text-anchor="middle" fill="#6b7385" font-size="10">{pct}%</text>'
+        )
     for i, r in enumerate(rows):
         y = top + i * (2 * bar_h + gap)
-        out.append(f'<text x="{left - 10}" y="{y + bar_h + 3}" text-anchor="end">{escape(names.get(r["protocol"], r["protocol"]))}</text>')
+        out.append(
+            f'<text x="{left - 10}" y="{y + bar_h + 3}" text-anchor="end">{escape(names.get(r["protocol"], r["protocol"]))}</text>'
+        )
         for j, (key, fill) in enumerate((("lead_share", "#1f4e9c"), ("indicator_share", "#2e8b57"))):
             v = float(r[key] or 0)
             yy = y + j * bar_h
-            out.append(f'<rect x="{left}" y="{yy}" width="{_f(max(v * scale, 0.5))}" height="{bar_h - 2}" '
-                       f'fill="{fill}"><title>{escape(names.get(r["protocol"], r["protocol"]))}: {v:g}%</title></rect>'
-                       f'<text x="{_f(left + v * scale + 5)}" y="{yy + bar_h - 3}" font-size="11" '
-                       f'fill="#36405a">{v:g}%</text>')
+            out.append(
+                f'<rect x="{left}" y="{yy}" width="{_f(max(v * scale, 0.5))}" height="{bar_h - 2}" '
+                f'fill="{fill}"><title>{escape(names.get(r["protocol"], r["protocol"]))}: {v:g}%</title></rect>'
+                f'<text x="{_f(left + v * scale + 5)}" y="{yy + bar_h - 3}" font-size="11" '
+                f'fill="#36405a">{v:g}%</text>'
+            )
     out.append("</svg>")
     return "\n".join(out)

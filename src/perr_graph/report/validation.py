@@ -15,6 +15,18 @@ def findings(validate_module, files: list[Path] | None = None) -> dict:
     units = []
     for u in report.units:
         c = report.counts(u)
-        units.append({"name": u.name, "violations": c[SH.Violation], "warnings": c[SH.Warning],
-                      "infos": c[SH.Info], "notes": list(u.notes)})
-    return {"conforms": report.conforms, "fail_on": report.fail_on, "units": units, "results": report.records("en")}
+        units.append(
+            {
+                "name": u.name,
+                "violations": c[SH.Violation],
+                "warnings": c[SH.Warning],
+                "infos": c[SH.Info],
+                "notes": list(u.notes),
+            }
+        )
+    return {
+        "conforms": report.conforms,
+        "fail_on": report.fail_on,
+        "units": units,
+        "results": report.records("en"),
+    }

@@ -75,10 +75,20 @@ class OxigraphServer:
     folder (which :meth:`stop` leaves in place), so that a server can be stopped and started again on it.
     """
 
-    def __init__(self, files: list[Path] | None = None, *, read_only: bool = True, port: int | None = None,
-                 timeout_s: float = 30.0, startup_timeout: float = 30.0, location: Path | None = None):
+    def __init__(
+        self,
+        files: list[Path] | None = None,
+        *,
+        read_only: bool = True,
+        port: int | None = None,
+        timeout_s: float = 30.0,
+        startup_timeout: float = 30.0,
+        location: Path | None = None,
+    ):
         if location is not None and read_only:
-            raise ValueError("location is for a read-write server (read-only ones load into a folder of their own)")
+            raise ValueError(
+                "location is for a read-write server (read-only ones load into a folder of their own)"
+            )
         self.files = [Path(f) for f in files or []]
         self.read_only = read_only
         self.port = port
@@ -111,19 +121,30 @@ class OxigraphServer:
     def start(self) -> OxigraphServer:
         binary = oxigraph_binary()
         self.location = str(self.keep) if self.keep else tempfile.mkdtemp(prefix="perr-oxigraph-")
-        self._log = tempfile.TemporaryFile(prefix="perr-oxigraph-log-")
+        self._log = tempfile.TemporaryFile(prefix="perr-oxigraph-log-")  # noqa: SIM115 - kept open for the server's lifetime, closed in stop()
         try:
             if self.read_only:
                 self._load(binary)
             fixed = self.port
             for _attempt in range(3):  # a free port can be taken between probing and binding: try again
                 self.port = fixed or free_port()
-                cmd = [binary, "serve-read-only" if self.read_only else "serve", "--bind", f"127.0.0.1:{self.port}",
-                       "--timeout-s", str(max(1, int(round(self.timeout_s))))]
+                cmd = [
+                    binary,
+                    "serve-read-only" if self.read_only else "serve",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--timeout-s",
+                    str(max(1, round(self.timeout_s))),
+                ]
                 if self.read_only or self.keep:
                     cmd += ["--location", self.location]
-                self.process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log,
-                                                stderr=subprocess.STDOUT, start_new_session=True)
+                self.process = subprocess.Popen(
+                    cmd,
+                    stdin=subprocess.DEVNULL,
+                    stdout=self._log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
                 if self._wait_ready():
                     return self
                 self._terminate()
@@ -142,7 +163,9 @@ class OxigraphServer:
 
             media = FORMATS.get(f.suffix.lower())
             if media is None:
-                raise InputError(f"unknown RDF file type {f.suffix!r} (use .ttl, .trig, .nt, .nq, .jsonld, .rdf)", f)
+                raise InputError(
+                    f"unknown RDF file type {f.suffix!r} (use .ttl, .trig, .nt, .nq, .jsonld, .rdf)", f
+                )
             cmd = [binary, "load", "--location", self.location, "--file", str(f), "--format", media]
             if f.suffix.lower() not in _QUAD_SUFFIXES:
                 cmd += ["--graph", f"file://{f.resolve()}"]
@@ -217,9 +240,18 @@ class Front(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, upstream_query_url: str, graphs: frozenset[str], *, timeout: float = 30.0,
-                 max_bytes: int = 5_000_000, queries_dir: Path | None = None,
-                 max_concurrent: int = MAX_CONCURRENT, queue_wait: float = QUEUE_WAIT):
+    def __init__(
+        self,
+        address,
+        upstream_query_url: str,
+        graphs: frozenset[str],
+        *,
+        timeout: float = 30.0,
+        max_bytes: int = 5_000_000,
+        queries_dir: Path | None = None,
+        max_concurrent: int = MAX_CONCURRENT,
+        queue_wait: float = QUEUE_WAIT,
+    ):
         super().__init__(address, Handler)
         from perr_graph.inputs import paths
         from perr_graph.sparql.safety import Policy
@@ -279,7 +311,7 @@ class Handler(BaseHTTPRequestHandler):
             super().log_message(fmt, *args)
 
     # -- routing
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if url.path in ("/", "/index.html"):
@@ -298,7 +330,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.NO_CONTENT, b"", "text/plain")
         return self._text(HTTPStatus.NOT_FOUND, f"not found: {url.path} (try / or /sparql)")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if url.path == "/update":
@@ -324,25 +356,29 @@ class Handler(BaseHTTPRequestHandler):
             return
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype == "application/x-www-form-urlencoded":
-            for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+            for k, v in urllib.parse.parse_qs(
+                body.decode("utf-8", "replace"), keep_blank_values=True
+            ).items():
                 params.setdefault(k, []).extend(v)
         elif ctype == "application/sparql-query":
             params["query"] = [body.decode("utf-8", "replace")]
         elif ctype == "application/sparql-update":
             return self._refuse_update()
         else:
-            return self._text(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                              "send application/x-www-form-urlencoded or application/sparql-query")
+            return self._text(
+                HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                "send application/x-www-form-urlencoded or application/sparql-query",
+            )
         if "update" in params:
             return self._refuse_update()
         if "query" not in params:
             return self._text(HTTPStatus.BAD_REQUEST, "missing 'query' parameter (SPARQL 1.1 Protocol)")
         return self._sparql(params)
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._refuse_update()
 
-    do_DELETE = do_PATCH = do_PUT  # noqa: N815
+    do_DELETE = do_PATCH = do_PUT
 
     # -- endpoints
     def _refuse_update(self) -> None:
@@ -353,12 +389,26 @@ class Handler(BaseHTTPRequestHandler):
 
         items = []
         for q in library(self.server.queries_dir):
-            items.append({"name": q.name, "file": q.path.name, "title": q.title, "question_fr": q.question_fr,
-                          "question_en": q.question_en, "columns": q.columns, "text": q.text,
-                          "params": [{"name": p.name, "kind": p.kind, "optional": p.optional,
-                                      "description": p.description} for p in q.params]})
-        self._send(HTTPStatus.OK, json.dumps(items, ensure_ascii=False).encode("utf-8"),
-                   "application/json; charset=utf-8")
+            items.append(
+                {
+                    "name": q.name,
+                    "file": q.path.name,
+                    "title": q.title,
+                    "question_fr": q.question_fr,
+                    "question_en": q.question_en,
+                    "columns": q.columns,
+                    "text": q.text,
+                    "params": [
+                        {"name": p.name, "kind": p.kind, "optional": p.optional, "description": p.description}
+                        for p in q.params
+                    ],
+                }
+            )
+        self._send(
+            HTTPStatus.OK,
+            json.dumps(items, ensure_ascii=False).encode("utf-8"),
+            "application/json; charset=utf-8",
+        )
 
     def _sparql(self, params: dict[str, list[str]]) -> None:
         from perr_graph.errors import QueryError
@@ -370,8 +420,9 @@ class Handler(BaseHTTPRequestHandler):
         try:
             text = self._bind(text, params)
             checked = self.server.check(text)
-            check_protocol_graphs(params.get("default-graph-uri", []), params.get("named-graph-uri", []),
-                                  self.server.policy)
+            check_protocol_graphs(
+                params.get("default-graph-uri", []), params.get("named-graph-uri", []), self.server.policy
+            )
         except QueryError as exc:
             return self._text(HTTPStatus.BAD_REQUEST, str(exc))
         forward = [("query", checked)]
@@ -379,14 +430,23 @@ class Handler(BaseHTTPRequestHandler):
         forward += [("named-graph-uri", g) for g in params.get("named-graph-uri", [])]
         accept = self.headers.get("Accept") or "application/sparql-results+json"
         if "format" in params:  # a convenience for browsers: ?format=json|xml|csv|tsv
-            accept = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                      "csv": "text/csv", "tsv": "text/tab-separated-values"}.get(params["format"][0], accept)
-        request = urllib.request.Request(self.server.upstream, data=urllib.parse.urlencode(forward).encode(),
-                                         headers={"Content-Type": "application/x-www-form-urlencoded",
-                                                  "Accept": accept})
+            accept = {
+                "json": "application/sparql-results+json",
+                "xml": "application/sparql-results+xml",
+                "csv": "text/csv",
+                "tsv": "text/tab-separated-values",
+            }.get(params["format"][0], accept)
+        request = urllib.request.Request(
+            self.server.upstream,
+            data=urllib.parse.urlencode(forward).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
         if not self.server.slots.acquire(timeout=self.server.queue_wait):
-            return self._text(HTTPStatus.SERVICE_UNAVAILABLE, "busy: too many queries at once, try again",
-                              {"Retry-After": "1"})
+            return self._text(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                "busy: too many queries at once, try again",
+                {"Retry-After": "1"},
+            )
         try:  # the place is held until the answer is sent: at most max_concurrent answers in memory
             self._forward(request)
         finally:
@@ -405,31 +465,41 @@ class Handler(BaseHTTPRequestHandler):
             return self._text(exc.code, f"Oxigraph: {message[0][:500] if message else exc.reason}")
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            if isinstance(reason, (socket.timeout, TimeoutError)) or isinstance(exc, (socket.timeout, TimeoutError)):
-                return self._text(HTTPStatus.GATEWAY_TIMEOUT,
-                                  f"query timed out after {self.server.timeout:g} s: add a LIMIT")
+            if isinstance(reason, (socket.timeout, TimeoutError)) or isinstance(
+                exc, (socket.timeout, TimeoutError)
+            ):
+                return self._text(
+                    HTTPStatus.GATEWAY_TIMEOUT,
+                    f"query timed out after {self.server.timeout:g} s: add a LIMIT",
+                )
             return self._text(HTTPStatus.BAD_GATEWAY, f"the SPARQL engine is unreachable: {reason}")
-        except http.client.HTTPException as exc:  # IncompleteRead: Oxigraph went away in the middle of its answer
-            return self._text(HTTPStatus.BAD_GATEWAY,
-                              f"the SPARQL engine broke off its answer ({exc.__class__.__name__})")
+        except (
+            http.client.HTTPException
+        ) as exc:  # IncompleteRead: Oxigraph went away in the middle of its answer
+            return self._text(
+                HTTPStatus.BAD_GATEWAY, f"the SPARQL engine broke off its answer ({exc.__class__.__name__})"
+            )
         if body.rstrip().endswith(OXIGRAPH_CANCELLED):
             # Oxigraph streams results: past its --timeout-s it ends an already started 200 answer with this line
-            return self._text(HTTPStatus.GATEWAY_TIMEOUT,
-                              f"query timed out after {self.server.timeout:g} s: add a LIMIT")
+            return self._text(
+                HTTPStatus.GATEWAY_TIMEOUT, f"query timed out after {self.server.timeout:g} s: add a LIMIT"
+            )
         if len(body) > self.server.max_bytes:
-            return self._text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                              f"result larger than {self.server.max_bytes} bytes: add a LIMIT")
+            return self._text(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"result larger than {self.server.max_bytes} bytes: add a LIMIT",
+            )
         self._send(HTTPStatus.OK, body, ctype)
 
     def _bind(self, text: str, params: dict[str, list[str]]) -> str:
         """``library=NAME`` with ``param.NAME=value`` fields: bind that library query's parameters (as typed in
         its header) into ``text`` by a VALUES block. Empty values are left unbound."""
-        given = {k[len("param."):]: v[0] for k, v in params.items() if k.startswith("param.") and v and v[0]}
+        given = {k[len("param.") :]: v[0] for k, v in params.items() if k.startswith("param.") and v and v[0]}
         if not given:
             return text
         from perr_graph.errors import QueryError
-        from perr_graph.sparql.library import find, terms
         from perr_graph.sparql.lex import inject_values
+        from perr_graph.sparql.library import find, terms
 
         name = (params.get("library") or [""])[0]
         if not name:
@@ -459,9 +529,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             if ctype.startswith("text/html"):
-                self.send_header("Content-Security-Policy",
-                                 "default-src 'self'; script-src 'self' 'unsafe-inline'; "
-                                 "style-src 'self' 'unsafe-inline'; connect-src 'self'")
+                self.send_header(
+                    "Content-Security-Policy",
+                    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+                    "style-src 'self' 'unsafe-inline'; connect-src 'self'",
+                )
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
@@ -471,11 +543,19 @@ class Handler(BaseHTTPRequestHandler):
 
 # --- perr serve --------------------------------------------------------------------------------------------------
 
+
 class Service:
     """Oxigraph + front, started together and stopped together (``with Service(...) as s: s.url``)."""
 
-    def __init__(self, files: list[Path], *, host: str = "127.0.0.1", port: int = 0, timeout: float = 30.0,
-                 max_bytes: int = 5_000_000):
+    def __init__(
+        self,
+        files: list[Path],
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        timeout: float = 30.0,
+        max_bytes: int = 5_000_000,
+    ):
         self.files = files
         self.host, self.port = host, port
         self.timeout, self.max_bytes = timeout, max_bytes
@@ -497,14 +577,21 @@ class Service:
     def start(self) -> Service:
         from perr_graph.store import default_dataset, graph_names, open_store
 
-        store = open_store(self.files)  # builds the dataset if missing; its graph names are the FROM allow-list
+        store = open_store(
+            self.files
+        )  # builds the dataset if missing; its graph names are the FROM allow-list
         graphs = frozenset(graph_names(store))
         del store
         files = self.files or [default_dataset()]
         self.oxigraph = OxigraphServer(files, read_only=True, timeout_s=self.timeout).start()
         try:
-            self.front = Front((self.host, self.port), self.oxigraph.query_url, graphs, timeout=self.timeout + 2,
-                               max_bytes=self.max_bytes)
+            self.front = Front(
+                (self.host, self.port),
+                self.oxigraph.query_url,
+                graphs,
+                timeout=self.timeout + 2,
+                max_bytes=self.max_bytes,
+            )
         except OSError as exc:
             self.oxigraph.stop()
             raise EndpointError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from None
@@ -527,4 +614,4 @@ class Service:
             self.oxigraph = None
 
 
-__all__ = ["OxigraphServer", "Front", "Service", "free_port", "oxigraph_binary"]
+__all__ = ["Front", "OxigraphServer", "Service", "free_port", "oxigraph_binary"]

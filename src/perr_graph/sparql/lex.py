@@ -25,8 +25,10 @@ _VAR = re.compile(r"[?$][A-Za-z0-9_\u00B7\u00C0-\U000EFFFF]+")
 _LANG = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*")
 _BNODE = re.compile(r"_:[A-Za-z0-9_\-.\u00B7\u00C0-\U000EFFFF]*")
 # a prefixed name (with its prefix, possibly empty) or a bare word (keyword, function name, 'a', true/false)
-_PNAME = re.compile(r"(?:[A-Za-z\u00C0-\U000EFFFF][A-Za-z0-9_\-.\u00B7\u00C0-\U000EFFFF]*)?:"
-                    r"(?:[A-Za-z0-9_\-.:%\u00B7\u00C0-\U000EFFFF]|\\[_~.\-!$&'()*+,;=/?#@%])*")
+_PNAME = re.compile(
+    r"(?:[A-Za-z\u00C0-\U000EFFFF][A-Za-z0-9_\-.\u00B7\u00C0-\U000EFFFF]*)?:"
+    r"(?:[A-Za-z0-9_\-.:%\u00B7\u00C0-\U000EFFFF]|\\[_~.\-!$&'()*+,;=/?#@%])*"
+)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")
 _WS = " \t\n\r"
@@ -79,15 +81,23 @@ def tokens(text: str) -> list[Token]:
                 out.append(Token("iri", m.group(), i, m.end()))
                 i = m.end()
                 continue
-        for kind, rx in (("var", _VAR), ("lang", _LANG), ("bnode", _BNODE), ("pname", _PNAME), ("word", _WORD),
-                         ("number", _NUMBER)):
+        for kind, rx in (
+            ("var", _VAR),
+            ("lang", _LANG),
+            ("bnode", _BNODE),
+            ("pname", _PNAME),
+            ("word", _WORD),
+            ("number", _NUMBER),
+        ):
             if kind == "var" and c not in "?$":
                 continue
             if kind == "lang" and c != "@":
                 continue
             m = rx.match(text, i)
             if m and m.end() > i + (1 if kind in ("var", "lang") else 0):
-                if kind == "pname" and m.group().endswith("."):  # a trailing dot ends the triple, not the name
+                if kind == "pname" and m.group().endswith(
+                    "."
+                ):  # a trailing dot ends the triple, not the name
                     end = m.end() - len(m.group()) + len(m.group().rstrip("."))
                     out.append(Token(kind, text[i:end], i, end))
                     i = end
@@ -151,7 +161,9 @@ def check_literal_text(value: str, what: str = "value") -> None:
     if _CONTROL.search(value):
         raise QueryError(f"{what} contains a control character")
     if _UESCAPE.search(value):
-        raise QueryError(f"{what} contains '\\u' followed by hex digits, which SPARQL engines read differently")
+        raise QueryError(
+            f"{what} contains '\\u' followed by hex digits, which SPARQL engines read differently"
+        )
 
 
 def ntriples(term) -> str:

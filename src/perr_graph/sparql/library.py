@@ -26,8 +26,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perr_graph.inputs import paths
 from perr_graph.errors import QueryError
+from perr_graph.inputs import paths
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 
@@ -71,10 +71,14 @@ def parse(path: Path) -> QueryFile:
         key, value = m.group(1), m.group(2).strip()
         if key == "param":
             parts = [x.strip() for x in value.split("|")]
-            if len(parts) != 4 or parts[1] not in ("IRI", "literal", "integer") or parts[2] not in ("optional",
-                                                                                                  "required"):
-                raise QueryError("#+ param: needs 'name | IRI|literal|integer | optional|required | description'",
-                                 path, n)
+            if (
+                len(parts) != 4
+                or parts[1] not in ("IRI", "literal", "integer")
+                or parts[2] not in ("optional", "required")
+            ):
+                raise QueryError(
+                    "#+ param: needs 'name | IRI|literal|integer | optional|required | description'", path, n
+                )
             q.params.append(Param(parts[0], parts[1], parts[2] == "optional", parts[3]))
         elif key == "columns":
             q.columns = [c.strip() for c in value.split(",") if c.strip()]
@@ -109,7 +113,9 @@ def bindings(q: QueryFile, given: dict[str, str]):
     out = {}
     for k, v in given.items():
         if k not in known:
-            raise QueryError(f"query {q.name!r} has no parameter {k!r} (it has: {', '.join(known) or 'none'})")
+            raise QueryError(
+                f"query {q.name!r} has no parameter {k!r} (it has: {', '.join(known) or 'none'})"
+            )
         kind = known[k].kind
         if kind == "IRI":
             iri = v[1:-1] if v.startswith("<") and v.endswith(">") else v
@@ -117,7 +123,9 @@ def bindings(q: QueryFile, given: dict[str, str]):
         elif kind == "integer":
             if not re.fullmatch(r"-?\d+", v):
                 raise QueryError(f"parameter {k}: {v!r} is not an integer")
-            out[ox.Variable(k)] = ox.Literal(v, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+            out[ox.Variable(k)] = ox.Literal(
+                v, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+            )
         else:
             from perr_graph.sparql.lex import check_literal_text
 
@@ -141,8 +149,9 @@ def _iri(value: str, what: str):
         raise QueryError(f"{what} is not a valid IRI ({exc})") from None
 
 
-def select(store, q: QueryFile, params: dict[str, str] | None = None,
-           limits: Limits | None = None) -> tuple[list[str], list[list]]:
+def select(
+    store, q: QueryFile, params: dict[str, str] | None = None, limits: Limits | None = None
+) -> tuple[list[str], list[list]]:
     """Run a SELECT query on a pyoxigraph store: (column names, rows of pyoxigraph terms or None)."""
     result = run_local(store, q, params, limits=limits)
     if result.boolean is not None:
@@ -176,7 +185,7 @@ class Result:
         bindings = []
         for row in self.rows:
             b = {}
-            for var, term in zip(self.variables, row):
+            for var, term in zip(self.variables, row, strict=False):
                 if term is not None:
                     b[var] = _json_term(term)
             bindings.append(b)
@@ -210,7 +219,6 @@ def source_of(q: QueryFile | str) -> tuple[str, str | None]:
 def local_policy(store):
     """The safety policy for the embedded store: FROM may name the graphs it holds."""
     from perr_graph.sparql.safety import Policy
-
     from perr_graph.store import graph_names
 
     return Policy(graphs=frozenset(graph_names(store)))
@@ -224,14 +232,18 @@ def _prepare(store, q: QueryFile | str, params: dict[str, str] | None, policy, a
     policy = policy or local_policy(store)
     checked = check_query(text, policy, path)
     if checked.form not in allow_forms:
-        raise QueryError(f"{checked.form} queries are not supported here (use {' or '.join(allow_forms)})", path)
+        raise QueryError(
+            f"{checked.form} queries are not supported here (use {' or '.join(allow_forms)})", path
+        )
     subs = _bind(q, params)
     if subs and checked.projection is not None and not {v.value for v in subs} <= set(checked.projection):
         # pyoxigraph's substitutions (SEP-0007) only bind projected variables: bind the others by VALUES,
         # as for a remote endpoint
         from perr_graph.sparql.lex import inject_values
 
-        checked = check_query(inject_values(checked.text, {v.value: t for v, t in subs.items()}), policy, path)
+        checked = check_query(
+            inject_values(checked.text, {v.value: t for v, t in subs.items()}), policy, path
+        )
         subs = {}
     return checked, subs, path
 
@@ -248,8 +260,15 @@ def _on_worker(work, box: dict, cancel: threading.Event, timeout: float, path) -
         raise QueryError(box["error"], path)
 
 
-def run_local(store, q: QueryFile | str, params: dict[str, str] | None = None, *, limits: Limits | None = None,
-              policy=None, allow_forms=("SELECT", "ASK")) -> Result:
+def run_local(
+    store,
+    q: QueryFile | str,
+    params: dict[str, str] | None = None,
+    *,
+    limits: Limits | None = None,
+    policy=None,
+    allow_forms=("SELECT", "ASK"),
+) -> Result:
     """Check, then run a query on a pyoxigraph store with its parameters bound by ``substitutions``.
 
     The query runs in a worker thread (pyoxigraph releases the GIL): past ``limits.timeout`` the caller gets a
@@ -287,7 +306,7 @@ def run_local(store, q: QueryFile | str, params: dict[str, str] | None = None, *
             box["error"] = f"query failed: {exc}"
         finally:
             # pyoxigraph's results may only be dropped on the thread that made them
-            answer = solution = None  # noqa: F841
+            answer = solution = None
 
     started = time.monotonic()
     _on_worker(work, box, cancel, limits.timeout, path)
@@ -297,8 +316,16 @@ def run_local(store, q: QueryFile | str, params: dict[str, str] | None = None, *
     return box["result"]
 
 
-def stream_local(store, q: QueryFile | str, out, fmt: str, params: dict[str, str] | None = None, *,
-                 timeout: float = 30.0, policy=None) -> int:
+def stream_local(
+    store,
+    q: QueryFile | str,
+    out,
+    fmt: str,
+    params: dict[str, str] | None = None,
+    *,
+    timeout: float = 30.0,
+    policy=None,
+) -> int:
     """Check, then run a query on a pyoxigraph store and write its answer to the binary file ``out`` in a W3C
     results format (csv, tsv, json, xml) as the engine produces it: no row is held in memory, whatever the size
     of the answer, and there is no cap on rows. Returns the number of bytes written."""
@@ -334,7 +361,7 @@ def stream_local(store, q: QueryFile | str, out, fmt: str, params: dict[str, str
         except (OSError, ValueError, RuntimeError) as exc:
             box["error"] = f"query failed: {exc}"
         finally:
-            answer = None  # noqa: F841 - dropped on the thread that made it
+            answer = None
 
     _on_worker(work, box, cancel, timeout, path)
     return sink.n
@@ -384,8 +411,12 @@ def _results_format(fmt: str):
     """pyoxigraph's writer for a W3C SPARQL results format name (csv, tsv, json, xml)."""
     import pyoxigraph as ox
 
-    formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-               "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+    formats = {
+        "csv": ox.QueryResultsFormat.CSV,
+        "tsv": ox.QueryResultsFormat.TSV,
+        "json": ox.QueryResultsFormat.JSON,
+        "xml": ox.QueryResultsFormat.XML,
+    }
     if fmt not in formats:
         raise QueryError(f"unknown result format {fmt!r} (use {', '.join(FORMATS)})")
     return formats[fmt]
@@ -411,7 +442,7 @@ def compact(iri: str) -> str:
         ns = str(ns)
         if iri.startswith(ns) and (best is None or len(ns) > len(best[1])):
             best = (prefix, ns)
-    return f"{best[0]}:{iri[len(best[1]):]}" if best else iri
+    return f"{best[0]}:{iri[len(best[1]) :]}" if best else iri
 
 
 def display(term) -> str:

@@ -29,12 +29,17 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from perr_graph.sparql import lex as sparql_lex
 from perr_graph.errors import QueryError
+from perr_graph.sparql import lex as sparql_lex
 
 #: the keywords that begin a SPARQL 1.1 Update operation (section 3.1 and 3.2 of SPARQL 1.1 Update)
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
-_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+_FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
 _UESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 
 # rdflib's pyparsing grammar keeps state between calls: one parse at a time (the query page is multi-threaded)
@@ -98,18 +103,25 @@ def check_query(text: str, policy: Policy | None = None, source: str | None = No
     text = sparql_lex.canonical(text)
     m = _UESCAPE.search(text)
     if m:
-        raise _refuse("\\u escapes are refused (engines disagree on where they apply): write the character itself",
-                      source, text, m.start())
+        raise _refuse(
+            "\\u escapes are refused (engines disagree on where they apply): write the character itself",
+            source,
+            text,
+            m.start(),
+        )
     toks = sparql_lex.tokens(text)
     for t in toks:
         if t.keyword in UPDATE_KEYWORDS:
-            what = ("LOAD would fetch a document from the web and write it into the store"
-                    if t.keyword == "LOAD" else f"{t.keyword} would change the store")
+            what = (
+                "LOAD would fetch a document from the web and write it into the store"
+                if t.keyword == "LOAD"
+                else f"{t.keyword} would change the store"
+            )
             raise _refuse(f"SPARQL Update refused: {what}; perr only reads", source, text, t.start)
 
     parsed = _parse(text, source)
     prologue, query = parsed[0], parsed[1]
-    form = _FORMS.get(getattr(query, "name", ""), None)
+    form = _FORMS.get(getattr(query, "name", ""))
     if form is None:  # pragma: no cover - the grammar only yields the four forms
         raise _refuse("not a SELECT, ASK, CONSTRUCT or DESCRIBE query", source, text)
 
@@ -119,27 +131,43 @@ def check_query(text: str, policy: Policy | None = None, source: str | None = No
     clauses = [n for n in _walk(query) if getattr(n, "name", None) == "DatasetClause"]
     if len(services) != len(service_toks) or len(clauses) != len(from_toks):
         first = (service_toks or from_toks or [None])[0]
-        raise _refuse("refused: two SPARQL parsers read this query differently (a SERVICE or FROM they do not "
-                      "agree on)", source, text, first.start if first else None)
+        raise _refuse(
+            "refused: two SPARQL parsers read this query differently (a SERVICE or FROM they do not "
+            "agree on)",
+            source,
+            text,
+            first.start if first else None,
+        )
 
     checked = CheckedQuery(text=text, form=form)
     if form == "SELECT" and "projection" in query:
-        checked.projection = [str(dict.get(item, "var") or dict.get(item, "evar"))
-                              for item in dict.__getitem__(query, "projection")]
-    for node, tok in zip(services, service_toks):
+        checked.projection = [
+            str(dict.get(item, "var") or dict.get(item, "evar"))
+            for item in dict.__getitem__(query, "projection")
+        ]
+    for node, tok in zip(services, service_toks, strict=False):
         target = _term_str(dict.get(node, "term"), prologue)
         checked.services.append(target)
         if not policy.allow_service:
-            raise _refuse(f"SERVICE {target} refused: a federated query would make the engine call another "
-                          "server; perr only reads its own dataset", source, text, tok.start)
-    for node, tok in zip(clauses, from_toks):
+            raise _refuse(
+                f"SERVICE {target} refused: a federated query would make the engine call another "
+                "server; perr only reads its own dataset",
+                source,
+                text,
+                tok.start,
+            )
+    for node, tok in zip(clauses, from_toks, strict=False):
         named = dict.get(node, "named")
         iri = _term_str(named if named is not None else dict.get(node, "default"), prologue)
         (checked.named_graphs if named is not None else checked.default_graphs).append(iri)
         if not policy.graph_allowed(iri.strip("<>")):
             kw = "FROM NAMED" if named is not None else "FROM"
-            raise _refuse(f"{kw} {iri} refused: only the dataset's own graphs may be named "
-                          f"({_graph_hint(policy)})", source, text, tok.start)
+            raise _refuse(
+                f"{kw} {iri} refused: only the dataset's own graphs may be named ({_graph_hint(policy)})",
+                source,
+                text,
+                tok.start,
+            )
     return checked
 
 
@@ -148,8 +176,10 @@ def check_protocol_graphs(default_graphs: Iterable[str], named_graphs: Iterable[
     for kind, iris in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
         for iri in iris:
             if not policy.graph_allowed(iri):
-                raise QueryError(f"{kind} <{iri}> refused: only the dataset's own graphs may be named "
-                                 f"({_graph_hint(policy)})")
+                raise QueryError(
+                    f"{kind} <{iri}> refused: only the dataset's own graphs may be named "
+                    f"({_graph_hint(policy)})"
+                )
 
 
 def _graph_hint(policy: Policy) -> str:
@@ -163,7 +193,6 @@ def _graph_hint(policy: Policy) -> str:
 
 def _parse(text: str, source):
     from pyparsing import ParseException
-
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     with _PARSE_LOCK:
@@ -177,11 +206,12 @@ def _parse(text: str, source):
             pass
         else:  # pragma: no cover - every update begins with an update keyword, refused above
             raise _refuse("SPARQL Update refused; perr only reads", source, text)
-    message = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$", "", str(error.msg if hasattr(error, "msg")
-                                                                         else error))
+    message = re.sub(
+        r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$", "", str(error.msg if hasattr(error, "msg") else error)
+    )
     found = ""
     if error.loc < len(text):
-        found = text[error.loc:error.loc + 20].split("\n")[0]
+        found = text[error.loc : error.loc + 20].split("\n")[0]
         found = f" at {found!r}"
     elif text.strip():
         found = " at the end of the query"
@@ -195,7 +225,6 @@ def _parse(text: str, source):
 def _walk(node):
     """Every node of an rdflib parse tree (CompValue, ParseResults, lists), depth first."""
     from pyparsing import ParseResults
-
     from rdflib.plugins.sparql.parserutils import CompValue
 
     stack = [node]
@@ -211,14 +240,16 @@ def _walk(node):
 def _term_str(term, prologue) -> str:
     """An IRI from the parse tree, with its prefix resolved: ``<https://…>``; a variable as ``?name``."""
     from rdflib import URIRef, Variable
-
     from rdflib.plugins.sparql.parserutils import CompValue
 
     if isinstance(term, Variable):
         return f"?{term}"
     if isinstance(term, CompValue) and term.name == "pname":
-        prefixes = {dict.get(d, "prefix") or "": str(dict.get(d, "iri")) for d in prologue
-                    if getattr(d, "name", None) == "PrefixDecl"}
+        prefixes = {
+            dict.get(d, "prefix") or "": str(dict.get(d, "iri"))
+            for d in prologue
+            if getattr(d, "name", None) == "PrefixDecl"
+        }
         prefix = dict.get(term, "prefix") or ""
         local = dict.get(term, "localname") or ""
         return f"<{prefixes[prefix]}{local}>" if prefix in prefixes else f"{prefix}:{local}"

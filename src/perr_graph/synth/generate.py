@@ -52,14 +52,30 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from perr_graph.rdf import emit
 from perr_graph import namespaces as ns
 from perr_graph.errors import InputError, PerrError
-from perr_graph.model import (Amount, Challenge, Commitment, GovernanceBody, Indicator, Involvement, Objective,
-                    Observation, PopulationFigure, Protocol, ReferencedDocument, Section, Signatory, Span,
-                    StatRow, StatTable, Target)
-from perr_graph.rdf.serialize import term, trig, write_atomic
 from perr_graph.inputs.registry import AliasTable, Partner, Registry, Territory
+from perr_graph.model import (
+    Amount,
+    Challenge,
+    Commitment,
+    GovernanceBody,
+    Indicator,
+    Involvement,
+    Objective,
+    Observation,
+    PopulationFigure,
+    Protocol,
+    ReferencedDocument,
+    Section,
+    Signatory,
+    Span,
+    StatRow,
+    StatTable,
+    Target,
+)
+from perr_graph.rdf import emit
+from perr_graph.rdf.serialize import term, trig, write_atomic
 from perr_graph.text import slug
 
 #: France: départements, regions (with overseas), contrats de ville 2015–2022
@@ -72,13 +88,26 @@ RUN_MIN, RUN_MAX = 3, 12
 
 #: partner categories whose bodies serve a region (ARS, the Région) or a département (when usage does not say)
 REGIONAL_CATEGORIES = {"region", "ars"}
-DEPARTMENTAL_CATEGORIES = {"departement", "service-departement", "caf", "assurance-maladie", "service-etat",
-                           "justice", "chambre-consulaire"}
+DEPARTMENTAL_CATEGORIES = {
+    "departement",
+    "service-departement",
+    "caf",
+    "assurance-maladie",
+    "service-etat",
+    "justice",
+    "chambre-consulaire",
+}
 NATIONAL_CATEGORIES = {"etat", "caisse-des-depots"}
 
 #: involvement rules whose evidence is a cell of a table row (the mark, a code or a name in a column)
-CELL_RULES = {"matrix-uppercase-lead", "matrix-lowercase-associated", "matrix-mark-without-convention",
-              "matrix-unmarked-code", "matrix-legend-column", "annex-table-structure"}
+CELL_RULES = {
+    "matrix-uppercase-lead",
+    "matrix-lowercase-associated",
+    "matrix-mark-without-convention",
+    "matrix-unmarked-code",
+    "matrix-legend-column",
+    "annex-table-structure",
+}
 
 LEVELS = ("national", "region", "departement", "protocol")
 
@@ -90,6 +119,7 @@ class SynthError(PerrError):
 
 
 # --- what the real protocols teach ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Level:
@@ -113,7 +143,9 @@ class Basis:
     labels: dict[str, str]  # concept IRI -> French label
 
     @classmethod
-    def from_build(cls, protocols: list[Protocol], ontology: Graph, registry: Registry | None = None) -> "Basis":
+    def from_build(
+        cls, protocols: list[Protocol], ontology: Graph, registry: Registry | None = None
+    ) -> Basis:
         from perr_graph.build import categories
 
         registry = registry or Registry.load(categories=categories(ontology) or None)
@@ -126,11 +158,19 @@ class Basis:
         for s, o in ontology.subject_objects(SKOS.prefLabel):
             if getattr(o, "language", None) == "fr":
                 labels[str(s)] = str(o)
-        return cls(protocols, registry, ontology, levels, _ranks(levels, registry),
-                   statistics.fmean(counts), statistics.pstdev(counts) if len(counts) > 1 else 0.0, labels)
+        return cls(
+            protocols,
+            registry,
+            ontology,
+            levels,
+            _ranks(levels, registry),
+            statistics.fmean(counts),
+            statistics.pstdev(counts) if len(counts) > 1 else 0.0,
+            labels,
+        )
 
     @classmethod
-    def load(cls) -> "Basis":
+    def load(cls) -> Basis:
         """Read the real protocols (``perr build`` without writing) and learn from them."""
         from perr_graph.build import build
 
@@ -257,38 +297,219 @@ def summary(protocols: Iterable[Protocol]) -> dict[str, float]:
 
 # --- names -----------------------------------------------------------------------------------------------------
 
-_START = ["Val", "Mont", "Roche", "Beau", "Bourg", "Ville", "Font", "Pont", "Cham", "Mar", "Lor", "Ver", "Bel",
-          "Cour", "Sau", "Mir", "Tour", "Chan", "Ros", "Bris", "Gar", "Lan", "Mor", "Pra", "Sal", "Tar", "Vau"]
+_START = [
+    "Val",
+    "Mont",
+    "Roche",
+    "Beau",
+    "Bourg",
+    "Ville",
+    "Font",
+    "Pont",
+    "Cham",
+    "Mar",
+    "Lor",
+    "Ver",
+    "Bel",
+    "Cour",
+    "Sau",
+    "Mir",
+    "Tour",
+    "Chan",
+    "Ros",
+    "Bris",
+    "Gar",
+    "Lan",
+    "Mor",
+    "Pra",
+    "Sal",
+    "Tar",
+    "Vau",
+]
 _MIDDLE = ["", "", "e", "a", "i", "o", "er", "an", "on", "ar", "el", "ol"]
-_END = ["mont", "ville", "court", "bourg", "lac", "ac", "ières", "ence", "ey", "ans", "euil", "agne", "ol", "ay",
-        "ins", "oux", "esse", "igny", "onne", "ade", "enne", "ieu"]
+_END = [
+    "mont",
+    "ville",
+    "court",
+    "bourg",
+    "lac",
+    "ac",
+    "ières",
+    "ence",
+    "ey",
+    "ans",
+    "euil",
+    "agne",
+    "ol",
+    "ay",
+    "ins",
+    "oux",
+    "esse",
+    "igny",
+    "onne",
+    "ade",
+    "enne",
+    "ieu",
+]
 _SAINTS = ["Saint-", "Sainte-", "Le ", "La ", "Les "]
-_QPV = ["Les Hauts de {}", "Centre ancien", "Quartier est", "Quartier ouest", "Les Jardins", "Le Plateau",
-        "La Croix de {}", "Le Mas de {}", "Les Terrasses", "Cité {}", "Le Clos {}", "Les Pins"]
-_GIVEN = ["Marie", "Jean", "Pierre", "Nathalie", "Isabelle", "Philippe", "Sophie", "Nicolas", "Catherine", "Michel",
-          "Sandrine", "Laurent", "Christine", "Éric", "Valérie", "Olivier", "Hélène", "François", "Anne", "Didier",
-          "Céline", "Thierry", "Julie", "Patrick", "Claire", "Stéphane", "Agnès", "Bruno", "Émilie", "Hugues"]
-_FAMILY = ["MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "RICHARD", "PETIT", "DURAND", "LEROY", "MOREAU",
-           "SIMON", "LAURENT", "LEFEBVRE", "MICHEL", "GARCIA", "DAVID", "BERTRAND", "ROUX", "VINCENT", "FOURNIER",
-           "MOREL", "GIRARD", "ANDRÉ", "LEFÈVRE", "MERCIER", "DUPONT", "LAMBERT", "BONNET", "FRANÇOIS", "MARTINEZ",
-           "FAURE", "ROUSSEL", "BLANC", "GUÉRIN", "MULLER", "HENRY", "CHEVALIER", "MEUNIER", "BOYER", "GAUTHIER"]
-_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"]
+_QPV = [
+    "Les Hauts de {}",
+    "Centre ancien",
+    "Quartier est",
+    "Quartier ouest",
+    "Les Jardins",
+    "Le Plateau",
+    "La Croix de {}",
+    "Le Mas de {}",
+    "Les Terrasses",
+    "Cité {}",
+    "Le Clos {}",
+    "Les Pins",
+]
+_GIVEN = [
+    "Marie",
+    "Jean",
+    "Pierre",
+    "Nathalie",
+    "Isabelle",
+    "Philippe",
+    "Sophie",
+    "Nicolas",
+    "Catherine",
+    "Michel",
+    "Sandrine",
+    "Laurent",
+    "Christine",
+    "Éric",
+    "Valérie",
+    "Olivier",
+    "Hélène",
+    "François",
+    "Anne",
+    "Didier",
+    "Céline",
+    "Thierry",
+    "Julie",
+    "Patrick",
+    "Claire",
+    "Stéphane",
+    "Agnès",
+    "Bruno",
+    "Émilie",
+    "Hugues",
+]
+_FAMILY = [
+    "MARTIN",
+    "BERNARD",
+    "DUBOIS",
+    "THOMAS",
+    "ROBERT",
+    "RICHARD",
+    "PETIT",
+    "DURAND",
+    "LEROY",
+    "MOREAU",
+    "SIMON",
+    "LAURENT",
+    "LEFEBVRE",
+    "MICHEL",
+    "GARCIA",
+    "DAVID",
+    "BERTRAND",
+    "ROUX",
+    "VINCENT",
+    "FOURNIER",
+    "MOREL",
+    "GIRARD",
+    "ANDRÉ",
+    "LEFÈVRE",
+    "MERCIER",
+    "DUPONT",
+    "LAMBERT",
+    "BONNET",
+    "FRANÇOIS",
+    "MARTINEZ",
+    "FAURE",
+    "ROUSSEL",
+    "BLANC",
+    "GUÉRIN",
+    "MULLER",
+    "HENRY",
+    "CHEVALIER",
+    "MEUNIER",
+    "BOYER",
+    "GAUTHIER",
+]
+_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
-_VERBS = ["Renforcer", "Développer", "Favoriser", "Accompagner", "Soutenir", "Améliorer", "Mobiliser", "Structurer",
-          "Coordonner", "Promouvoir", "Faciliter", "Consolider", "Poursuivre", "Adapter", "Valoriser", "Encourager"]
-_OBJECTS = ["l'accès des habitants", "l'accompagnement des publics", "la coordination des acteurs",
-            "l'offre de services de proximité", "les partenariats locaux", "les actions collectives",
-            "la présence des services publics", "les parcours individuels", "l'information des familles",
-            "les projets portés par les associations", "la mobilisation du droit commun", "l'aller-vers"]
-_QUALIFIERS = ["dans les quartiers prioritaires", "en lien avec les associations du territoire",
-               "pour les publics les plus éloignés", "en associant les conseils citoyens", "d'ici la fin du contrat",
-               "avec l'appui des services de l'État", "en cohérence avec les dispositifs existants",
-               "au plus près des habitants", "en direction des jeunes et des familles", "dans le cadre du droit commun",
-               "par des permanences régulières", "en mutualisant les moyens des partenaires"]
-_INDICATORS = ["Nombre de bénéficiaires issus des QPV", "Nombre d'actions engagées", "Taux de participation des habitants",
-               "Nombre de jeunes accompagnés", "Part des habitants des QPV parmi les bénéficiaires",
-               "Nombre de partenaires mobilisés", "Nombre de permanences tenues"]
+_VERBS = [
+    "Renforcer",
+    "Développer",
+    "Favoriser",
+    "Accompagner",
+    "Soutenir",
+    "Améliorer",
+    "Mobiliser",
+    "Structurer",
+    "Coordonner",
+    "Promouvoir",
+    "Faciliter",
+    "Consolider",
+    "Poursuivre",
+    "Adapter",
+    "Valoriser",
+    "Encourager",
+]
+_OBJECTS = [
+    "l'accès des habitants",
+    "l'accompagnement des publics",
+    "la coordination des acteurs",
+    "l'offre de services de proximité",
+    "les partenariats locaux",
+    "les actions collectives",
+    "la présence des services publics",
+    "les parcours individuels",
+    "l'information des familles",
+    "les projets portés par les associations",
+    "la mobilisation du droit commun",
+    "l'aller-vers",
+]
+_QUALIFIERS = [
+    "dans les quartiers prioritaires",
+    "en lien avec les associations du territoire",
+    "pour les publics les plus éloignés",
+    "en associant les conseils citoyens",
+    "d'ici la fin du contrat",
+    "avec l'appui des services de l'État",
+    "en cohérence avec les dispositifs existants",
+    "au plus près des habitants",
+    "en direction des jeunes et des familles",
+    "dans le cadre du droit commun",
+    "par des permanences régulières",
+    "en mutualisant les moyens des partenaires",
+]
+_INDICATORS = [
+    "Nombre de bénéficiaires issus des QPV",
+    "Nombre d'actions engagées",
+    "Taux de participation des habitants",
+    "Nombre de jeunes accompagnés",
+    "Part des habitants des QPV parmi les bénéficiaires",
+    "Nombre de partenaires mobilisés",
+    "Nombre de permanences tenues",
+]
 
 
 def _name(rng: random.Random) -> str:
@@ -314,6 +535,7 @@ def _acronym(label: str) -> str:
 
 
 # --- one synthetic protocol ------------------------------------------------------------------------------------
+
 
 @dataclass
 class SynthProtocol:
@@ -342,7 +564,7 @@ class SynthProtocol:
 
     def span_text(self, start: int, end: int) -> str:
         """Lines ``start``..``end`` joined by newlines, as :meth:`perr_graph.inputs.catalogue.SourceText.span` gives them."""
-        return "\n".join(self.lines[start - 1:end])
+        return "\n".join(self.lines[start - 1 : end])
 
 
 @dataclass
@@ -353,7 +575,7 @@ class Geography:
     regions: int
 
     @classmethod
-    def for_size(cls, n: int) -> "Geography":
+    def for_size(cls, n: int) -> Geography:
         d = max(1, min(DEPARTEMENTS_IN_FRANCE, math.ceil(n * DEPARTEMENTS_IN_FRANCE / CONTRACTS_IN_FRANCE)))
         r = max(1, min(REGIONS_IN_FRANCE, math.ceil(d * REGIONS_IN_FRANCE / DEPARTEMENTS_IN_FRANCE)))
         return cls(d, r)
@@ -438,8 +660,9 @@ class _Generator:
             else:
                 self._tcount[real.type] += 1
                 sid = f"{self.pid}-{real.type}-{self._tcount[real.type]}"
-                label = _name(self.rng) if real.type != "qpv" else \
-                    self.rng.choice(_QPV).format(_name(self.rng))
+                label = (
+                    _name(self.rng) if real.type != "qpv" else self.rng.choice(_QPV).format(_name(self.rng))
+                )
                 part_of = self.territory(real.part_of) if real.part_of else ""
         self._tmap[real_id] = sid
         self._add_territory(Territory(sid, label, real.type, part_of, ""))
@@ -470,7 +693,9 @@ class _Generator:
                 "protocol": (self.pid, self.epci_name),
             }[lv.level]
             sid = f"{prefix}-{real.category}{unit}" + (f"-{k}" if k > 1 else "")
-            while sid in self._pmap.values():  # two real partners meeting in one synthetic one: keep them apart
+            while (
+                sid in self._pmap.values()
+            ):  # two real partners meeting in one synthetic one: keep them apart
                 k += 1
                 sid = f"{prefix}-{real.category}{unit}-{k}"
             label = self._partner_label(real, place, k)
@@ -480,20 +705,29 @@ class _Generator:
             if real.category == "commune":
                 label = f"Commune de {self.tlabel(jurisdiction)}"
         self._pmap[real_id] = sid
-        self.partners.setdefault(sid, Partner(sid, label, real.category, real.kind, parent, jurisdiction,
-                                              self.pid if real.scope else "", ""))
+        self.partners.setdefault(
+            sid,
+            Partner(
+                sid, label, real.category, real.kind, parent, jurisdiction, self.pid if real.scope else "", ""
+            ),
+        )
         return sid
 
     def _partner_label(self, real: Partner, place: str, k: int) -> str:
         number = f" n°{k}" if k > 1 else ""
         category = self.basis.label("category", real.category)
         category = category[:1].upper() + category[1:]
-        if real.kind == "OrganizationalUnit" and real.category not in ("service-etat", "service-departement",
-                                                                       "service-communal"):
+        if real.kind == "OrganizationalUnit" and real.category not in (
+            "service-etat",
+            "service-departement",
+            "service-communal",
+        ):
             category += " : service"
         special = {
-            "region": f"Région {place}", "departement": f"Département {place}",
-            "epci": f"Communauté d'agglomération {place}", "collectif": f"Les partenaires{number} ({place})",
+            "region": f"Région {place}",
+            "departement": f"Département {place}",
+            "epci": f"Communauté d'agglomération {place}",
+            "collectif": f"Les partenaires{number} ({place})",
         }
         if real.category in special and not (real.category in ("region", "departement") and k > 1):
             return special[real.category]
@@ -510,9 +744,11 @@ class _Generator:
         p.territory = self.territory(t.territory) if t.territory else None
         p.title = f"Protocole d'engagements renforcés et réciproques du contrat de ville de {self.epci_name}"
         p.title_span = self.cite(p.title)
-        p.lead_note = (f"Synthetic protocol made by 'perr synth' (seed {self.seed}) in the layout of the real "
-                       f"protocol '{t.pid}': its leads follow that protocol's reading rules, applied to a "
-                       "synthetic text.")
+        p.lead_note = (
+            f"Synthetic protocol made by 'perr synth' (seed {self.seed}) in the layout of the real "
+            f"protocol '{t.pid}': its leads follow that protocol's reading rules, applied to a "
+            "synthetic text."
+        )
         if t.period:
             start, end, _ = t.period
             quote = f"pour la période {start}-{end}" if start else f"jusqu'en {end}"
@@ -538,8 +774,11 @@ class _Generator:
             n = self.line(f"{self.tlabel(tid)} compte {quote}" + (f" en {f.year}." if f.year else "."))
             p.populations.append(PopulationFigure(tid, value, f.year, f.approximate, self.span(n, quote)))
         for ref in t.references:
-            title = ref.title if ref.doctype in ("loi", "circulaire") else \
-                f"{self.basis.label('doctype', ref.doctype)} de {self.epci_name}"
+            title = (
+                ref.title
+                if ref.doctype in ("loi", "circulaire")
+                else f"{self.basis.label('doctype', ref.doctype)} de {self.epci_name}"
+            )
             span = self.cite(title)
             p.references.append(ReferencedDocument(f"L{span.start}", title, ref.doctype, ref.date, span))
         self._bodies(p)
@@ -567,18 +806,33 @@ class _Generator:
         rows = []
 
         def row(kind, name, scheme, code):
-            rows.append({"kind": kind, "name": name, "scheme": scheme, "code": code, "valid": "", "note": "",
-                         "source": source})
+            rows.append(
+                {
+                    "kind": kind,
+                    "name": name,
+                    "scheme": scheme,
+                    "code": code,
+                    "valid": "",
+                    "note": "",
+                    "source": source,
+                }
+            )
 
-        own_places = [x for x in self.territories.values()
-                      if x.id.startswith(self.pid + "-") and x.type in ("commune", "qpv")]
+        own_places = [
+            x
+            for x in self.territories.values()
+            if x.id.startswith(self.pid + "-") and x.type in ("commune", "qpv")
+        ]
         for k, t in enumerate(sorted(own_places, key=lambda x: x.id), start=1):
             if t.type == "commune":
                 row("commune", t.id, "INSEE COG commune code", f"X{i:06d}{k:02d}")
             else:
                 row("qpv", t.id, "official QPV name 2015", f"QP{self.d:03d}{i:06d}{k:02d}")
-        own_bodies = [x for x in self.partners.values()
-                      if x.id.startswith(self.pid + "-") and x.category in ("commune", "epci")]
+        own_bodies = [
+            x
+            for x in self.partners.values()
+            if x.id.startswith(self.pid + "-") and x.category in ("commune", "epci")
+        ]
         for k, prt in enumerate(sorted(own_bodies, key=lambda x: x.id), start=1):
             row(prt.category, prt.id, "SIREN", f"9{i:06d}{k:02d}")
         if p.contract:
@@ -586,9 +840,13 @@ class _Generator:
         return rows
 
     def _bodies(self, p: Protocol) -> None:
-        names = {"comite-de-pilotage": "Le comité de pilotage", "comite-technique": "Le comité technique",
-                 "equipe-projet": "L'équipe projet", "groupe-de-travail": "Le groupe de travail",
-                 "conseil-citoyen": f"Le conseil citoyen de {self.epci_name}"}
+        names = {
+            "comite-de-pilotage": "Le comité de pilotage",
+            "comite-technique": "Le comité technique",
+            "equipe-projet": "L'équipe projet",
+            "groupe-de-travail": "Le groupe de travail",
+            "conseil-citoyen": f"Le conseil citoyen de {self.epci_name}",
+        }
         slugs: Counter = Counter()
         for b in self.template.bodies:
             label = names.get(b.body_type, b.label)
@@ -627,14 +885,15 @@ class _Generator:
         produced = 0
         while produced < target:
             start = rng.randrange(len(t.commitments))
-            run = t.commitments[start:start + rng.randint(RUN_MIN, RUN_MAX)][:target - produced]
+            run = t.commitments[start : start + rng.randint(RUN_MIN, RUN_MAX)][: target - produced]
             state = _Run()
             for tc in run:
-                self._commitment(p, tc, state, sections, challenges, objectives, by_commitment, by_objective,
-                                 amounts)
+                self._commitment(
+                    p, tc, state, sections, challenges, objectives, by_commitment, by_objective, amounts
+                )
             produced += len(run)
 
-    def _section(self, p: Protocol, key: str | None, sections: dict[str, Section], state: "_Run") -> str | None:
+    def _section(self, p: Protocol, key: str | None, sections: dict[str, Section], state: _Run) -> str | None:
         if key is None or key not in sections:
             return None
         if key in state.sections:
@@ -647,9 +906,16 @@ class _Generator:
             self._sections_lost += 1
             sid = "L0" if self._sections_lost == 1 else f"L0-{self._sections_lost}"
             label = f"Engagement n°{number}"
-            sec = Section(sid, label, None, ts.pillar, list(ts.themes), parent,
-                          "Synthetic: the heading is missing from the text, as in the template; the generator "
-                          "supplies the label.")
+            sec = Section(
+                sid,
+                label,
+                None,
+                ts.pillar,
+                list(ts.themes),
+                parent,
+                "Synthetic: the heading is missing from the text, as in the template; the generator "
+                "supplies the label.",
+            )
         else:
             label = f"{number}. " + " et ".join(themes).capitalize()
             span = self.cite(label)
@@ -659,8 +925,18 @@ class _Generator:
         state.sections[key] = sid
         return sid
 
-    def _commitment(self, p, tc: Commitment, state: "_Run", sections, challenges, objectives, by_commitment,
-                    by_objective, amounts) -> None:
+    def _commitment(
+        self,
+        p,
+        tc: Commitment,
+        state: _Run,
+        sections,
+        challenges,
+        objectives,
+        by_commitment,
+        by_objective,
+        amounts,
+    ) -> None:
         rng = self.rng
         section = self._section(p, tc.section, sections, state)
         challenge = objective = None
@@ -670,8 +946,11 @@ class _Generator:
                 tch = challenges[tc.challenge]
                 span = self.cite(self.sentence(40, tc.themes).rstrip("."))
                 challenge = f"L{span.start}"
-                p.challenges.append(Challenge(challenge, span.quote, span,
-                                              self._section(p, tch.section, sections, state) or section))
+                p.challenges.append(
+                    Challenge(
+                        challenge, span.quote, span, self._section(p, tch.section, sections, state) or section
+                    )
+                )
                 state.challenges[tc.challenge] = challenge
         if tc.objective and tc.objective in objectives:
             objective = state.objectives.get(tc.objective)
@@ -679,9 +958,15 @@ class _Generator:
                 tob = objectives[tc.objective]
                 span = self.cite(self.sentence(60, tc.themes).rstrip("."))
                 objective = f"L{span.start}"
-                p.objectives.append(Objective(objective, span.quote, span,
-                                              self._section(p, tob.section, sections, state) or section,
-                                              state.challenges.get(tob.challenge) if tob.challenge else None))
+                p.objectives.append(
+                    Objective(
+                        objective,
+                        span.quote,
+                        span,
+                        self._section(p, tob.section, sections, state) or section,
+                        state.challenges.get(tob.challenge) if tob.challenge else None,
+                    )
+                )
                 state.objectives[tc.objective] = objective
                 for ind in by_objective.get(tc.objective, []):
                     self._indicator(p, ind, of_objective=objective)
@@ -715,7 +1000,9 @@ class _Generator:
         places = [self.territory(x) for x in tc.places]
         if places:
             text = text[:-1] + ", à " + ", ".join(self.tlabel(x) for x in places) + "."
-        explicit = {sid: f"portée par {self.plabel(sid)}" for inv, sid, where in plan if inv.rule == "explicit-words"}
+        explicit = {
+            sid: f"portée par {self.plabel(sid)}" for inv, sid, where in plan if inv.rule == "explicit-words"
+        }
         if explicit:
             text = text[:-1] + " (" + ", ".join(explicit.values()) + ")."
         cells = []
@@ -730,15 +1017,27 @@ class _Generator:
         row = "\t".join([text, *cells, *(x for _, x in amount_texts)])
         n = self.line(row)
         key = f"L{n}"
-        c = Commitment(key, text, self.span(n, text), section, tc.pillar, list(tc.themes), challenge, objective,
-                       places=places)
+        c = Commitment(
+            key,
+            text,
+            self.span(n, text),
+            section,
+            tc.pillar,
+            list(tc.themes),
+            challenge,
+            objective,
+            places=places,
+        )
         cell_iter = iter(cells)
         for inv, sid, where in plan:
             if where == "intro":
                 m = intro_lines[id(inv)]
                 quote = self.lines[m - 1]
-                evidence = f"({_acronym(self.plabel(sid))})" if inv.rule == "annex-followup-service" \
-                    and f"({_acronym(self.plabel(sid))})" in quote else quote
+                evidence = (
+                    f"({_acronym(self.plabel(sid))})"
+                    if inv.rule == "annex-followup-service" and f"({_acronym(self.plabel(sid))})" in quote
+                    else quote
+                )
                 span = self.span(m, quote)
             elif where == "cell":
                 cell = next(cell_iter)
@@ -756,7 +1055,9 @@ class _Generator:
                     evidence = text[:60]
             c.involvements.append(Involvement(sid, inv.role, evidence, inv.rule, span))
         for k, (value, atext) in enumerate(amount_texts, start=1):
-            p.amounts.append(Amount(key if k == 1 else f"{key}-{k}", value, atext, text, self.span(n, atext), key))
+            p.amounts.append(
+                Amount(key if k == 1 else f"{key}-{k}", value, atext, text, self.span(n, atext), key)
+            )
         for _ in tc.description:
             c.description.append(self.lines[self.line(self.sentence(120, tc.themes)) - 1])
         p.commitments.append(c)
@@ -779,8 +1080,9 @@ class _Generator:
             return "Les signataires s'engagent à mettre en œuvre les mesures ci-après :"
         return f"{label} s'engage{'nt' if label.startswith('Les ') else ''} à :"
 
-    def _indicator(self, p: Protocol, tind: Indicator, of_commitment: str | None = None,
-                   of_objective: str | None = None) -> Indicator:
+    def _indicator(
+        self, p: Protocol, tind: Indicator, of_commitment: str | None = None, of_objective: str | None = None
+    ) -> Indicator:
         rng = self.rng
         label = rng.choice(_INDICATORS)
         targets = []
@@ -788,13 +1090,22 @@ class _Generator:
             value = tt.value
             if isinstance(value, (int, float)):
                 value = max(1, round(value * rng.uniform(0.5, 1.5)))
-            text = (f"{_number(value)}{'%' if tt.unit == '%' else ' ' + tt.unit if tt.unit else ''}"
-                    if value is not None else "") + (f" en {tt.year}" if tt.year else "")
+            text = (
+                f"{_number(value)}{'%' if tt.unit == '%' else ' ' + tt.unit if tt.unit else ''}"
+                if value is not None
+                else ""
+            ) + (f" en {tt.year}" if tt.year else "")
             targets.append(Target(value, tt.unit, tt.year, text.strip() or "d'ici la fin du contrat"))
         line = label + (" : " + ", ".join(x.text for x in targets) if targets else "")
         n = self.line(line)
-        ind = Indicator(f"L{n}", label, self.span(n, label), targets,
-                        [of_commitment] if of_commitment else [], of_objective)
+        ind = Indicator(
+            f"L{n}",
+            label,
+            self.span(n, label),
+            targets,
+            [of_commitment] if of_commitment else [],
+            of_objective,
+        )
         p.indicators.append(ind)
         return ind
 
@@ -818,8 +1129,14 @@ class _Generator:
                     obs.append(Observation(mapped[o.territory], v, o.unit, self.span(n, vt)))
                 rows.append(StatRow(row.statistic, n, obs))
             end = len(self.lines)
-            p.statistics.append(StatTable(f"L{start}", head.replace("\t", " / "),
-                                          Span(start, end, "\n".join(self.lines[start - 1:end])), rows))
+            p.statistics.append(
+                StatTable(
+                    f"L{start}",
+                    head.replace("\t", " / "),
+                    Span(start, end, "\n".join(self.lines[start - 1 : end])),
+                    rows,
+                )
+            )
 
     def _amounts(self, p: Protocol) -> None:
         for a in self.template.amounts:
@@ -827,14 +1144,21 @@ class _Generator:
                 continue
             value = max(100, int(round(a.value * self.rng.uniform(0.5, 2.0), -2)))
             text = f"{_number(value)} €"
-            purpose = f"Une enveloppe de {text} est consacrée aux actions du contrat de ville de {self.epci_name}."
+            purpose = (
+                f"Une enveloppe de {text} est consacrée aux actions du contrat de ville de {self.epci_name}."
+            )
             n = self.line(purpose)
             p.amounts.append(Amount(f"L{n}", value, text, purpose, self.span(n, text)))
 
     def _signatories(self, p: Protocol) -> None:
         rng = self.rng
-        posts = {"etat": "Le Préfet", "epci": "Le Président", "commune": "Le Maire", "region": "Le Président",
-                 "departement": "Le Président"}
+        posts = {
+            "etat": "Le Préfet",
+            "epci": "Le Président",
+            "commune": "Le Maire",
+            "region": "Le Président",
+            "departement": "Le Président",
+        }
         later = []
         for s in self.template.signatories:
             sid = self.partner(s.partner)
@@ -849,10 +1173,11 @@ class _Generator:
             sig = Signatory(sid, self.cite(text), given, family, written, post)
             later.extend((sig, m) for m in s.also)
             p.signatories.append(sig)
-        for sig, m in later:  # the signature page names them again
+        for sig, _m in later:  # the signature page names them again
             text = f"{sig.post or 'Pour ' + self.plabel(sig.partner)} {sig.name_as_written or ''}".strip()
-            sig.also.append(Signatory(sig.partner, self.cite(text), sig.given, sig.family, sig.name_as_written,
-                                      sig.post))
+            sig.also.append(
+                Signatory(sig.partner, self.cite(text), sig.given, sig.family, sig.name_as_written, sig.post)
+            )
 
 
 @dataclass
@@ -879,6 +1204,7 @@ def generate(basis: Basis, n: int, seed: int) -> Iterator[SynthProtocol]:
 
 # --- registry ----------------------------------------------------------------------------------------------------
 
+
 class RegistryBuilder:
     """The partners and territories the protocols name, gathered as they come; a clash is a generator bug."""
 
@@ -887,8 +1213,12 @@ class RegistryBuilder:
         self.territories: dict[str, Territory] = {}
         self.identifiers: list[dict] = []
 
-    def add(self, partners: dict[str, Partner], territories: dict[str, Territory],
-            identifiers: Iterable[dict] = ()) -> None:
+    def add(
+        self,
+        partners: dict[str, Partner],
+        territories: dict[str, Territory],
+        identifiers: Iterable[dict] = (),
+    ) -> None:
         for store, items in ((self.partners, partners), (self.territories, territories)):
             for key, value in items.items():
                 known = store.setdefault(key, value)
@@ -903,21 +1233,31 @@ class RegistryBuilder:
         import io
 
         text = io.StringIO()
-        w = csv.DictWriter(text, ["kind", "name", "scheme", "code", "valid", "note", "source"], lineterminator="\n")
+        w = csv.DictWriter(
+            text, ["kind", "name", "scheme", "code", "valid", "note", "source"], lineterminator="\n"
+        )
         w.writeheader()
         w.writerows(self.identifiers)
         targets = {}
         for r in self.identifiers:
-            node = {"contract": ns.contract, "commune": ns.territory, "qpv": ns.territory}[r["kind"]] \
-                if r["scheme"] != "SIREN" else ns.org
+            node = (
+                {"contract": ns.contract, "commune": ns.territory, "qpv": ns.territory}[r["kind"]]
+                if r["scheme"] != "SIREN"
+                else ns.org
+            )
             targets[(r["kind"], r["name"], r["scheme"])] = node(r["name"])
         g = Triples()
         emit.reference_graph(g, _MemoryFile(text.getvalue()), targets)
         return g
 
     def registry(self) -> Registry:
-        return Registry(dict(sorted(self.partners.items())), dict(sorted(self.territories.items())), {},
-                        AliasTable([]), AliasTable([]))
+        return Registry(
+            dict(sorted(self.partners.items())),
+            dict(sorted(self.territories.items())),
+            {},
+            AliasTable([]),
+            AliasTable([]),
+        )
 
 
 class _MemoryFile:
@@ -933,6 +1273,7 @@ class _MemoryFile:
 
 
 # --- emitting and writing ----------------------------------------------------------------------------------------
+
 
 class Triples(set):
     """What :func:`emit.protocol_graph` writes into, when speed matters: a plain set of triples.
@@ -1005,8 +1346,9 @@ def trig_fast(graphs: dict[URIRef, Iterable]) -> list[str]:
             preds = by_subject[s]
             parts = []
             for p in sorted(preds, key=lambda x: (str(x) != _RDF_TYPE, str(x))):
-                objs = sorted(preds[p], key=lambda x: (type(x).__name__, str(x), str(getattr(x, "language", "")),
-                                                       t(x)))
+                objs = sorted(
+                    preds[p], key=lambda x: (type(x).__name__, str(x), str(getattr(x, "language", "")), t(x))
+                )
                 parts.append(f"{'a' if str(p) == _RDF_TYPE else t(p)} " + " , ".join(t(o) for o in objs))
             out.append(f"  {t(s)}\n    " + " ;\n    ".join(parts) + " .\n")
         out.append("}\n")
@@ -1058,8 +1400,15 @@ def summary_counts(p: Protocol) -> dict[str, int]:
     }
 
 
-def write(path: Path, n: int, seed: int, basis: Basis | None = None, jobs: int | None = None,
-          texts: Path | None = None, progress: Callable[[str], None] | None = None) -> Written:
+def write(
+    path: Path,
+    n: int,
+    seed: int,
+    basis: Basis | None = None,
+    jobs: int | None = None,
+    texts: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Written:
     """Generate ``n`` protocols and write them, with the registry and the ontology, to ``path``.
 
     TriG or N-Quads by the file's suffix; one named graph per protocol (``graph:protocol/synth-0001`` …), plus
@@ -1094,7 +1443,8 @@ def write(path: Path, n: int, seed: int, basis: Basis | None = None, jobs: int |
         sizes[ns.ONTOLOGY_GRAPH] = len(onto)
         yield serialise({ns.ONTOLOGY_GRAPH: onto}, fmt)
         for k, (pid_, text, size, partners, territories, identifiers, stats) in enumerate(
-                _results(basis, n, seed, fmt, jobs, texts), start=1):
+            _results(basis, n, seed, fmt, jobs, texts), start=1
+        ):
             reg.add(partners, territories, identifiers)
             sizes[ns.protocol_graph(pid_)] = size
             totals.update(stats)
