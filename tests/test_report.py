@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 from html.parser import HTMLParser
@@ -161,6 +162,26 @@ def test_cli_writes_the_same_report_again(capsys, tmp_path, dataset_nq, report_d
     assert set(again) == set(first) and len(first) > 20
     assert [k for k in first if first[k] != again[k]] == [Path("validation.html")]
     assert b"--no-validation" in again[Path("validation.html")]
+
+
+def test_two_runs_write_the_same_bytes(tmp_path, dataset_nq):
+    """Two ``perr report`` processes on the same dataset write byte-identical folders. Each runs with its own
+    ``PYTHONHASHSEED``: set and dict order of strings changes between processes, not within one, so the report
+    must be built twice in two processes (an edge of the network once came out in either direction)."""
+    runs = {}
+    for seed in ("1", "2"):
+        out = tmp_path / f"run-{seed}"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        cmd = [sys.executable, "-m", "perr_graph.cli", "report", "-o", str(out), "--data", str(dataset_nq)]
+        runs[out] = subprocess.Popen([*cmd, "--no-validation"], env=env, stderr=subprocess.PIPE, text=True)
+    for proc in runs.values():
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    first, second = (
+        {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} for out in runs
+    )
+    assert set(first) == set(second) and len(first) > 20
+    assert [str(k) for k in sorted(first) if first[k] != second[k]] == []
 
 
 # --- in the browser ---------------------------------------------------------------------------------------------

@@ -179,7 +179,10 @@ def layout(
     rng = random.Random(seed)
     pos = {v: [rng.random(), rng.random()] for v in nodes}
     k = spread * math.sqrt(1.0 / n)
-    edges = [(a, b, 1.0 + 0.3 * math.log(d.get("weight", 1))) for a, b, d in sorted(g.edges(data=True))]
+    # each edge once, its endpoints in IRI order (networkx gives them in the order the nodes were added)
+    edges = sorted(
+        (min(a, b), max(a, b), 1.0 + 0.3 * math.log(d.get("weight", 1))) for a, b, d in g.edges(data=True)
+    )
     gravity = 0.6
     t0 = 0.12
     t = t0

@@ -22,7 +22,7 @@ def _layout(g: nx.Graph, seed: int | None):
     protocol's network twice."""
     key = (
         tuple(sorted(g)),
-        tuple(sorted((a, b, d.get("weight", 1)) for a, b, d in g.edges(data=True))),
+        tuple((a, b, d.get("weight", 1)) for a, b, d in edges(g)),
         seed,
     )
     if key not in _LAYOUTS:
@@ -31,9 +31,21 @@ def _layout(g: nx.Graph, seed: int | None):
 
 
 def connected_part(g: nx.Graph) -> tuple[nx.Graph, list[str]]:
-    """The graph without its isolated nodes (drawn apart they only stretch the picture), and those nodes."""
+    """The graph without its isolated nodes (drawn apart they only stretch the picture), and those nodes.
+
+    A copy with the isolated nodes removed keeps ``g``'s node order; ``g.subgraph(nodes).copy()`` would not: when
+    it keeps fewer than half of the nodes, networkx iterates the kept nodes as a set, whose order changes with
+    Python's string hashing from one process to the next, and with it the orientation of every edge."""
     alone = sorted(n for n in g if g.degree(n) == 0)
-    return g.subgraph([n for n in g if g.degree(n) > 0]).copy(), alone
+    part = g.copy()
+    part.remove_nodes_from(alone)
+    return part, alone
+
+
+def edges(g: nx.Graph) -> list[tuple[str, str, dict]]:
+    """The edges of ``g`` as ``(a, b, data)`` with ``a < b``, sorted: an undirected edge's endpoints come out of
+    networkx in the order its nodes were added, which the picture must not depend on."""
+    return sorted(((min(a, b), max(a, b), d) for a, b, d in g.edges(data=True)), key=lambda e: e[:2])
 
 
 def network_svg(
@@ -56,7 +68,7 @@ def network_svg(
     ]
     max_w = max((d["weight"] for _, _, d in g.edges(data=True)), default=1)
     out.append('<g stroke="#7d8797" stroke-linecap="round">')
-    for a, b, d in sorted(g.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1])):
+    for a, b, d in sorted(edges(g), key=lambda e: (e[2]["weight"], e[0], e[1])):
         (x1, y1), (x2, y2) = xy(a), xy(b)
         w = 0.6 + 3.2 * math.log1p(d["weight"]) / math.log1p(max_w)
         op = 0.18 + 0.42 * math.log1p(d["weight"]) / math.log1p(max_w)
