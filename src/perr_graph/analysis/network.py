@@ -24,6 +24,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from perr_graph.analysis.answers import run
 from perr_graph.rdf.serialize import write_atomic
 
 ALL = "all"
@@ -32,8 +33,6 @@ SEED = 20192022
 
 def partner_graphs(store) -> dict[str, nx.Graph]:
     """``{"all": G, pid: G, …}`` from the query library's answers on the store."""
-    from perr_graph.analysis.compare import run
-
     _, activity = run(store, "partner-activity")
     _, pairs = run(store, "partner-pairs")
     graphs: dict[str, nx.Graph] = {}

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perr_graph import __version__
-from perr_graph.analysis.compare import ROLES, compare, run
+from perr_graph.analysis.answers import run
+from perr_graph.analysis.compare import ROLES, compare
 from perr_graph.inputs import paths
 from perr_graph.rdf.serialize import write_atomic
 from perr_graph.report.html import e, heat, num, page, table
