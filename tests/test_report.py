@@ -300,3 +300,18 @@ def test_browser_compare_matches_network_validation_ontology(browser_pages, buil
 
     ontology = Page(browser_pages["ontology.html"][0]).all_text()
     assert "perr:Commitment" in ontology and "perr:Involvement" in ontology and "Concept schemes" in ontology
+
+
+def test_templates_escape_as_the_standard_library():
+    """Every value a template prints is escaped by :func:`html.escape` (``&#x27;`` for a quote, as the pages have
+    always been written), None prints nothing, and HTML made by code passes as it is."""
+    from html import escape
+
+    from markupsafe import Markup
+
+    from perr_graph.report.render import environment
+
+    text = 'L\'État & <les> "communes"'
+    template = environment().from_string('<a title="{{ x }}">{{ x }}</a>{{ nothing }}{{ svg }}')
+    page = template.render(x=text, nothing=None, svg=Markup("<svg></svg>"))
+    assert page == f'<a title="{escape(text)}">{escape(text)}</a><svg></svg>'

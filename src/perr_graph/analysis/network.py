@@ -163,6 +163,18 @@ def write_exports(graphs: dict[str, nx.Graph], directory: Path) -> list[Path]:
 # --- layout and picture -------------------------------------------------------------------------------------
 
 
+def connected_part(g: nx.Graph) -> tuple[nx.Graph, list[str]]:
+    """The graph without its isolated nodes (drawn apart they only stretch the picture), and those nodes.
+
+    A copy with the isolated nodes removed keeps ``g``'s node order; ``g.subgraph(nodes).copy()`` would not: when
+    it keeps fewer than half of the nodes, networkx iterates the kept nodes as a set, whose order changes with
+    Python's string hashing from one process to the next, and with it the orientation of every edge."""
+    alone = sorted(n for n in g if g.degree(n) == 0)
+    part = g.copy()
+    part.remove_nodes_from(alone)
+    return part, alone
+
+
 def layout(
     g: nx.Graph, seed: int = SEED, iterations: int = 400, spread: float = 4.0
 ) -> dict[str, tuple[float, float]]:

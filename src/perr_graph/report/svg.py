@@ -7,39 +7,11 @@ from html import escape
 
 import networkx as nx
 
-from perr_graph.analysis.network import colour, layout, short_label
+from perr_graph.analysis.network import colour, short_label
 
 
 def _f(x: float) -> str:
     return f"{x:.1f}"
-
-
-_LAYOUTS: dict = {}
-
-
-def _layout(g: nx.Graph, seed: int | None):
-    """:func:`network.layout`, computed once per graph (nodes, weighted edges, seed): a report draws each
-    protocol's network twice."""
-    key = (
-        tuple(sorted(g)),
-        tuple((a, b, d.get("weight", 1)) for a, b, d in edges(g)),
-        seed,
-    )
-    if key not in _LAYOUTS:
-        _LAYOUTS[key] = layout(g) if seed is None else layout(g, seed=seed)
-    return _LAYOUTS[key]
-
-
-def connected_part(g: nx.Graph) -> tuple[nx.Graph, list[str]]:
-    """The graph without its isolated nodes (drawn apart they only stretch the picture), and those nodes.
-
-    A copy with the isolated nodes removed keeps ``g``'s node order; ``g.subgraph(nodes).copy()`` would not: when
-    it keeps fewer than half of the nodes, networkx iterates the kept nodes as a set, whose order changes with
-    Python's string hashing from one process to the next, and with it the orientation of every edge."""
-    alone = sorted(n for n in g if g.degree(n) == 0)
-    part = g.copy()
-    part.remove_nodes_from(alone)
-    return part, alone
 
 
 def edges(g: nx.Graph) -> list[tuple[str, str, dict]]:
@@ -49,12 +21,17 @@ def edges(g: nx.Graph) -> list[tuple[str, str, dict]]:
 
 
 def network_svg(
-    g: nx.Graph, title: str, width: int = 960, height: int = 620, labels: int = 24, seed: int | None = None
+    g: nx.Graph,
+    pos: dict[str, tuple[float, float]],
+    title: str,
+    width: int = 960,
+    height: int = 620,
+    labels: int = 24,
 ) -> str:
     """The partner network: a node per organisation (area ~ commitments involving it, colour = category), a line
     per pair of organisations sharing commitments (width ~ log of the number shared). The ``labels`` nodes with
-    the largest weighted degree are labelled; every node has a tooltip. Positions from :func:`network.layout`."""
-    pos = _layout(g, seed)
+    the largest weighted degree are labelled; every node has a tooltip. ``pos``: positions in [0, 1]² (from
+    :func:`perr_graph.analysis.network.layout`)."""
     pad_x, pad_top, pad_bottom = 70, 30, 30
 
     def xy(n):
