@@ -1,0 +1,68 @@
+"""Keeping the catalogue in step with the code: extract every message the code and the templates use (Babel's
+extractors: Python calls of ``_``, ``gettext``, ``ngettext``, ``N_``; Jinja2 templates through Jinja2's own
+extractor), write the template ``locale/perr.pot``, and merge it into the French catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from perr_graph.i18n import DOMAIN, LOCALE, catalogue_path
+
+#: the package whose files are searched for messages
+PACKAGE = Path(__file__).resolve().parents[1]
+#: (glob, extraction method) — Babel's method map
+METHODS = [
+    ("**.py", "python"),
+    ("**/templates/**.j2", "jinja2"),
+]
+OPTIONS = {"**/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+
+
+def extract():
+    """A Babel catalog of every message found in the package, with where each is used."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+
+    catalog = Catalog(project="perr-graph", domain=DOMAIN, charset="utf-8")
+    found = extract_from_dir(
+        str(PACKAGE), METHODS, options_map=OPTIONS, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
+    )
+    for filename, lineno, message, comments, context in found:
+        if "/i18n/" in filename.replace("\\", "/") and filename.endswith(".py"):
+            continue  # the examples in this package's docstrings are not messages
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def read(lang: str):
+    from babel.messages.pofile import read_po
+
+    with catalogue_path(lang).open("rb") as f:
+        return read_po(f, locale=lang, domain=DOMAIN)
+
+
+def update() -> list[str]:
+    """Write ``locale/perr.pot`` from the code and merge it into the French catalogue; the ids still to
+    translate."""
+    from babel.messages.pofile import write_po
+
+    template = extract()
+    with (LOCALE / f"{DOMAIN}.pot").open("wb") as f:
+        write_po(f, template, width=110, sort_output=True, omit_header=False, no_location=True)
+    fr = read("fr") if catalogue_path("fr").exists() else None
+    if fr is None:
+        from babel.messages.catalog import Catalog
+
+        fr = Catalog(locale="fr", domain=DOMAIN, project="perr-graph", charset="utf-8")
+    fr.update(template, no_fuzzy_matching=True)
+    fr.obsolete.clear()
+    catalogue_path("fr").parent.mkdir(parents=True, exist_ok=True)
+    with catalogue_path("fr").open("wb") as f:
+        write_po(f, fr, width=110, sort_output=True, no_location=True)
+    return [str(m.id) for m in fr if m.id and not m.string]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    missing = update()
+    print(f"{len(missing)} message(s) to translate in {catalogue_path('fr')}")
