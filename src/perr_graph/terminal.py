@@ -110,14 +110,10 @@ def render(
     limit = terminal_width() if width is None else (width or None)
     body = [[shorten(plain_value(v).replace("\n", " "), max_width) for v in r] for r in rows]
     n = len(header)
-    numeric = [
-        any(r[i] for r in body) and all(_is_number(r[i]) for r in body if r[i]) for i in range(n)
-    ]
+    numeric = [any(r[i] for r in body) and all(_is_number(r[i]) for r in body if r[i]) for i in range(n)]
     natural = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
     content = [max([len(r[i]) for r in body], default=0) for i in range(n)]
-    minimum = [
-        max(content[i], 3) if numeric[i] else min(natural[i], MIN_TEXT) for i in range(n)
-    ]
+    minimum = [max(content[i], 3) if numeric[i] else min(natural[i], MIN_TEXT) for i in range(n)]
     if limit is None or sum(natural) + len(SEP) * (n - 1) <= limit:
         blocks = [list(range(n))]
     else:

@@ -88,10 +88,24 @@ class Messages:
     translations: gettext.NullTranslations
 
     def gettext(self, message: str, **values: object) -> str:
-        text = self.translations.gettext(message)
-        return text % values if values else text
+        """The message in this language, its ``%(name)s`` filled from ``values`` (a literal ``%`` is ``%%``,
+        as in Jinja2's templates, which format every message)."""
+        return self.translations.gettext(message) % values
 
     _ = gettext
+
+    def pgettext(self, context: str, message: str, **values: object) -> str:
+        """A message whose id is also used elsewhere with another meaning, told apart by ``context``."""
+        return self.translations.pgettext(context, message) % values
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, **values: object) -> str:
+        text = self.translations.npgettext(context, singular, plural, n)
+        values.setdefault("num", self.number(n))
+        return text % values
+
+    def raw(self, message: str) -> str:
+        """The message in this language as written, placeholders left in (for a script that fills them)."""
+        return self.translations.gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
         text = self.translations.ngettext(singular, plural, n)

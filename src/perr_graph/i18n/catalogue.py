@@ -16,7 +16,15 @@ METHODS = [
     ("**/templates/**.j2", "jinja2"),
 ]
 OPTIONS = {"**/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "N_": None,
+    "raw": None,
+}
 
 
 def extract():
@@ -57,12 +65,23 @@ def update() -> list[str]:
         fr = Catalog(locale="fr", domain=DOMAIN, project="perr-graph", charset="utf-8")
     fr.update(template, no_fuzzy_matching=True)
     fr.obsolete.clear()
+    _french_header(fr)
     catalogue_path("fr").parent.mkdir(parents=True, exist_ok=True)
     with catalogue_path("fr").open("wb") as f:
         write_po(f, fr, width=110, sort_output=True, no_location=True)
     return [str(m.id) for m in fr if m.id and not m.string]
 
 
-if __name__ == "__main__":  # pragma: no cover
-    missing = update()
-    print(f"{len(missing)} message(s) to translate in {catalogue_path('fr')}")
+def _french_header(catalog) -> None:
+    """French as gettext writes it: two plural forms, the singular for 0 and 1 (CLDR's third form, for exact
+    millions, is not used), and a header that is not fuzzy (a fuzzy header is left out of the compiled
+    catalogue, and the plural rule with it)."""
+    catalog.fuzzy = False
+    catalog.project = "perr-graph"
+    catalog.version = ""
+    catalog.copyright_holder = "perr-graph"
+    catalog.msgid_bugs_address = ""
+    catalog.last_translator = "perr-graph"
+    catalog.language_team = "perr-graph"
+    catalog._num_plurals = 2  # Babel reads them from the header; there is no public setter
+    catalog._plural_expr = "(n > 1)"

@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def findings(validate_module, files: list[Path] | None = None) -> dict:
-    """``{"conforms", "units": [{name, violations, warnings, infos, notes}], "results": [records]}``."""
+def findings(validate_module, files: list[Path] | None = None, lang: str = "fr", **options) -> dict:
+    """``{"conforms", "units": [{name, violations, warnings, infos, notes}], "results": [records]}``, the
+    messages in ``lang``; ``options`` go to ``validate_dataset`` (``sources``, …)."""
     from rdflib.namespace import SH
 
-    report = validate_module.validate_dataset(files or None)
+    report = validate_module.validate_dataset(files or None, **options)
     units = []
     for u in report.units:
         c = report.counts(u)
@@ -28,5 +29,5 @@ def findings(validate_module, files: list[Path] | None = None) -> dict:
         "conforms": report.conforms,
         "fail_on": report.fail_on,
         "units": units,
-        "results": report.records("en"),
+        "results": report.records(lang),
     }
