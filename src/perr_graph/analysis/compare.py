@@ -89,6 +89,20 @@ class Context:
     concepts: Concepts
     lang: str = "fr"
     names: dict[str, str] = field(default_factory=dict)  # protocol id → territory name
+    _graphs: dict | None = field(default=None, repr=False)
+    _answers: dict = field(default_factory=dict, repr=False)
+
+    def run(self, store, name: str) -> tuple[str, list[dict]]:
+        """A library query's answer (:func:`perr_graph.analysis.answers.run`), asked once."""
+        if name not in self._answers:
+            self._answers[name] = run(store, name)
+        return self._answers[name]
+
+    def graphs(self, store) -> dict:
+        """The partner networks (:func:`perr_graph.analysis.network.partner_graphs`), made once."""
+        if self._graphs is None:
+            self._graphs = partner_graphs(store)
+        return self._graphs
 
     def label(self, scheme: str, notation: str | None) -> str:
         if not notation:
@@ -115,7 +129,7 @@ def _pivot(recs: list[dict], keys: list[str], value: str, pids: list[str], order
 
 
 def category_roles(store, cx: Context) -> Table:
-    query, recs = run(store, "category-by-territory")
+    query, recs = cx.run(store, "category-by-territory")
     roles = cx.concepts.roles([r["role"] for r in recs])
     rows = _pivot(
         recs,
@@ -140,7 +154,7 @@ def category_roles(store, cx: Context) -> Table:
 
 
 def category_partners(store, cx: Context) -> Table:
-    query, recs = run(store, "partner-activity")
+    query, recs = cx.run(store, "partner-activity")
     counts: dict[str, dict[str, int]] = {}
     totals: dict[str, set] = {}
     for r in recs:
@@ -166,7 +180,7 @@ def category_partners(store, cx: Context) -> Table:
 
 
 def _concept_table(store, cx: Context, name: str, query_name: str, scheme: str, title: str, note: str = ""):
-    query, recs = run(store, query_name)
+    query, recs = cx.run(store, query_name)
     rows = _pivot(recs, [scheme], "commitments", cx.pids)
     rows = [[r[0], cx.label(scheme, r[0]), *r[1:]] for r in rows]
     rows.sort(key=lambda r: (r[0] == "", r[1].casefold(), r[0]))
@@ -203,7 +217,7 @@ def themes(store, cx: Context) -> Table:
 
 
 def lead_indicator(store, cx: Context) -> Table:
-    query, recs = run(store, "lead-and-indicator-share")
+    query, recs = cx.run(store, "lead-and-indicator-share")
     cols = ["protocol", "commitments", "with_lead", "lead_share", "with_indicator", "indicator_share"]
     return Table(
         "lead-indicator",
@@ -228,7 +242,7 @@ def strongest_roles(involvements: dict[str, set[str]], roles: list[str]) -> dict
 
 def lead_roles(store, cx: Context) -> Table:
     """Per protocol, its commitments by the strongest role among their involvements (query 39)."""
-    query, recs = run(store, "commitment-involvements")
+    query, recs = cx.run(store, "commitment-involvements")
     found: dict[str, set[str]] = defaultdict(set)
     protocol: dict[str, str] = {}
     for r in recs:
@@ -259,7 +273,7 @@ def lead_roles(store, cx: Context) -> Table:
 
 
 def partners_everywhere(store, cx: Context) -> Table:
-    query, recs = run(store, "partners-everywhere")
+    query, recs = cx.run(store, "partners-everywhere")
     cols = ["partner_label", "category", "category_label", "protocols", "commitments", "leads", "partner"]
     rows = [
         [r[c] if c != "category_label" else cx.label("category", r["category"]) for c in cols] for r in recs
@@ -268,7 +282,7 @@ def partners_everywhere(store, cx: Context) -> Table:
 
 
 def partners_once(store, cx: Context) -> Table:
-    query, recs = run(store, "partners-once")
+    query, recs = cx.run(store, "partners-once")
     cols = ["protocol", "partner_label", "category", "category_label", "commitments", "leads", "partner"]
     rows = [
         [r[c] if c != "category_label" else cx.label("category", r["category"]) for c in cols] for r in recs
@@ -277,7 +291,7 @@ def partners_once(store, cx: Context) -> Table:
 
 
 def matches(store, cx: Context) -> Table:
-    query, recs = run(store, "matched-commitments")
+    query, recs = cx.run(store, "matched-commitments")
     cols = ["score", "relation", "a", "text_a", "b", "text_b", "shared_terms", "commitment_a", "commitment_b"]
     rows = [
         [
@@ -307,7 +321,7 @@ def matches(store, cx: Context) -> Table:
 
 
 def network_table(store, cx: Context) -> Table:
-    graphs = partner_graphs(store)
+    graphs = cx.graphs(store)
     cols = [
         "partner_label",
         "category",
@@ -352,9 +366,14 @@ TABLES = {
 
 def context(store, lang: str = "fr") -> Context:
     """The protocols, the concepts' labels and the territories' names, read once for every table."""
-    _, protocols = run(store, "protocols")
-    names = {p["protocol"]: p["territory_label"] or p["protocol"] for p in protocols}
-    return Context(protocol_ids(store), Concepts.read(store), lang, names)
+    cx = Context([], Concepts(), lang)
+    _, protocols = cx.run(store, "protocols")
+    _, shares = cx.run(store, "lead-and-indicator-share")
+    _, concepts = cx.run(store, "concepts")
+    cx.pids = [r["protocol"] for r in shares]
+    cx.concepts = Concepts.of(concepts)
+    cx.names = {p["protocol"]: p["territory_label"] or p["protocol"] for p in protocols}
+    return cx
 
 
 def compare(

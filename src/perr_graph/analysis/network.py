@@ -32,6 +32,8 @@ ALL = "all"
 SEED = 20192022
 #: the most organisations a picture draws (the most linked ones); the GraphML and GEXF files hold every one
 DRAWN = 420
+#: up to this many organisations, betweenness is exact; beyond, estimated from this many sources (fixed seed)
+EXACT_BETWEENNESS = 600
 
 
 def partner_graphs(store) -> dict[str, nx.Graph]:
@@ -89,23 +91,37 @@ def partner_graphs(store) -> dict[str, nx.Graph]:
 
 
 def communities(g: nx.Graph) -> list[list[str]]:
-    """Greedy-modularity communities (weights), largest first, members sorted; isolated nodes are their own."""
+    """Greedy-modularity communities (weights), largest first, members sorted; isolated nodes are their own.
+    Computed once per graph (kept in ``g.graph``)."""
+    cached = g.graph.get("_communities")
+    if cached is not None:
+        return cached
     if g.number_of_edges() == 0:
-        return [[n] for n in sorted(g)]
-    from networkx.algorithms.community import greedy_modularity_communities
+        found = [[n] for n in sorted(g)]
+    else:
+        from networkx.algorithms.community import greedy_modularity_communities
 
-    found = greedy_modularity_communities(g, weight="weight")
-    return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
+        groups = greedy_modularity_communities(g, weight="weight")
+        found = sorted((sorted(c) for c in groups), key=lambda c: (-len(c), c))
+    g.graph["_communities"] = found
+    return found
 
 
 def metrics(g: nx.Graph) -> dict[str, dict]:
-    """Per node: degree, weighted degree, betweenness (length 1/weight, normalised) and community number."""
+    """Per node: degree, weighted degree, betweenness (length 1/weight, normalised) and community number;
+    computed once per graph (kept in ``g.graph``). Betweenness is exact up to :data:`EXACT_BETWEENNESS` nodes;
+    beyond, it is estimated from that many source nodes drawn with a fixed seed (networkx's ``k``), so that a
+    national network is measured in seconds, the same on every run."""
+    cached = g.graph.get("_metrics")
+    if cached is not None:
+        return cached
     h = nx.Graph()
     h.add_nodes_from(sorted(g))
     h.add_edges_from((a, b, {"length": 1.0 / d["weight"]}) for a, b, d in sorted(g.edges(data=True)))
-    between = nx.betweenness_centrality(h, weight="length", normalized=True)
+    k = EXACT_BETWEENNESS if h.number_of_nodes() > EXACT_BETWEENNESS else None
+    between = nx.betweenness_centrality(h, k=k, seed=SEED if k else None, weight="length", normalized=True)
     member = {n: i for i, c in enumerate(communities(g), start=1) for n in c}
-    return {
+    g.graph["_metrics"] = {
         n: {
             "degree": g.degree(n),
             "weighted_degree": g.degree(n, weight="weight"),
@@ -114,6 +130,7 @@ def metrics(g: nx.Graph) -> dict[str, dict]:
         }
         for n in sorted(g)
     }
+    return g.graph["_metrics"]
 
 
 def metrics_rows(g: nx.Graph, columns: list[str]) -> list[list]:
@@ -134,11 +151,15 @@ def metrics_rows(g: nx.Graph, columns: list[str]) -> list[list]:
 
 def _annotated(g: nx.Graph) -> nx.Graph:
     """A copy with the measures as node attributes (what Gephi shows), nodes and edges in sorted order."""
+    cached = g.graph.get("_annotated")
+    if cached is not None:
+        return cached
     m = metrics(g)
     out = nx.Graph(name=g.graph.get("name", ""))
     for n in sorted(g):
         out.add_node(n, **g.nodes[n], **m[n])
     out.add_edges_from(sorted(g.edges(data=True)))
+    g.graph["_annotated"] = out
     return out
 
 
@@ -175,6 +196,7 @@ def connected_part(g: nx.Graph) -> tuple[nx.Graph, list[str]]:
     Python's string hashing from one process to the next, and with it the orientation of every edge."""
     alone = sorted(n for n in g if g.degree(n) == 0)
     part = g.copy()
+    part.graph = {k: v for k, v in g.graph.items() if not k.startswith("_")}  # measures of g are not part's
     part.remove_nodes_from(alone)
     return part, alone
 

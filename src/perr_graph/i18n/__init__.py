@@ -119,6 +119,9 @@ class Messages:
             return ""
         if isinstance(value, bool) or not isinstance(value, int | float):
             return str(value)
+        if isinstance(value, int) or value.is_integer():  # the common case, without Babel's parser
+            text = f"{int(value):,}"
+            return text.replace(",", "\u202f") if self.lang == "fr" else text
         from babel.numbers import format_decimal
 
         pattern = "#,##0" + ("." + "#" * digits if digits else "")

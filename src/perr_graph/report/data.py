@@ -12,10 +12,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from perr_graph.analysis.answers import run
 from perr_graph.analysis.compare import Context, Table, compare, context
 from perr_graph.analysis.concepts import Concepts
-from perr_graph.analysis.network import drawn_part, layout, partner_graphs
+from perr_graph.analysis.network import drawn_part, layout
 from perr_graph.i18n import messages
 from perr_graph.report.places import Places
 
@@ -109,19 +108,19 @@ class ReportData:
         cls, store, validation: dict | None = None, lang: str = "fr", sources: Path | None = None
     ) -> ReportData:
         """Run the library's queries on ``store`` (and the comparison and the network, which run theirs)."""
-        _, protocols = run(store, "protocols")
         cx: Context = context(store, lang)
         tables = {t.name: t for t in compare(store, None, lang, cx)}
-        _, stats = run(store, "protocol-stats")
-        _, shares = run(store, "lead-and-indicator-share")
-        _, terms = run(store, "ontology-terms")
-        _, places = run(store, "protocol-places")
-        _, signatories = run(store, "signatories")
-        _, indicators = run(store, "indicators-and-targets")
-        _, organisations = run(store, "organisations")
-        _, leads = run(store, "partner-leads")
-        graphs = partner_graphs(store)
-        commitments = _commitments(store, tables["matches"], {r["commitment"] for r in leads})
+        _, protocols = cx.run(store, "protocols")
+        _, stats = cx.run(store, "protocol-stats")
+        _, shares = cx.run(store, "lead-and-indicator-share")
+        _, terms = cx.run(store, "ontology-terms")
+        _, places = cx.run(store, "protocol-places")
+        _, signatories = cx.run(store, "signatories")
+        _, indicators = cx.run(store, "indicators-and-targets")
+        _, organisations = cx.run(store, "organisations")
+        _, leads = cx.run(store, "partner-leads")
+        graphs = cx.graphs(store)
+        commitments = _commitments(cx, store, tables["matches"], {r["commitment"] for r in leads})
         return cls(
             lang=lang,
             protocols=protocols,
@@ -206,9 +205,9 @@ def _catalogue_titles(sources: Path | None) -> dict[str, str]:
         return {}
 
 
-def _commitments(store, matches: Table, led: set[str]) -> dict[str, list[Commitment]]:
+def _commitments(cx: Context, store, matches: Table, led: set[str]) -> dict[str, list[Commitment]]:
     """Every commitment by protocol, in document order, with its involvements, themes and matches."""
-    _, rows = run(store, "commitment-involvements")
+    _, rows = cx.run(store, "commitment-involvements")
     by_iri: dict[str, Commitment] = {}
     for r in rows:
         c = by_iri.get(r["commitment"])
@@ -227,7 +226,7 @@ def _commitments(store, matches: Table, led: set[str]) -> dict[str, list[Commitm
             )
         if r["partner"]:
             c.involvements.append(r)
-    _, themes = run(store, "commitment-themes")
+    _, themes = cx.run(store, "commitment-themes")
     for r in themes:
         if r["commitment"] in by_iri and r["theme"]:
             by_iri[r["commitment"]].themes.append(r["theme"])

@@ -113,7 +113,8 @@ class Downloads:
     def _workbook(self, path: Path) -> Path:
         import xlsxwriter
 
-        wb = xlsxwriter.Workbook(str(path), {"strings_to_urls": False, "strings_to_formulas": False})
+        options = {"in_memory": True, "strings_to_urls": False, "strings_to_formulas": False}
+        wb = xlsxwriter.Workbook(str(path), options)
         wb.set_properties({"created": CREATED, "author": "perr-graph"})
         bold = wb.add_format({"bold": True})
         for t in self.tables:
