@@ -26,6 +26,8 @@ class Partner:
     involvements: list[tuple[Commitment, str, str]] = field(default_factory=list)
     parents: list[str] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
+    #: the protocols it signs
+    signs: list[str] = field(default_factory=list)
 
 
 def partners(data: ReportData) -> dict[str, Partner]:
@@ -42,19 +44,27 @@ def partners(data: ReportData) -> dict[str, Partner]:
     for c in data.all_commitments():
         for i in c.involvements:
             get(i["partner"], i["partner_label"]).involvements.append((c, i["role"], i["evidence"] or ""))
+    for pid in data.pids:
+        for r in data.signatories.get(pid, []):
+            signer = get(r["organisation"], r["organisation_label"])
+            if pid not in signer.signs:
+                signer.signs.append(pid)
     todo = list(out)
     while todo:
         iri = todo.pop()
         for parent in (data.organisations.get(iri) or {}).get("parents", []):
             if parent not in out:
                 todo.append(parent)
-            p = get(parent)
-            if iri not in p.children:
-                p.children.append(iri)
+            get(parent)
             if parent not in out[iri].parents:
                 out[iri].parents.append(parent)
+    children: dict[str, list[str]] = defaultdict(list)
+    for iri, org in data.organisations.items():
+        for parent in org.get("parents", []):
+            children[parent].append(iri)
+    label = {iri: (org.get("label") or iri) for iri, org in data.organisations.items()}
     for p in out.values():
-        p.children.sort(key=lambda c: (out[c].label.casefold(), c))
+        p.children = sorted(children.get(p.iri, []), key=lambda c: (label.get(c, c).casefold(), c))
     return dict(sorted(out.items(), key=lambda kv: (kv[1].label.casefold(), kv[0])))
 
 
@@ -150,6 +160,7 @@ def context(data: ReportData, links: Links, dl: Downloads, p: Partner, everyone:
         "territory_count": len(where),
         "search": links.search(partner=key),
         "parents": [org(x) for x in p.parents],
+        "signs": [{"label": data.pname(pid), "href": links.protocol(pid)} for pid in p.signs],
         "children": [org(x) for x in p.children],
         "summary": summary,
         "territories": territories,
