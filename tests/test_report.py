@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -98,8 +96,21 @@ def test_every_page_is_written(pages, protocols, report_dir):
 
 SCRIPT = re.compile(r"<script([^>]*)>(.*?)</script>", re.S)
 #: what a script must not do: reach anything outside the page
-NETWORK = ("fetch(", "XMLHttpRequest", "WebSocket", "EventSource", "sendBeacon", "import(", "importScripts",
-           "http://", "https://", ".src", "window.open", "location.href =", "location.assign")
+NETWORK = (
+    "fetch(",
+    "XMLHttpRequest",
+    "WebSocket",
+    "EventSource",
+    "sendBeacon",
+    "import(",
+    "importScripts",
+    "http://",
+    "https://",
+    ".src",
+    "window.open",
+    "location.href =",
+    "location.assign",
+)
 
 
 def test_pages_fetch_nothing(report_dir):
@@ -107,8 +118,20 @@ def test_pages_fetch_nothing(report_dir):
     make no request; every page forbids any fetch by its content security policy."""
     for path in report_dir.glob("*.html"):
         text = path.read_text(encoding="utf-8")
-        for bad in ("<link", "<img", "<iframe", "<object", "<embed", "@import", "url(", 'src="', "src='",
-                    'href="http', "href='http", "<base"):
+        for bad in (
+            "<link",
+            "<img",
+            "<iframe",
+            "<object",
+            "<embed",
+            "@import",
+            "url(",
+            'src="',
+            "src='",
+            'href="http',
+            "href='http",
+            "<base",
+        ):
             assert bad not in text, f"{path.name}: {bad}"
         assert "default-src 'none'" in text and "Content-Security-Policy" in text, path.name
         for attrs, body in SCRIPT.findall(text):
@@ -189,12 +212,22 @@ def test_cli_writes_the_same_report_again(capsys, tmp_path, dataset_nq, report_d
     byte the one the fixture wrote (same dataset, same report)."""
     out = tmp_path / "site"
     code = main(
-        ["report", "--output", str(out), "--data", str(dataset_nq), "--sources", str(paths.SOURCES),
-         "--no-validation", "--quiet"]
+        [
+            "report",
+            "--output",
+            str(out),
+            "--data",
+            str(dataset_nq),
+            "--sources",
+            str(paths.SOURCES),
+            "--no-validation",
+            "--quiet",
+        ]
     )
     err = capsys.readouterr().err
     assert code == 0 and "index.html" in err and "\x1b" not in err
     assert not list(out.rglob("*.tmp"))
+
     def files(folder):  # the validation page's own tables exist only with validation
         return {
             p.relative_to(folder): p.read_bytes()
@@ -216,8 +249,18 @@ def test_two_runs_write_the_same_bytes(tmp_path, dataset_nq):
     for seed in ("1", "2"):
         out = tmp_path / f"run-{seed}"
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        cmd = [sys.executable, "-m", "perr_graph.cli", "report", "-o", str(out), "--data", str(dataset_nq),
-               "--sources", str(paths.SOURCES)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "perr_graph.cli",
+            "report",
+            "-o",
+            str(out),
+            "--data",
+            str(dataset_nq),
+            "--sources",
+            str(paths.SOURCES),
+        ]
         runs[out] = subprocess.Popen([*cmd, "--no-validation"], env=env, stderr=subprocess.PIPE, text=True)
     for proc in runs.values():
         _, err = proc.communicate(timeout=600)
@@ -258,8 +301,14 @@ def test_html_lang_follows_the_language(report_dir, tmp_path, store):
 def test_territory_page_drills_down(pages, protocols):
     page = pages["protocol-valence.html"]
     text = page.all_text()
-    for heading in ("Quartiers prioritaires", "Signataires", "Qui porte les engagements", "Partenaires par rôle",
-                    "Piliers et thèmes", "Ce qui est mesuré"):
+    for heading in (
+        "Quartiers prioritaires",
+        "Signataires",
+        "Qui porte les engagements",
+        "Partenaires par rôle",
+        "Piliers et thèmes",
+        "Ce qui est mesuré",
+    ):
         assert heading in text, heading
     assert "Polygone" in text and "Les Hauts de Valence" in text  # its QPV
     assert "Nombre de jeunes des QPV bénéficiaires de ces dispositifs" in text  # an indicator
@@ -279,7 +328,9 @@ def test_partner_page_shows_roles_territories_and_sub_organisations(pages):
     hrefs = {a["href"] for _, a in caf.tags if "href" in a}
     assert {"protocol-loriol.html", "protocol-montelimar.html"} <= hrefs
     sub = pages["partner-ars-ara-dd-haute-loire.html"]
-    assert "Fait partie de" in sub.all_text() and "partner-ars-ara.html" in {a.get("href") for _, a in sub.tags}
+    assert "Fait partie de" in sub.all_text() and "partner-ars-ara.html" in {
+        a.get("href") for _, a in sub.tags
+    }
     signer = pages["partner-academie-grenoble.html"].all_text()  # signs, leads nothing
     assert "Signe le protocole de" in signer and "Pays Voironnais" in signer
 
@@ -324,7 +375,9 @@ def test_search_page_holds_every_commitment(report_dir, protocols):
     import json
 
     text = (report_dir / "commitments.html").read_text(encoding="utf-8")
-    data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S).group(1)
+    )
     assert len(data["c"]) == sum(len(p.commitments) for p in protocols.values())
     assert [r[0] for r in data["roles"]][:2] == ["chef-de-file", "partie-qui-s-engage"]
     assert {r[0] for r in data["territories"]} == set(protocols)
@@ -352,9 +405,13 @@ def test_a_protocol_iri_cannot_write_outside_the_report(escaping_dataset, tmp_pa
     code = main(["report", "--data", str(escaping_dataset), "--no-validation", "-o", str(out), "--quiet"])
     assert code == 0, capsys.readouterr().err
     net = root / "net"
-    code = main(["compare", "--data", str(escaping_dataset), "-t", "pillars", "--network", str(net), "--quiet"])
+    code = main(
+        ["compare", "--data", str(escaping_dataset), "-t", "pillars", "--network", str(net), "--quiet"]
+    )
     assert code == 0
-    outside = [p for p in tmp_path.rglob("*") if p.is_file() and out not in p.parents and net not in p.parents]
+    outside = [
+        p for p in tmp_path.rglob("*") if p.is_file() and out not in p.parents and net not in p.parents
+    ]
     assert outside == []
     assert not list(tmp_path.rglob("pwned*"))
     hashed = [p.name for p in out.glob("protocol-_*.html")]

@@ -48,12 +48,25 @@ def browse(shots, tmp_path_factory):
         png = shots / f"{name or page.stem}.png"
         profile = tmp_path_factory.mktemp("chromium-profile")
         url = page.resolve().as_uri() + (f"#{fragment}" if fragment else "")
-        base = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                "--hide-scrollbars", "--window-size=1366,1600", "--virtual-time-budget=5000"]
+        base = [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--hide-scrollbars",
+            "--window-size=1366,1600",
+            "--virtual-time-budget=5000",
+        ]
         dom = subprocess.run([*base, "--dump-dom", url], capture_output=True, text=True, timeout=180)
         assert dom.returncode == 0, dom.stderr[-2000:]
-        shot = subprocess.run([*base, f"--screenshot={png}", url], capture_output=True, text=True, timeout=180)
+        shot = subprocess.run(
+            [*base, f"--screenshot={png}", url], capture_output=True, text=True, timeout=180
+        )
         assert shot.returncode == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot.stderr[-2000:]
         assert png.stat().st_size > 20_000
         return dom.stdout, png
@@ -63,7 +76,9 @@ def browse(shots, tmp_path_factory):
 
 def search_data(report: Path) -> dict:
     text = (report / "commitments.html").read_text(encoding="utf-8")
-    return json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S).group(1))
+    return json.loads(
+        re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S).group(1)
+    )
 
 
 def check_index(browse, report: Path, count: int, label: str):
@@ -78,7 +93,7 @@ def check_territory(browse, report: Path, pid: str, label: str):
     dom, _ = browse(report / f"protocol-{pid}.html", name=f"{label}-territory")
     for heading in ("Signataires", "Qui porte les engagements", "Partenaires par rôle", "Ce qui est mesuré"):
         assert heading in dom
-    assert 'class="c' in dom and "href=\"partner-" in dom
+    assert 'class="c' in dom and 'href="partner-' in dom
 
 
 def check_partner(browse, report: Path, key: str, label: str):
@@ -97,7 +112,7 @@ def check_search(browse, report: Path, key: str, label: str) -> int:
     rows = re.findall(r'<tr data-c="[^"]+" data-partners="([^"]*)"', dom)
     assert len(rows) == min(expected, data["page"])
     assert all(key in r.split() for r in rows)
-    assert re.search(r'<option value="%s" selected' % re.escape(key), dom) or f'value="{key}"' in dom
+    assert f'value="{key}"' in dom  # the partner is a choice of the filter
     return count
 
 
@@ -107,8 +122,19 @@ def check_search(browse, report: Path, key: str, label: str) -> int:
 @pytest.fixture(scope="module")
 def real_report(dataset_nq, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("real") / "report"
-    code = main(["report", "--data", str(dataset_nq), "--sources", str(paths.SOURCES), "--no-validation", "-o",
-                 str(out), "--quiet"])
+    code = main(
+        [
+            "report",
+            "--data",
+            str(dataset_nq),
+            "--sources",
+            str(paths.SOURCES),
+            "--no-validation",
+            "-o",
+            str(out),
+            "--quiet",
+        ]
+    )
     assert code == 0
     return out
 
@@ -132,8 +158,9 @@ def test_real_search_filters_to_one_partner(browse, real_report):
 def test_real_heat_map_cell_opens_the_commitments_it_counts(browse, real_report):
     """A heat-map cell's figure equals the number of commitments the search page lists for its link."""
     text = (real_report / "compare.html").read_text(encoding="utf-8")
-    href, figure = re.search(r'<a href="commitments\.html#(pillar=cohesion-sociale&amp;territory=valence)">(\d+)</a>',
-                             text).groups()
+    href, figure = re.search(
+        r'<a href="commitments\.html#(pillar=cohesion-sociale&amp;territory=valence)">(\d+)</a>', text
+    ).groups()
     dom, _ = browse(real_report / "commitments.html", href.replace("&amp;", "&"), name="real-search-heat")
     assert re.search(r'data-count="(\d+)"', dom.split('id="count"')[1]).group(1) == figure
 
@@ -145,11 +172,40 @@ def test_real_heat_map_cell_opens_the_commitments_it_counts(browse, real_report)
 def synthetic_report(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("synth50")
     nq, texts = folder / "france.nq", folder / "texts"
-    assert main(["synth", "--protocols", "50", "--seed", "1", "--output", str(nq), "--texts", str(texts),
-                 "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "synth",
+                "--protocols",
+                "50",
+                "--seed",
+                "1",
+                "--output",
+                str(nq),
+                "--texts",
+                str(texts),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     out = folder / "report"
-    assert main(["report", "--data", str(nq), "--sources", str(texts), "--no-validation", "-o", str(out),
-                 "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--data",
+                str(nq),
+                "--sources",
+                str(texts),
+                "--no-validation",
+                "-o",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     return out
 
 

@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 from contextlib import AbstractContextManager
+from typing import Any
 
 #: text columns are not shortened below this many characters (unless the text itself is shorter)
 MIN_TEXT = 8
@@ -156,7 +157,7 @@ class Progress(AbstractContextManager):
         except (AttributeError, ValueError):
             tty = False
         self.enabled = tty and not quiet
-        self._bars = None
+        self._bars: Any = None  # rich's Progress, once started
         self._stream = stream
 
     def __enter__(self) -> Progress:
@@ -196,10 +197,10 @@ class Progress(AbstractContextManager):
 
     def advance(self, task: int, steps: int = 1) -> None:
         if self._bars is not None and task >= 0:
-            self._bars.advance(task, steps)  # type: ignore[arg-type]
+            self._bars.advance(task, steps)
 
     def done(self, task: int) -> None:
         """Mark ``task`` finished (a spinner stops, a bar fills)."""
         if self._bars is not None and task >= 0:
-            t = self._bars.tasks[[x.id for x in self._bars.tasks].index(task)]  # type: ignore[comparison-overlap]
+            t = next(x for x in self._bars.tasks if x.id == task)
             self._bars.update(t.id, total=t.completed or 1, completed=t.completed or 1)

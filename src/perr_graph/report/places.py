@@ -36,9 +36,9 @@ class Places:
             if r["kind"] == "qpv":
                 qpv[r["protocol"]].append((r["place"], labels[r["place"]]))
             else:
-                chain = parent[r["protocol"]]
-                if chain.get(r["place"]) is None:
-                    chain[r["place"]] = r["part_of"]
+                links = parent[r["protocol"]]
+                if links.get(r["place"]) is None:
+                    links[r["place"]] = r["part_of"]
         out: dict[str, Where] = {}
         for pid in sorted(set(parent) | set(qpv)):
             where = Where(qpv=sorted(set(qpv.get(pid, [])), key=lambda q: (q[1], q[0])))

@@ -62,9 +62,9 @@ def partners(data: ReportData) -> dict[str, Partner]:
     for iri, org in data.organisations.items():
         for parent in org.get("parents", []):
             children[parent].append(iri)
-    label = {iri: (org.get("label") or iri) for iri, org in data.organisations.items()}
+    label: dict[str, str] = {iri: str(org.get("label") or iri) for iri, org in data.organisations.items()}
     for p in out.values():
-        p.children = sorted(children.get(p.iri, []), key=lambda c: (label.get(c, c).casefold(), c))
+        p.children = sorted(children.get(p.iri, []), key=lambda c: ((label.get(c) or c).casefold(), c))
     return dict(sorted(out.items(), key=lambda kv: (kv[1].label.casefold(), kv[0])))
 
 
