@@ -89,8 +89,15 @@ def network_svg(
         '<g font-size="11.5" fill="#1d2433" stroke="#ffffff" stroke-width="3" paint-order="stroke" '
         'stroke-linejoin="round">'
     )
-    # labels, most connected first, each put right, left, above or below its dot where it overlaps no label
-    # placed before and no other dot; a label that fits nowhere is left to the tooltip
+    out += _labels(g, labelled, strength, xy, width, height)
+    out.append("</g></svg>")
+    return "\n".join(out)
+
+
+def _labels(g: nx.Graph, labelled: set, strength: dict, xy, width: int, height: int) -> list[str]:
+    """Labels, most connected first, each put right, left, above or below its dot where it overlaps no label
+    placed before and no other dot; a label that fits nowhere is left to the tooltip."""
+    out: list[str] = []
     boxes: list[tuple[float, float, float, float]] = []
     dots = []
     for n in g:
@@ -128,8 +135,7 @@ def network_svg(
                 boxes.append(box)
                 out.append(f'<text x="{_f(tx)}" y="{_f(ty)}" text-anchor="{anchor}">{escape(text)}</text>')
                 break
-    out.append("</g></svg>")
-    return "\n".join(out)
+    return out
 
 
 def shares_svg(rows: list[dict], names: dict[str, str], lang: str = "fr", width: int = 720) -> str:

@@ -63,7 +63,8 @@ def context(data: ReportData, links: Links, dl: Downloads) -> dict:
     return out
 
 
-def _context(data: ReportData, links: Links, dl: Downloads) -> dict:
+def _role_maps(data: ReportData, links: Links) -> list[dict]:
+    """A heat map per role: categories by territory, each cell a link to its commitments."""
     m = data.m
     tables = data.tables
     roles = data.roles()
@@ -89,6 +90,13 @@ def _context(data: ReportData, links: Links, dl: Downloads) -> dict:
                 "heat": heat,
             }
         )
+    return role_maps
+
+
+def _context(data: ReportData, links: Links, dl: Downloads) -> dict:
+    m = data.m
+    tables = data.tables
+    role_maps = _role_maps(data, links)
     organisations = _heat(
         data,
         links,
@@ -126,8 +134,6 @@ def _context(data: ReportData, links: Links, dl: Downloads) -> dict:
         for r in tables["lead-indicator"].records()
     ]
     territory = [("territory", m._("territory"))]
-    every = tables["partners-everywhere"].records()
-    once = tables["partners-once"].records()
     return {
         "tables": tables,
         "titles": {n: m._(t.title) for n, t in tables.items()},
@@ -150,6 +156,15 @@ def _context(data: ReportData, links: Links, dl: Downloads) -> dict:
             hue="green",
             top=100,
         ),
+        **_partner_tables(data, links, dl),
+    }
+
+
+def _partner_tables(data: ReportData, links: Links, dl: Downloads) -> dict:
+    m, tables = data.m, data.tables
+    every = tables["partners-everywhere"].records()
+    once = tables["partners-once"].records()
+    return {
         "everywhere": dl.table(
             "everywhere",
             m._(tables["partners-everywhere"].title),
