@@ -17,6 +17,7 @@ import pytest
 
 from perr_graph.cli import main
 from perr_graph.inputs.catalogue import read_catalogue
+from support import project
 
 
 class Page(HTMLParser):
@@ -48,12 +49,12 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def report_dir(store, dataset_nq, tmp_path_factory):
+def report_dir(store, dataset_nq, corpus, tmp_path_factory):
     from perr_graph.report import build_report, validation_findings
 
     out = tmp_path_factory.mktemp("report")
-    findings = validation_findings([dataset_nq])
-    build_report(store, out, findings)
+    findings = validation_findings([dataset_nq], sources=corpus.sources, dataset=dataset_nq)
+    build_report(store, out, findings, sources=corpus.sources)
     return out
 
 
@@ -118,7 +119,7 @@ def test_every_commitment_links_to_its_source_line(pages, protocols, sources):
 
 
 def test_source_pages_show_the_text_line_by_line(report_dir, sources):
-    catalogue = read_catalogue()
+    catalogue = read_catalogue(project.SOURCES / "catalogue.csv")
     for pid, src in sources.items():
         html = (report_dir / f"source-{pid}.html").read_text(encoding="utf-8")
         lines = dict(

@@ -10,8 +10,8 @@ from rdflib.namespace import SH
 
 from perr_graph import validate as V
 from perr_graph import validate_fast as F
-from perr_graph.inputs import paths
 from perr_graph.synth import generate as synth
+from support import project
 
 PROTOCOL = "https://w3id.org/perr-graph/graph/protocol/"
 PERR = "https://w3id.org/perr-graph/ontology#"
@@ -30,11 +30,11 @@ def same(a: V.Report, b: V.Report) -> None:
 
 @pytest.fixture(scope="module")
 def plain_real(dataset_nq):
-    return V.validate_dataset([dataset_nq], sources=paths.SOURCES)
+    return V.validate_dataset([dataset_nq], sources=project.SOURCES)
 
 
 def test_real_five_same_report(dataset_nq, plain_real):
-    fast = F.validate_dataset([dataset_nq], sources=paths.SOURCES, jobs=2)
+    fast = F.validate_dataset([dataset_nq], sources=project.SOURCES, jobs=2)
     same(plain_real, fast)
     assert fast.counts()[SH.Warning] > 100  # not a trivial comparison
 
@@ -68,8 +68,8 @@ def damaged(dataset_nq, tmp_path_factory) -> Path:
 
 
 def test_damaged_copy_same_report(damaged):
-    plain = V.validate_dataset([damaged], sources=paths.SOURCES)
-    fast = F.validate_dataset([damaged], sources=paths.SOURCES, jobs=1)
+    plain = V.validate_dataset([damaged], sources=project.SOURCES)
+    fast = F.validate_dataset([damaged], sources=project.SOURCES, jobs=1)
     same(plain, fast)
     assert plain.counts()[SH.Violation] >= 3  # the faults were seen
 

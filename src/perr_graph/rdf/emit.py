@@ -379,7 +379,7 @@ _AGENCY = {
 }
 
 
-def reference_graph(g: Graph, path: Path, targets: dict[tuple[str, str], URIRef]) -> None:
+def reference_graph(g: Graph, path: Path, targets: dict[tuple[str, str, str], URIRef]) -> None:
     """Official identifiers from the reference file, attached to the node they identify.
 
     ``targets`` maps (kind, name as in the file) to the node; a row whose name maps to no node is an error

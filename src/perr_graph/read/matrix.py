@@ -24,25 +24,24 @@ from __future__ import annotations
 import re
 
 from perr_graph.inputs.registry import NOBODY
-from perr_graph.model import Challenge, Commitment
+from perr_graph.model import Challenge, Commitment, Involvement
 from perr_graph.read.base import Context
+from perr_graph.read.blocks import MatrixBlock
 from perr_graph.text import clean, despace_letters
 
 MARK = re.compile(r"^([Xx])(?:\s+(.*))?$")
 
 
-def read(ctx: Context, block: dict) -> None:
-    first, last = block["lines"]
-    conf = ctx.config.get("matrix", {})
-    marks: dict[str, dict] = conf.get("marks", {})
-    unmarked = conf.get("unmarked", {})
-    free = conf.get("free", {})
-    if not marks:
+def read(ctx: Context, block: MatrixBlock) -> None:
+    first, last = block.lines
+    conf = ctx.config.matrix
+    if conf is None or not conf.marks:
         raise ctx.config_error("a matrix block needs a [matrix] table with marks = {X = …, x = …}", block)
-    header_line = block.get("header")
-    if not isinstance(header_line, int) or not first <= header_line <= last:
+    marks, unmarked, free = conf.marks, conf.unmarked, conf.free
+    header_line = block.header
+    if not first <= header_line <= last:
         raise ctx.config_error("a matrix block needs header = <line of the partner column names>", block)
-    shift: dict[str, int] = {str(k): v for k, v in block.get("shift", {}).items()}
+    shift = block.shift
 
     header = ctx.source.line(header_line).split("\t")
     columns: dict[int, str] = {}  # cell index -> partner id, or NOBODY for a free column
@@ -56,15 +55,13 @@ def read(ctx: Context, block: dict) -> None:
     if text_col < 0:
         raise ctx.error("no column left of the partner columns for the commitment text", header_line)
 
-    heading = block.get("heading")
+    heading = block.heading
     section = (
-        ctx.add_section(
-            ctx.source.line(heading).strip(), heading, pillar=block.get("pillar"), themes=block.get("themes")
-        )
+        ctx.add_section(ctx.source.line(heading).strip(), heading, pillar=block.pillar, themes=block.themes)
         if heading
         else None
     )
-    group_kind = block.get("group", "challenge")  # what the cells left of the text column are
+    group_kind = block.group  # what the cells left of the text column are
     group_label: str | None = None
     group_section = section
     challenge = None
@@ -75,8 +72,8 @@ def read(ctx: Context, block: dict) -> None:
         if not raw.strip():
             continue
         cells = raw.split("\t")
-        if str(n) in shift:
-            cells = [""] * shift[str(n)] + cells
+        if n in shift:
+            cells = [""] * shift[n] + cells
         elif text_col < len(cells) and MARK.match(cells[text_col].strip()):
             raise ctx.error(
                 "a mark stands in the text column: the row looks shifted; acknowledge it in the "
@@ -132,34 +129,34 @@ def read(ctx: Context, block: dict) -> None:
                 continue
             span = ctx.span(n, cell)
             if partner_col == NOBODY:
-                role = free.get("role")
-                if not role:
+                if free is None:
                     raise ctx.config_error(
                         "the [matrix] table needs free = {role = …, rule = …} for the "
                         f"column {header[i].strip()!r}",
                         block,
                     )
                 for p in ctx.partners_in_cell(cell, n):
-                    _add(c, ctx.involvement(p, role, cell, free["rule"], span))
+                    _add(c, ctx.involvement(p, free.role, cell, free.rule, span))
                 continue
             m = MARK.match(cell)
             if m:
                 mark, codes = m.group(1), m.group(2)
-                if mark not in marks:
+                legend = next((v for k, v in marks.items() if k == mark), None)
+                if legend is None:
                     raise ctx.config_error(f"the [matrix] marks table has no entry for {mark!r}", block)
-                role, rule = marks[mark]["role"], marks[mark]["rule"]
+                role, rule = legend.role, legend.rule
                 partners = ctx.partners_in_cell(codes, n) if codes else [partner_col]
             else:
-                if not unmarked:
+                if unmarked is None:
                     raise ctx.error(f"cell {cell!r} carries no X/x mark and [matrix] has no unmarked rule", n)
-                role, rule = unmarked["role"], unmarked["rule"]
+                role, rule = unmarked.role, unmarked.rule
                 partners = ctx.partners_in_cell(cell, n)
             for p in partners:
                 _add(c, ctx.involvement(p, role, cell, rule, span))
         ctx.protocol.commitments.append(c)
 
 
-def _add(c: Commitment, inv) -> None:
+def _add(c: Commitment, inv: Involvement) -> None:
     """Add an involvement; the same partner twice with the same role is one involvement, two pieces of
     evidence."""
     for existing in c.involvements:

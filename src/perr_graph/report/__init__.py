@@ -21,7 +21,6 @@ from pathlib import Path
 
 from perr_graph import __version__
 from perr_graph.analysis.compare import ROLES, compare, run
-from perr_graph.inputs import paths
 from perr_graph.rdf.serialize import write_atomic
 from perr_graph.report.html import e, heat, num, page, table
 
@@ -75,8 +74,9 @@ def _period(info: dict) -> str:
 class Report:
     """Everything the pages show, read once from the store."""
 
-    def __init__(self, store, validation=None):
+    def __init__(self, store, validation=None, sources: Path | None = None):
         self.store = store
+        self.sources = sources
         _, self.protocols = run(store, "protocols")
         self.pids = [p["protocol"] for p in self.protocols]
         self.info = {p["protocol"]: p for p in self.protocols}
@@ -84,8 +84,8 @@ class Report:
         from perr_graph.inputs.catalogue import read_catalogue
 
         try:
-            catalogue = read_catalogue()
-        except Exception:  # a dataset given without this checkout's catalogue: titles as written
+            catalogue = read_catalogue(sources / "catalogue.csv") if sources is not None else {}
+        except Exception:  # a dataset given without its corpus's catalogue: titles as written
             catalogue = {}
         self.titles = {
             pid: (catalogue[pid].title if pid in catalogue else self.info[pid]["title"]) for pid in self.pids
@@ -587,7 +587,7 @@ class Report:
 
     def source_page(self, pid: str) -> str:
         info = self.info[pid]
-        path = paths.SOURCES / str(info["source_file"])
+        path = (self.sources or Path()) / str(info["source_file"])
         lines = path.read_text(encoding="utf-8").split("\n")
         if lines and lines[-1] == "":
             lines.pop()
@@ -780,8 +780,15 @@ class Report:
         return "\n".join(body)
 
 
-def validation_findings(store_files: list[Path] | None = None):
-    """``(conforms, results)`` from :mod:`perr_graph.validate`, or None when that module is not there."""
+def validation_findings(
+    store_files: list[Path] | None = None,
+    *,
+    sources: Path | None = None,
+    dataset: Path | None = None,
+    shapes=None,
+):
+    """``(conforms, results)`` from :mod:`perr_graph.validate`, or None when that module is not there. ``sources``,
+    ``dataset`` and ``shapes`` are :func:`perr_graph.validate.validate_dataset`'s."""
     import importlib
 
     try:
@@ -792,15 +799,16 @@ def validation_findings(store_files: list[Path] | None = None):
         raise
     from perr_graph.report.validation import findings
 
-    return findings(v, store_files)
+    return findings(v, store_files, sources=sources, dataset=dataset, shapes=shapes)
 
 
-def build_report(store, out: Path, validation=None) -> list[Path]:
-    """Write every page of the report into ``out`` (and the network files into ``out/network``)."""
+def build_report(store, out: Path, validation=None, sources: Path | None = None) -> list[Path]:
+    """Write every page of the report into ``out`` (and the network files into ``out/network``); ``sources`` is
+    the corpus's folder of source texts and catalogue."""
     from perr_graph.analysis.network import write_exports
 
     out = Path(out)
-    r = Report(store, validation)
+    r = Report(store, validation, sources)
     written = [
         r.write(out, "index.html", "Overview", r.index()),
         r.write(out, "compare.html", "Compare", r.compare_page()),

@@ -146,9 +146,11 @@ class Basis:
     def from_build(
         cls, protocols: list[Protocol], ontology: Graph, registry: Registry | None = None
     ) -> Basis:
-        from perr_graph.build import categories
+        from perr_graph.inputs.corpus import bundled_corpus
+        from perr_graph.inputs.ontology import categories
 
-        registry = registry or Registry.load(categories=categories(ontology) or None)
+        if registry is None:  # the bundled corpus's registry: the real five's partners
+            registry = Registry.load(bundled_corpus().registry, categories=categories(ontology) or None)
         protocols = sorted(protocols, key=lambda p: p.pid)
         if not protocols:
             raise SynthError("no real protocol to learn from")
@@ -173,8 +175,9 @@ class Basis:
     def load(cls) -> Basis:
         """Read the real protocols (``perr build`` without writing) and learn from them."""
         from perr_graph.build import build
+        from perr_graph.inputs.corpus import bundled_corpus
 
-        result = build(write=False)
+        result = build(bundled_corpus(), write=False)
         return cls.from_build(result.protocols, result.graphs[ns.ONTOLOGY_GRAPH])
 
     def label(self, scheme: str, slug_: str) -> str:
