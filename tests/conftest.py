@@ -29,7 +29,9 @@ def _perr_home(corpus_home):
         yield
     after = _outputs(project.ROOT / "dist")
     if after != before:
-        pytest.fail(f"the tests wrote into the checkout's dist/: {sorted(set(after.items()) - set(before.items()))}")
+        pytest.fail(
+            f"the tests wrote into the checkout's dist/: {sorted(set(after.items()) - set(before.items()))}"
+        )
 
 
 def _outputs(folder: Path) -> dict[str, int]:
