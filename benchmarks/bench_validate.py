@@ -54,7 +54,9 @@ def main() -> int:
         f"{len(shapes.node_shapes())} node shapes, {len(shapes.checks)} compiled checks"
     )
 
-    perr_time, report = best(lambda: validate_dataset([nq], shapes=shapes, sources=corpus.sources), args.repeat)
+    perr_time, report = best(
+        lambda: validate_dataset([nq], shapes=shapes, sources=corpus.sources), args.repeat
+    )
     c = report.counts()
     print(
         f"perr engine, 5 protocols + shared, per protocol graph:  {perr_time:7.2f} s  "
