@@ -277,7 +277,7 @@ def _message(error: Any, index: dict) -> tuple[int | None, str]:
     loc = tuple(x for x in error["loc"] if x != "[key]")
     kind = error["type"]
     key = loc[-1] if loc and isinstance(loc[-1], str) else ""
-    where = where_in_file(loc[:-1] if key else loc)
+    where = _where(loc[:-1] if key else loc)
     prefix = f"{where}: " if where else ""
     if kind == "extra_forbidden":
         text = f"{prefix}unknown key {key!r}"
@@ -289,8 +289,9 @@ def _message(error: Any, index: dict) -> tuple[int | None, str]:
     return line_of(index, loc), " ".join(text.split())
 
 
-def where_in_file(loc: Sequence[str | int]) -> str:
-    """A key path as a reader of the file says it: ``("read", 2, "shift")`` → ``[[read]] block 3, shift``."""
+def _where(loc: Sequence[str | int]) -> str:
+    """A key path as a reader of the file says it: ``("read", 2, "shift")`` → ``[[read]] block 3, 'shift'``,
+    ``("body", 0, "chairs", 1)`` → ``[[body]] 1, chairs 2``."""
     out: list[str] = []
     i = 0
     while i < len(loc):
