@@ -75,7 +75,7 @@ from perr_graph.model import (
     Target,
 )
 from perr_graph.rdf import emit
-from perr_graph.rdf.serialize import term, trig, write_atomic
+from perr_graph.rdf.serialize import nquads, trig, write_atomic
 from perr_graph.text import slug
 
 #: France: départements, regions (with overseas), contrats de ville 2015–2022
@@ -1293,66 +1293,11 @@ _NO_PEOPLE = Registry({}, {}, {}, AliasTable([]), AliasTable([]))
 
 
 def serialise(graphs: dict[URIRef, Iterable], fmt: str, prefixes: bool = False) -> str:
-    """Graphs as N-Quads or TriG text, exactly as :mod:`perr_graph.rdf.serialize` writes them (TriG without the prefix
-    lines unless ``prefixes``: the stream writes them once, at the top)."""
+    """Graphs as N-Quads or TriG text (TriG without the prefix lines unless ``prefixes``: the stream writes them
+    once, at the top)."""
     if fmt == "nquads":
-        return "".join(nquads_fast(graphs))
-    head = "".join(trig({})) if prefixes else ""
-    return head + "".join(trig_fast(graphs))
-
-
-def nquads_fast(graphs: dict[URIRef, Iterable]) -> list[str]:
-    """:func:`perr_graph.rdf.serialize.nquads` with each term written once: a protocol names the same subjects,
-    predicates and concepts again and again, and writing a term is most of the cost. Same lines, same order."""
-    memo: dict = {}
-
-    def t(x) -> str:
-        s = memo.get(x)
-        if s is None:
-            s = memo[x] = term(x)
-        return s
-
-    lines = []
-    for name, g in graphs.items():
-        gn = term(name)
-        lines.extend(f"{t(s)} {t(p)} {t(o)} {gn} .\n" for s, p, o in g)
-    lines.sort()
-    return lines
-
-
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-def trig_fast(graphs: dict[URIRef, Iterable]) -> list[str]:
-    """The graph blocks of :func:`perr_graph.rdf.serialize.trig` (without its prefix lines), each term written once.
-
-    Objects that rdfio's sort key leaves tied (same lexical form and language, different datatype) are
-    ordered by their written form as well, so the output never depends on set order."""
-    memo: dict = {}
-
-    def t(x) -> str:
-        s = memo.get(x)
-        if s is None:
-            s = memo[x] = term(x, True)
-        return s
-
-    out = []
-    for name in sorted(graphs):
-        out.append(f"\n{term(name, True)} {{\n")
-        by_subject: dict = {}
-        for s, p, o in graphs[name]:
-            by_subject.setdefault(s, {}).setdefault(p, []).append(o)
-        for s in sorted(by_subject, key=str):
-            preds = by_subject[s]
-            parts = []
-            for p in sorted(preds, key=lambda x: (str(x) != _RDF_TYPE, str(x))):
-                objs = sorted(
-                    preds[p], key=lambda x: (type(x).__name__, str(x), str(getattr(x, "language", "")), t(x))
-                )
-                parts.append(f"{'a' if str(p) == _RDF_TYPE else t(p)} " + " , ".join(t(o) for o in objs))
-            out.append(f"  {t(s)}\n    " + " ;\n    ".join(parts) + " .\n")
-        out.append("}\n")
-    return out
+        return "".join(nquads(graphs))
+    return "".join(trig(graphs, prefixes=prefixes))
 
 
 @dataclass
