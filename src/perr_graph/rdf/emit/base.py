@@ -31,6 +31,14 @@ class TripleSink(Protocol):
     def add(self, triple: tuple[Node, Node, Node], /) -> object: ...
 
 
+class Triples(set[tuple[Node, Node, Node]]):
+    """A target for the emitters when speed matters: a plain set of triples.
+
+    The emitters only call ``add``; a set holds the same triples as an rdflib ``Graph`` (both deduplicate) at a
+    fifth of the cost, and :mod:`perr_graph.rdf.serialize` writes either (``tests/test_synth.py`` checks that
+    both hold the same triples)."""
+
+
 def fr(text: str) -> Literal:
     """French text: labels, titles and commitments as the protocols write them."""
     return Literal(text, lang="fr")
