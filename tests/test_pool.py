@@ -111,6 +111,16 @@ def test_under_fork_the_setup_arguments_are_inherited_not_pickled():
     assert got == list(range(6))
 
 
+def test_under_spawn_unpicklable_setup_arguments_are_an_error():
+    with pytest.raises(TypeError, match="pickle"):
+        list(
+            pool.imap(
+                same, range(6), setup=holds, setup_args=(threading.Lock(),), jobs=2, start_method="spawn"
+            )
+        )
+    assert not multiprocessing.active_children()
+
+
 def test_how_many_jobs_and_chunks():
     assert pool.jobs_for(8, 3) == 3 and pool.jobs_for(1, 0) == 1
     assert pool.jobs_for(None, 1000) == (os.cpu_count() or 1)

@@ -115,9 +115,9 @@ class _Workers:
         exhausted = False
         ready: dict[int, list[Any]] = {}
         finished = False
-        for p in self.procs:
-            p.start()
         try:
+            for p in self.procs:
+                p.start()  # under spawn, pickles setup_args: may fail
             while True:
                 while not exhausted and sent - yielded < limit:
                     chunk = next(chunks, None)
@@ -168,6 +168,8 @@ class _Workers:
             for _ in self.procs:
                 self.tasks.put(None)
         for p in self.procs:
+            if p.pid is None:  # never started
+                continue
             if finished:
                 p.join(timeout=30)
             if p.is_alive():
