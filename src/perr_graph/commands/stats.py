@@ -24,18 +24,14 @@ def add_arguments(p) -> None:
 
 
 def stats(files=None) -> list[dict]:
+    """Query ``protocol-stats``: a record per protocol, its IRI and its counts (integers)."""
+    from perr_graph.analysis.answers import value
     from perr_graph.sparql.library import find, select
     from perr_graph.store import open_store
 
     store = open_store(files)
     columns, rows = select(store, find("protocol-stats"))
-    out = []
-    for row in rows:
-        rec = {}
-        for c, v in zip(columns, row, strict=False):
-            rec[c] = v.value if c == "protocol" else int(v.value)
-        out.append(rec)
-    return out
+    return [{c: value(v) for c, v in zip(columns, row, strict=False)} for row in rows]
 
 
 def run(args) -> int:
