@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import SH
 
+from perr_graph import namespaces as ns
 from perr_graph import validate as V
 from perr_graph import validate_fast as F
-from perr_graph.synth import generate as synth
+from perr_graph.synth.basis import Basis
+from perr_graph.synth.write import write
 from support import project
 
 PROTOCOL = "https://w3id.org/perr-graph/graph/protocol/"
@@ -75,8 +77,8 @@ def test_damaged_copy_same_report(damaged):
 
 
 def test_synthetic_same_report_and_cache(built, tmp_path):
-    basis = synth.Basis.from_build(built.protocols, built.graphs[synth.ns.ONTOLOGY_GRAPH])
-    data = synth.write(tmp_path / "s.nq", 6, seed=4, basis=basis, jobs=1, texts=tmp_path / "texts")
+    basis = Basis.from_build(built.protocols, built.graphs[ns.ONTOLOGY_GRAPH])
+    data = write(tmp_path / "s.nq", 6, seed=4, basis=basis, jobs=1, texts=tmp_path / "texts")
     plain = V.validate_dataset([data.path], sources=tmp_path / "texts")
     cache = tmp_path / "cache"
     cold = F.validate_dataset([data.path], sources=tmp_path / "texts", jobs=2, cache=cache)

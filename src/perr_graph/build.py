@@ -16,10 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib import Graph, URIRef
 
-from perr_graph import __version__
 from perr_graph import namespaces as ns
 from perr_graph.errors import ConfigError
 from perr_graph.inputs.catalogue import load_source, read_catalogue
@@ -29,6 +27,7 @@ from perr_graph.inputs.ontology import categories, concept_slugs, ontology_graph
 from perr_graph.inputs.registry import Registry, reference_targets
 from perr_graph.model import Protocol
 from perr_graph.rdf import emit
+from perr_graph.rdf.dataset import dataset_description
 from perr_graph.rdf.serialize import nquads, trig, write_atomic
 from perr_graph.read.protocol import read_protocol
 
@@ -121,52 +120,3 @@ def check_base_iri(corpus: Corpus) -> None:
             corpus.settings_file,
             corpus.settings_line("base_iri"),
         )
-
-
-def dataset_description(graphs: dict[URIRef, Graph], protocols: list[Protocol]) -> Graph:
-    g = Graph()
-    D = ns.DATASET
-    g.add((D, RDF.type, DCAT.Dataset))
-    g.add((D, RDF.type, VOID.Dataset))
-    g.add(
-        (
-            D,
-            DCTERMS.title,
-            Literal("perr-graph : les protocoles d'engagements renforcés et réciproques", lang="fr"),
-        )
-    )
-    g.add((D, DCTERMS.title, Literal("perr-graph: the PERR urban-policy protocols", lang="en")))
-    g.add(
-        (
-            D,
-            DCTERMS.description,
-            Literal(
-                "Commitments, partners, leads, indicators, signatories and territories of the French 'protocoles "
-                "d'engagements renforcés et réciproques' (2019–2022), each fact traced to its source text and line.",
-                lang="en",
-            ),
-        )
-    )
-    g.add((D, DCTERMS.hasVersion, Literal(__version__)))
-    g.add((D, VOID.uriSpace, Literal(str(ns.ID))))
-    g.add((D, VOID.vocabulary, URIRef(str(ns.PERR))))
-    for fmt, media in (("trig", "application/trig"), ("nq", "application/n-quads")):
-        dist = ns.ID[f"dataset/distribution/{fmt}"]
-        g.add((D, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCAT.mediaType, Literal(media)))
-        g.add((dist, DCAT.downloadURL, URIRef(f"file:perr.{fmt}")))
-    total = 0
-    for name, graph in sorted(graphs.items()):
-        sub = ns.ID["dataset/graph/" + str(name)[len(str(ns.GRAPH)) :]]
-        g.add((D, VOID.subset, sub))
-        g.add((sub, RDF.type, VOID.Dataset))
-        g.add((sub, RDFS.label, Literal(str(name))))
-        g.add((sub, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
-        total += len(graph)
-    for p in protocols:
-        sub = ns.ID[f"dataset/graph/protocol/{p.pid}"]
-        g.add((sub, DCTERMS.source, ns.source(p.pid)))
-        g.add((sub, DCTERMS.subject, ns.protocol(p.pid)))
-    g.add((D, VOID.triples, Literal(total, datatype=XSD.integer)))
-    return g
