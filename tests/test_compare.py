@@ -16,6 +16,7 @@ from perr_graph.analysis.concepts import Concepts
 from perr_graph.cli import main
 from perr_graph.inputs.registry import Registry
 from perr_graph.sparql.library import find, select
+from support import project
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def tables(store):
 
 @pytest.fixture(scope="module")
 def registry():
-    return Registry.load()
+    return Registry.load(project.REGISTRY)
 
 
 def sparql_round_1(x: float) -> float:

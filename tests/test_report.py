@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from perr_graph.cli import main
-from perr_graph.inputs import paths
 from perr_graph.inputs.catalogue import read_catalogue
+from support import project
 
 
 class Page(HTMLParser):
@@ -52,8 +52,8 @@ def report_dir(store, dataset_nq, tmp_path_factory):
     from perr_graph.report import build_report, validation_findings
 
     out = tmp_path_factory.mktemp("report") / "site"
-    findings = validation_findings([dataset_nq])
-    build_report(store, out, findings, sources=paths.SOURCES)
+    findings = validation_findings([dataset_nq], sources=project.SOURCES, dataset=dataset_nq)
+    build_report(store, out, findings, sources=project.SOURCES)
     return out
 
 
@@ -72,7 +72,7 @@ def involved(protocols) -> set[str]:
     """Every partner involved in a commitment or signing, and the organisations above them in the registry."""
     from perr_graph.inputs.registry import Registry
 
-    registry = Registry.load()
+    registry = Registry.load(project.REGISTRY)
     found = {i.partner for p in protocols.values() for c in p.commitments for i in c.involvements}
     found |= {s.partner for p in protocols.values() for s in p.signatories}
     todo = list(found)
@@ -176,7 +176,7 @@ def test_every_commitment_links_to_its_source_line(pages, protocols, sources):
 
 
 def test_source_pages_show_the_text_line_by_line(report_dir, sources):
-    catalogue = read_catalogue()
+    catalogue = read_catalogue(project.SOURCES / "catalogue.csv")
     for pid, src in sources.items():
         html = (report_dir / f"source-{pid}.html").read_text(encoding="utf-8")
         lines = dict(
@@ -219,7 +219,7 @@ def test_cli_writes_the_same_report_again(capsys, tmp_path, dataset_nq, report_d
             "--data",
             str(dataset_nq),
             "--sources",
-            str(paths.SOURCES),
+            str(project.SOURCES),
             "--no-validation",
             "--quiet",
         ]
@@ -259,7 +259,7 @@ def test_two_runs_write_the_same_bytes(tmp_path, dataset_nq):
             "--data",
             str(dataset_nq),
             "--sources",
-            str(paths.SOURCES),
+            str(project.SOURCES),
         ]
         runs[out] = subprocess.Popen([*cmd, "--no-validation"], env=env, stderr=subprocess.PIPE, text=True)
     for proc in runs.values():

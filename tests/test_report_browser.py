@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from perr_graph.cli import main
-from perr_graph.inputs import paths
+from support import project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -128,7 +128,7 @@ def real_report(dataset_nq, tmp_path_factory) -> Path:
             "--data",
             str(dataset_nq),
             "--sources",
-            str(paths.SOURCES),
+            str(project.SOURCES),
             "--no-validation",
             "-o",
             str(out),

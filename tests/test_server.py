@@ -30,11 +30,10 @@ from pathlib import Path
 import pytest
 
 from perr_graph.cli import main
-from perr_graph.inputs import paths
 from perr_graph.remote.endpoint import remote_query
 from perr_graph.serve.server import OxigraphServer, Service
 from perr_graph.sparql import library as queries
-from support import golden, servers
+from support import golden, project, servers
 from support.servers import closed_port as _closed_port
 from support.servers import graph_count as _count
 from support.servers import http as _http
@@ -43,7 +42,7 @@ oxigraph_rw = servers.oxigraph_rw  # the fixture
 
 pytestmark = pytest.mark.server
 
-QUERY_FILES = sorted(paths.QUERIES.glob("*.rq"))
+QUERY_FILES = sorted(project.QUERIES.glob("*.rq"))
 
 
 @pytest.fixture(scope="module")

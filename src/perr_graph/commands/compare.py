@@ -19,9 +19,9 @@ library (queries/30-*.rq to 43-*.rq), labelled in French (default) or English (-
   matches              commitments that say the same thing in two protocols (graph:matches)
   network              partner network: degree, weighted degree, betweenness, community
 
-Reads the built dataset (dist/perr.nq, built first if missing) or the files given with --data. Terminal tables
-fit --width, else COLUMNS, else the terminal. With --network DIR, also writes the partner network (overall and
-per protocol) as GraphML and GEXF for Gephi."""
+Reads the corpus's built dataset (dist/perr.nq, built first if missing) or the files given with --data. Terminal
+tables fit --width, else COLUMNS, else the terminal. With --network DIR, also writes the partner network (overall
+and per protocol) as GraphML and GEXF for Gephi."""
 
 
 #: the table names (``compare.TABLES``; listed here so that ``--help`` imports no RDF library)
@@ -90,7 +90,9 @@ def add_display_arguments(p, lang: bool = True) -> None:
 
 def run(args) -> int:
     from perr_graph.analysis.compare import compare, context, to_csv, to_json, to_text
+    from perr_graph.build import ensure_dataset
     from perr_graph.i18n import messages
+    from perr_graph.inputs.corpus import find_corpus
     from perr_graph.rdf.serialize import write_atomic
     from perr_graph.store import open_store
     from perr_graph.terminal import Progress
@@ -98,7 +100,7 @@ def run(args) -> int:
     m = messages(args.lang)
     with Progress(quiet=args.quiet) as progress:
         task = progress.task(m._("Reading the data"))
-        store = open_store(args.data)
+        store = open_store(args.data or [ensure_dataset(find_corpus(args.corpus))])
         progress.done(task)
         task = progress.task(m._("Comparison tables"))
         cx = context(store, args.lang)

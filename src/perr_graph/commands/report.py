@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 HELP = "write a static HTML report (opens from disk): territories, partners, search, comparisons, network"
-DESCRIPTION = """Write a static HTML report of the dataset into DIR (default dist/report), in French (default) or
+DESCRIPTION = """Write a static HTML report of the dataset into DIR (default dist/report in the corpus), in French (default) or
 English (--lang en): the protocols grouped by région and département, a page per territory (QPV, signatories,
 who leads what, pillars and themes, indicators, every commitment linked to its source line), a page per partner
 (what it leads, commits to, is associated with or follows, where, its sub-organisations), a search page that
@@ -16,7 +16,7 @@ the ontology. Every table is also a CSV file and a sheet of an XLSX workbook. No
 DIR/index.html in a browser, no internet needed.
 
 With --data FILE the report shows that dataset; --sources DIR gives the folder of its source texts (default: the
-project's data/sources when the dataset is the built one). Without source texts the report has no source pages
+corpus's sources when the dataset is the corpus's own). Without source texts the report has no source pages
 and says so. The report is written into a temporary folder and put in place when complete; DIR must be new, empty
 or a previous report."""
 
@@ -28,14 +28,14 @@ def add_arguments(p) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help="folder to write the report into (default: dist/report in the project)",
+        help="folder to write the report into (default: dist/report in the corpus)",
     )
     p.add_argument(
         "--data",
         type=Path,
         action="append",
         metavar="FILE",
-        help="dataset file(s) to read (TriG, N-Quads …); repeatable; default dist/perr.nq",
+        help="dataset file(s) to read (TriG, N-Quads …); repeatable; default the corpus's dist/perr.nq",
     )
     p.add_argument(
         "--sources",
@@ -49,26 +49,35 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from perr_graph.build import ensure_dataset
     from perr_graph.errors import InputError
     from perr_graph.i18n import messages
-    from perr_graph.inputs import paths
+    from perr_graph.inputs.corpus import find_corpus
     from perr_graph.report import build_report, validation_findings
     from perr_graph.store import open_store
     from perr_graph.terminal import Progress
 
     m = messages(args.lang)
-    out = args.output or (paths.DIST / "report")
-    sources = args.sources if args.sources is not None else (None if args.data else paths.SOURCES)
+    corpus = find_corpus(args.corpus)
+    out = args.output or (corpus.output / "report")
+    sources = args.sources if args.sources is not None else (None if args.data else corpus.sources)
     if sources is not None and not Path(sources).is_dir():
         raise InputError(m._("not a folder of source texts"), sources)
     with Progress(quiet=args.quiet) as progress:
         task = progress.task(m._("Loading the dataset"))
-        store = open_store(args.data)
+        # the built dataset: what the report shows, unless --data; what validation takes the shared graphs from
+        dataset = None if args.data and args.no_validation else ensure_dataset(corpus)
+        files = args.data or [dataset]
+        store = open_store(files)
         progress.done(task)
         findings = None
         if not args.no_validation:
+            from perr_graph.validate import Shapes
+
             task = progress.task(m._("Validating (SHACL)"))
-            findings = validation_findings(args.data, args.lang, sources=sources)
+            findings = validation_findings(
+                files, args.lang, sources=sources, dataset=dataset, shapes=Shapes.load(corpus.shapes)
+            )
             progress.done(task)
         written = build_report(store, out, findings, sources, args.lang, progress)
     pages = sum(1 for p in written if p.suffix == ".html")

@@ -39,7 +39,7 @@ def add_arguments(p) -> None:
         type=Path,
         action="append",
         metavar="FILE",
-        help="serve these RDF files instead of the built dataset; repeatable",
+        help="serve these RDF files instead of the corpus's built dataset; repeatable",
     )
     p.add_argument(
         "--timeout", type=float, default=30.0, metavar="SECONDS", help="query time limit (default 30)"
@@ -54,23 +54,33 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from perr_graph.build import ensure_dataset
+    from perr_graph.inputs.corpus import find_corpus
     from perr_graph.serve.server import Service
 
     def stop_on_term(_signum, _frame):
         raise KeyboardInterrupt
 
+    corpus = find_corpus(args.corpus)
+    files = args.data or [ensure_dataset(corpus)]
     previous = signal.signal(signal.SIGTERM, stop_on_term)
     service = Service(
-        args.data or [], host=args.host, port=args.port, timeout=args.timeout, max_bytes=args.max_bytes
+        files,
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        max_bytes=args.max_bytes,
+        queries=corpus.queries,
     )
     try:
-        service.start()
+        front = service.start().front
+        assert front is not None  # start() made it
         print(
             f"perr serve: query page {service.url}/  SPARQL endpoint {service.url}/sparql  (Ctrl-C stops)",
             flush=True,
         )
         with contextlib.suppress(KeyboardInterrupt):
-            service.front.serve_forever(poll_interval=0.2)
+            front.serve_forever(poll_interval=0.2)
     finally:
         service.stop()
         signal.signal(signal.SIGTERM, previous)

@@ -4,18 +4,14 @@ extractor), write the template ``locale/perr.pot``, and merge it into the French
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from perr_graph.i18n import DOMAIN, LOCALE, catalogue_path
 
 #: the package whose files are searched for messages
 PACKAGE = Path(__file__).resolve().parents[1]
-#: (glob, extraction method) — Babel's method map
-METHODS = [
-    ("**.py", "python"),
-    ("**/templates/**.j2", "jinja2"),
-]
-OPTIONS = {"**/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
+OWN_UNDERSCORE = re.compile(r"^\s*def _\(", re.M)
 KEYWORDS = {
     "_": None,
     "gettext": None,
@@ -27,19 +23,38 @@ KEYWORDS = {
 }
 
 
+def _sources() -> list[tuple[Path, str]]:
+    """The files to search, with their extraction method: the templates, and the Python modules that use the
+    catalogue (they import :mod:`perr_graph.i18n`, or take it from the report's data, ``data.m``) — but not
+    those that define a function of their own named ``_``: its calls are not messages of the catalogue."""
+    files = [(p, "jinja2") for p in sorted((PACKAGE / "report" / "templates").glob("*.j2"))]
+    for p in sorted(PACKAGE.rglob("*.py")):
+        if "i18n" in p.relative_to(PACKAGE).parts:
+            continue  # the examples in this package's docstrings are not messages
+        text = p.read_text(encoding="utf-8")
+        if ("perr_graph.i18n" in text or "data.m" in text) and not OWN_UNDERSCORE.search(text):
+            files.append((p, "python"))
+    return files
+
+
 def extract():
     """A Babel catalog of every message found in the package, with where each is used."""
     from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
+    from babel.messages.extract import extract_from_file
 
     catalog = Catalog(project="perr-graph", domain=DOMAIN, charset="utf-8")
-    found = extract_from_dir(
-        str(PACKAGE), METHODS, options_map=OPTIONS, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
-    )
-    for filename, lineno, message, comments, context in found:
-        if "/i18n/" in filename.replace("\\", "/") and filename.endswith(".py"):
-            continue  # the examples in this package's docstrings are not messages
-        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    options = {"extensions": "jinja2.ext.i18n", "trimmed": "false"}
+    for path, method in _sources():
+        found = extract_from_file(
+            method,
+            str(path),
+            keywords=KEYWORDS,
+            comment_tags=("TRANSLATORS:",),
+            options=options if method == "jinja2" else None,
+        )
+        where = str(path.relative_to(PACKAGE))
+        for lineno, message, comments, context in found:
+            catalog.add(message, None, [(where, lineno)], auto_comments=comments, context=context)
     return catalog
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import http.client
+import importlib.resources
 import json
 import os
 import shutil
@@ -33,13 +34,15 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from perr_graph.errors import EndpointError, InputError
 
-STATIC = Path(__file__).resolve().parent / "static"
+#: the offline query page, package data of this package (read with importlib.resources)
+STATIC = Path(str(importlib.resources.files("perr_graph.serve") / "static"))
 
 #: how Oxigraph's server ends a streamed answer cut short by its own --timeout-s (the HTTP status is already 200)
 OXIGRAPH_CANCELLED = b"The SPARQL operation has been cancelled"
@@ -248,19 +251,18 @@ class Front(ThreadingHTTPServer):
         *,
         timeout: float = 30.0,
         max_bytes: int = 5_000_000,
-        queries_dir: Path | None = None,
+        queries_dir: Path | Sequence[Path] | None = None,
         max_concurrent: int = MAX_CONCURRENT,
         queue_wait: float = QUEUE_WAIT,
     ):
         super().__init__(address, Handler)
-        from perr_graph.inputs import paths
         from perr_graph.sparql.safety import Policy
 
         self.upstream = upstream_query_url
         self.policy = Policy(graphs=graphs)
         self.timeout = timeout
         self.max_bytes = max_bytes
-        self.queries_dir = queries_dir or paths.QUERIES
+        self.queries_dir = queries_dir  # None: the bundled library
         self.slots = threading.BoundedSemaphore(max_concurrent)
         self.queue_wait = queue_wait
         self._verdicts: collections.OrderedDict[str, tuple[bool, str]] = collections.OrderedDict()
@@ -555,8 +557,10 @@ class Service:
         port: int = 0,
         timeout: float = 30.0,
         max_bytes: int = 5_000_000,
+        queries: Sequence[Path] | None = None,
     ):
         self.files = files
+        self.queries = queries
         self.host, self.port = host, port
         self.timeout, self.max_bytes = timeout, max_bytes
         self.oxigraph: OxigraphServer | None = None
@@ -575,15 +579,12 @@ class Service:
         self.stop()
 
     def start(self) -> Service:
-        from perr_graph.store import default_dataset, graph_names, open_store
+        from perr_graph.store import graph_names, open_store
 
-        store = open_store(
-            self.files
-        )  # builds the dataset if missing; its graph names are the FROM allow-list
+        store = open_store(self.files)  # its graph names are the FROM allow-list
         graphs = frozenset(graph_names(store))
         del store
-        files = self.files or [default_dataset()]
-        self.oxigraph = OxigraphServer(files, read_only=True, timeout_s=self.timeout).start()
+        self.oxigraph = OxigraphServer(self.files, read_only=True, timeout_s=self.timeout).start()
         try:
             self.front = Front(
                 (self.host, self.port),
@@ -591,6 +592,7 @@ class Service:
                 graphs,
                 timeout=self.timeout + 2,
                 max_bytes=self.max_bytes,
+                queries_dir=self.queries,
             )
         except OSError as exc:
             self.oxigraph.stop()

@@ -23,11 +23,11 @@ import json
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from perr_graph.errors import QueryError
-from perr_graph.inputs import paths
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 
@@ -89,11 +89,30 @@ def parse(path: Path) -> QueryFile:
     return q
 
 
-def library(directory: Path = paths.QUERIES) -> list[QueryFile]:
-    return [parse(p) for p in sorted(directory.glob("*.rq"))]
+def library(directory: Path | Sequence[Path] | None = None) -> list[QueryFile]:
+    """The queries of a library folder, or of several (a corpus's own queries join the bundled ones); by default
+    the bundled library. A name or number used by two files is an error."""
+    from perr_graph import resources
+
+    if directory is None:
+        folders = [resources.queries()]
+    else:
+        folders = [directory] if isinstance(directory, Path) else list(directory)
+    queries: list[QueryFile] = []
+    seen: dict[str, Path] = {}
+    for folder in folders:
+        for p in sorted(Path(folder).glob("*.rq")):
+            number = re.match(r"^(\d+)-", p.stem)
+            for key in {re.sub(r"^\d+-", "", p.stem), *([number.group(1)] if number else [])}:
+                if key in seen and seen[key].resolve() != p.resolve():
+                    raise QueryError(f"query name or number {key!r} is also used by {seen[key]}", p)
+                seen.setdefault(key, p)
+            if all(q.path.resolve() != p.resolve() for q in queries):
+                queries.append(parse(p))
+    return queries
 
 
-def find(name_or_path: str, directory: Path = paths.QUERIES) -> QueryFile:
+def find(name_or_path: str, directory: Path | Sequence[Path] | None = None) -> QueryFile:
     """A library query by name (``who-leads-what``), number (``01``) or file name; or a path to any file."""
     p = Path(name_or_path)
     if p.suffix == ".rq" and p.exists():
@@ -434,15 +453,12 @@ def serialize(result: Result, fmt: str) -> bytes:
 
 
 def compact(iri: str) -> str:
-    """``id:org/etat`` for ``https://w3id.org/perr-graph/id/org/etat`` (project prefixes; for people to read)."""
-    from perr_graph.namespaces import PREFIXES
+    """``id:org/etat`` for ``https://w3id.org/perr-graph/id/org/etat`` (project prefixes; for people to read):
+    :func:`perr_graph.rdf.terms.compact`, imported when first used (so that ``perr query --list`` needs no
+    rdflib)."""
+    from perr_graph.rdf.terms import compact as shorten
 
-    best = None
-    for prefix, ns in PREFIXES.items():
-        ns = str(ns)
-        if iri.startswith(ns) and (best is None or len(ns) > len(best[1])):
-            best = (prefix, ns)
-    return f"{best[0]}:{iri[len(best[1]) :]}" if best else iri
+    return shorten(iri)
 
 
 def display(term) -> str:
