@@ -216,7 +216,7 @@ def drawn_part(g: nx.Graph, limit: int = DRAWN) -> tuple[nx.Graph, list[str], in
     return part, alone, cut
 
 
-def layout(g: nx.Graph, seed: int = SEED, iterations: int = 60) -> dict[str, tuple[float, float]]:
+def layout(g: nx.Graph, seed: int = SEED, iterations: int = 50) -> dict[str, tuple[float, float]]:
     """Positions in [0, 1]² from networkx's Fruchterman–Reingold layout (``spring_layout``; weights pull linked
     nodes together), started from ``seed`` over the nodes in IRI order, rounded to 4 decimals: the same graph
     gives the same positions on every run."""
