@@ -26,7 +26,7 @@ import networkx as nx
 
 from perr_graph.analysis.answers import run
 from perr_graph.analysis.names import file_stem
-from perr_graph.rdf.serialize import write_atomic
+from perr_graph.outputs import write_atomic
 
 ALL = "all"
 SEED = 20192022

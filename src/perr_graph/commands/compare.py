@@ -93,7 +93,7 @@ def run(args) -> int:
     from perr_graph.build import ensure_dataset
     from perr_graph.i18n import messages
     from perr_graph.inputs.corpus import find_corpus
-    from perr_graph.rdf.serialize import write_atomic
+    from perr_graph.outputs import write_atomic
     from perr_graph.store import open_store
     from perr_graph.terminal import Progress
 

@@ -20,12 +20,11 @@ an interrupted run leaves the previous report whole; the same dataset gives the 
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 from perr_graph.errors import InputError
 from perr_graph.i18n import messages
+from perr_graph.outputs import atomic_folder
 
 #: the file that marks a folder as a report of ours (a folder without it is never replaced)
 MARKER = ".perr-report"
@@ -46,15 +45,6 @@ def _check_target(out: Path) -> None:
         )
 
 
-def _swap(tmp: Path, out: Path) -> None:
-    """Put the finished report ``tmp`` in the place of ``out`` (a previous report, an empty folder or nothing)."""
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.replace(out, old)
-    os.replace(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def build_report(
     store,
     out: Path,
@@ -70,15 +60,7 @@ def build_report(
 
     out = Path(out)
     _check_target(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
+    with atomic_folder(out) as tmp:  # swapped into place only when every page is written
         written = write_pages(store, tmp, validation, sources, messages(lang).lang, progress)
         (tmp / MARKER).write_text("perr report\n", encoding="utf-8")
-        _swap(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return [out / p.relative_to(tmp) for p in written]
