@@ -724,6 +724,7 @@ def work_perr_validate(a) -> dict:
 def run_figure(args: list[str], budget: float) -> dict:
     """Run this script as a worker; past ``budget`` seconds it is killed and recorded as a timeout."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", *args]
+    load_before = os.getloadavg()[0]
     t = time.perf_counter()
     with tempfile.TemporaryFile("w+") as so, tempfile.TemporaryFile("w+") as se:
         p = subprocess.Popen(cmd, stdout=so, stderr=se, text=True, start_new_session=True)
@@ -738,7 +739,7 @@ def run_figure(args: list[str], budget: float) -> dict:
                     os.killpg(p.pid, signal.SIGKILL)
                     p.wait()
                     return {"timeout": budget, "wall_seconds": round(time.perf_counter() - t, 1),
-                            "peak_self_mb_at_kill": hwm}
+                            "peak_self_mb_at_kill": hwm, "loadavg_1min": [load_before, os.getloadavg()[0]]}
         so.seek(0)
         se.seek(0)
         lines = so.read().strip().splitlines()
@@ -748,6 +749,8 @@ def run_figure(args: list[str], budget: float) -> dict:
         return {"crash": p.returncode, "stderr": err[-1500:], "wall_seconds": round(wall, 1)}
     out = json.loads(lines[-1])
     out["wall_seconds"] = round(wall, 1)
+    # the machine's 1-minute load average before and after (other work on the machine shows here)
+    out["loadavg_1min"] = [load_before, os.getloadavg()[0]]
     return out
 
 
@@ -930,6 +933,9 @@ def main(argv=None) -> int:
             save()
         compare(row, n, data, engines, modes, names)
         save()
+    for n, row in timing.items():
+        if row.get("merged"):
+            compare(row, int(n), data, ENGINES, MODES, names)
     doc["run_seconds_total"] = round(time.perf_counter() - started, 1)
     save()
     return 0
@@ -940,6 +946,21 @@ def compare(row: dict, n: int, data: Path, engines: list, modes: list, names: di
     ref = read_keys(data / f"keys-{n}-merged-pyshacl.txt") if (row.get("merged", {}).get("pyshacl", {})
                                                                .get("results") is not None) else None
     cmp = row.setdefault("compare", {})
+    # per mode, the engines that finished, grouped by identical result sets
+    row["identical_groups"] = {}
+    for mode in MODES:
+        done = {e: read_keys(data / f"keys-{n}-{mode}-{e}.txt") for e in engines
+                if row.get(mode, {}).get(e, {}).get("results") is not None}
+        groups: list = []
+        for e, k in done.items():
+            for g in groups:
+                if done[g[0]] == k:
+                    g.append(e)
+                    break
+            else:
+                groups.append([e])
+        if groups:
+            row["identical_groups"][mode] = groups
     for e in engines:
         r = row.get("merged", {}).get(e, {})
         if r.get("results") is None:
