@@ -97,6 +97,7 @@ class ReportData:
     names: dict[str, str] = field(init=False)
     #: the overall network laid out once, on first use
     _drawing: Drawing | None = field(default=None, init=False, repr=False)
+    _roles: list[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.pids = [p["protocol"] for p in self.protocols]
@@ -158,9 +159,11 @@ class ReportData:
         return self.concepts.label(scheme, notation, self.lang)
 
     def roles(self) -> list[str]:
-        """Every role of the vocabulary and of the data, strongest first."""
-        seen = {i["role"] for cs in self.commitments.values() for c in cs for i in c.involvements}
-        return self.concepts.roles(sorted(seen))
+        """Every role of the vocabulary and of the data, strongest first (worked out once)."""
+        if self._roles is None:
+            seen = {i["role"] for cs in self.commitments.values() for c in cs for i in c.involvements}
+            self._roles = self.concepts.roles(sorted(seen))
+        return list(self._roles)
 
     def drawing(self) -> Drawing:
         """The overall partner network, laid out (once)."""

@@ -99,15 +99,18 @@ def library(directory: Path | Sequence[Path] | None = None) -> list[QueryFile]:
     else:
         folders = [directory] if isinstance(directory, Path) else list(directory)
     queries: list[QueryFile] = []
-    seen: dict[str, Path] = {}
+    seen: dict[str, tuple[Path, Path]] = {}  # name or number → (path, resolved path)
+    done: set[Path] = set()
     for folder in folders:
         for p in sorted(Path(folder).glob("*.rq")):
+            real = p.resolve()
             number = re.match(r"^(\d+)-", p.stem)
             for key in {re.sub(r"^\d+-", "", p.stem), *([number.group(1)] if number else [])}:
-                if key in seen and seen[key].resolve() != p.resolve():
-                    raise QueryError(f"query name or number {key!r} is also used by {seen[key]}", p)
-                seen.setdefault(key, p)
-            if all(q.path.resolve() != p.resolve() for q in queries):
+                if key in seen and seen[key][1] != real:
+                    raise QueryError(f"query name or number {key!r} is also used by {seen[key][0]}", p)
+                seen.setdefault(key, (p, real))
+            if real not in done:
+                done.add(real)
                 queries.append(parse(p))
     return queries
 
