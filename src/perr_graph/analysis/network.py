@@ -179,14 +179,19 @@ def gexf(g: nx.Graph) -> str:
     return re.sub(r' lastmodifieddate="[^"]*"', "", text)
 
 
-def write_exports(graphs: dict[str, nx.Graph], directory: Path) -> list[Path]:
-    """``partners-<name>.graphml`` and ``.gexf`` for every graph, written atomically; a name that is not a slug
-    is replaced by a digest (:func:`perr_graph.analysis.names.file_stem`)."""
+def write_exports(graphs: dict[str, nx.Graph], directory: Path, atomic: bool = True) -> list[Path]:
+    """``partners-<name>.graphml`` and ``.gexf`` for every graph, written atomically (``atomic=False``: plainly,
+    into a folder that is itself put in place when complete, as the report's); a name that is not a slug is
+    replaced by a digest (:func:`perr_graph.analysis.names.file_stem`)."""
     out = []
+    Path(directory).mkdir(parents=True, exist_ok=True)
     for name, g in graphs.items():
         for ext, render in (("graphml", graphml), ("gexf", gexf)):
             path = Path(directory) / f"partners-{file_stem(name)}.{ext}"
-            write_atomic(path, [render(g)])
+            if atomic:
+                write_atomic(path, [render(g)])
+            else:
+                path.write_text(render(g), encoding="utf-8")
             out.append(path)
     return out
 

@@ -45,9 +45,23 @@ class DataTable:
     csv: str = ""
     xlsx: str = ""
     sheet: str = ""
+    #: the most rows the page shows (None: all); the files hold every row
+    limit: int | None = None
+    #: where every row can be browsed page by page (the search page, filtered), when the page shows fewer
+    more: str | None = None
 
     def is_numeric(self, i: int) -> bool:
         return i in self.numeric
+
+    @property
+    def shown(self) -> list[list]:
+        """The rows the page shows."""
+        return self.rows if self.limit is None else self.rows[: self.limit]
+
+    @property
+    def cut(self) -> bool:
+        """The page shows fewer rows than the table has."""
+        return self.limit is not None and len(self.rows) > self.limit
 
 
 def _cell(v):
@@ -81,10 +95,18 @@ class Downloads:
     _sheets: set[str] = field(default_factory=set, repr=False)
 
     def table(
-        self, id: str, title: str, columns: list[str], rows: list[list], numeric: tuple[int, ...] = ()
+        self,
+        id: str,
+        title: str,
+        columns: list[str],
+        rows: list[list],
+        numeric: tuple[int, ...] = (),
+        limit: int | None = None,
+        more: str | None = None,
     ) -> DataTable:
-        """Register a table (``id`` unique on the page, a slug) and say where it is downloaded."""
-        t = DataTable(id, title, columns, rows, frozenset(numeric))
+        """Register a table (``id`` unique on the page, a slug) and say where it is downloaded; the page shows at
+        most ``limit`` rows (``more``: where to browse them all)."""
+        t = DataTable(id, title, columns, rows, frozenset(numeric), limit=limit, more=more)
         t.csv = f"{FOLDER}/{self.page}--{id}.csv"
         t.xlsx = f"{FOLDER}/{self.page}.xlsx"
         t.sheet = _sheet_name(title, self._sheets)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from perr_graph.analysis.concepts import role_rank
 from perr_graph.report.data import Commitment, ReportData
@@ -15,6 +16,9 @@ from perr_graph.report.links import Links, partner_key
 
 TEMPLATE = "partner.html.j2"
 LIST_TEMPLATE = "partners.html.j2"
+#: the most commitments a partner page lists for one role (the État's, at national scale, are thousands): the
+#: others are in the table's files and in the search page, filtered to the partner and the role
+ROLE_ROWS = 200
 
 
 @dataclass
@@ -28,6 +32,11 @@ class Partner:
     children: list[str] = field(default_factory=list)
     #: the protocols it signs
     signs: list[str] = field(default_factory=list)
+
+    @cached_property
+    def commitment_count(self) -> int:
+        """How many commitments involve it (counted once, when its involvements are all known)."""
+        return len({c.iri for c, _, _ in self.involvements})
 
 
 def partners(data: ReportData) -> dict[str, Partner]:
@@ -93,6 +102,8 @@ def _role_tables(data: ReportData, links: Links, dl: Downloads, p: Partner, role
             label,
             [m._("territory"), m._("line"), m._("commitment"), m._("pillar"), m._("as written")],
             rows,
+            limit=ROLE_ROWS,
+            more=links.search(partner=partner_key(p.iri), role=role),
         )
         out.append(
             {
@@ -148,14 +159,14 @@ def context(data: ReportData, links: Links, dl: Downloads, p: Partner, everyone:
         return {
             "label": q.label if q else (data.organisations.get(iri) or {}).get("label", iri),
             "href": links.partner(iri) if q else None,
-            "commitments": len({c.iri for c, _, _ in q.involvements}) if q else 0,
+            "commitments": q.commitment_count if q else 0,
         }
 
     return {
         "label": p.label,
         "key": key,
         "category": data.label("category", p.category) if p.category else "",
-        "commitments": len({c.iri for c, _, _ in p.involvements}),
+        "commitments": p.commitment_count,
         "leads": len({c.iri for c, role, _ in p.involvements if role in data.lead_roles}),
         "territory_count": len(where),
         "search": links.search(partner=key),
@@ -177,7 +188,7 @@ def list_context(data: ReportData, links: Links, dl: Downloads, everyone: dict[s
     def row(p: Partner) -> list:
         return [
             Link(p.label, links.partner(p.iri)),
-            len({c.iri for c, _, _ in p.involvements}),
+            p.commitment_count,
             len({c.iri for c, role, _ in p.involvements if role in data.lead_roles}),
             len({c.protocol for c, _, _ in p.involvements}),
         ]
