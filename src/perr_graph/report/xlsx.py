@@ -118,7 +118,12 @@ def _width(chars: float) -> float:
 
 
 def _cell(ref: str, v, style: str) -> str:
-    if isinstance(v, int | float) and not isinstance(v, bool) and v == v and v not in (float("inf"), -float("inf")):
+    if (
+        isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and v == v
+        and v not in (float("inf"), -float("inf"))
+    ):
         return f'<c r="{ref}"{style}><v>{v!r}</v></c>'
     text = _INVALID.sub("", str(v))[:MAX_TEXT]
     if not text:
