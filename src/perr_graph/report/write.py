@@ -40,7 +40,8 @@ def write_pages(
     page("commitments.html", m._("Commitments"), search.TEMPLATE, lambda dl: search.context(data, links))
     page("compare.html", m._("Compare"), compare.TEMPLATE, lambda dl: compare.context(data, links, dl))
     page("matches.html", m._("Matches"), matches.TEMPLATE, lambda dl: matches.context(data, links, dl))
-    exports = write_exports(data.graphs, out / "network", atomic=False)  # the report's folder is swapped in whole
+    # written plainly: the report's folder is swapped in whole
+    exports = write_exports(data.graphs, out / "network", atomic=False)
     site.written += exports
     names = [p.name for p in exports]
     page("network.html", m._("Network"), network.TEMPLATE, lambda dl: network.context(data, links, dl, names))
