@@ -8,9 +8,10 @@ per-protocol weights.
 
 Measures: degree (neighbours), weighted degree (sum of weights), betweenness centrality with ``1 / weight`` as
 the length of a link (a strong tie is a short path; :mod:`perr_graph.analysis.centrality`, networkx's values
-computed faster), and communities by greedy modularity maximisation on the weights (networkx's Clauset–Newman–Moore;
-deterministic for a given node order, and nodes are added in IRI order), or, beyond :data:`EXACT_COMMUNITIES`
-organisations (a national network), networkx's Louvain method from a fixed seed: seconds instead of minutes. Exports: GraphML and GEXF for Gephi, written atomically, byte-identical from run to run.
+computed faster), and communities by greedy modularity maximisation on the weights (networkx's
+Clauset–Newman–Moore; deterministic for a given node order, and nodes are added in IRI order), or, beyond
+:data:`EXACT_COMMUNITIES` organisations (a national network), networkx's Louvain method from a fixed seed: seconds
+instead of minutes. Exports: GraphML and GEXF for Gephi, written atomically, byte-identical from run to run.
 
 Layout for pictures (:func:`layout`): networkx's Fruchterman–Reingold spring layout (vectorised with numpy) from a
 fixed seed, coordinates rounded, so the same graph gives the same picture on every run. A picture draws at most
@@ -179,19 +180,14 @@ def gexf(g: nx.Graph) -> str:
     return re.sub(r' lastmodifieddate="[^"]*"', "", text)
 
 
-def write_exports(graphs: dict[str, nx.Graph], directory: Path, atomic: bool = True) -> list[Path]:
-    """``partners-<name>.graphml`` and ``.gexf`` for every graph, written atomically (``atomic=False``: plainly,
-    into a folder that is itself put in place when complete, as the report's); a name that is not a slug is
-    replaced by a digest (:func:`perr_graph.analysis.names.file_stem`)."""
+def write_exports(graphs: dict[str, nx.Graph], directory: Path) -> list[Path]:
+    """``partners-<name>.graphml`` and ``.gexf`` for every graph, written atomically; a name that is not a slug
+    is replaced by a digest (:func:`perr_graph.analysis.names.file_stem`)."""
     out = []
-    Path(directory).mkdir(parents=True, exist_ok=True)
     for name, g in graphs.items():
         for ext, render in (("graphml", graphml), ("gexf", gexf)):
             path = Path(directory) / f"partners-{file_stem(name)}.{ext}"
-            if atomic:
-                write_atomic(path, [render(g)])
-            else:
-                path.write_text(render(g), encoding="utf-8")
+            write_atomic(path, [render(g)])
             out.append(path)
     return out
 

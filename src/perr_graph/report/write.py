@@ -1,11 +1,21 @@
-"""Writing the report's pages, one after the other, into a folder (the temporary folder of
-:func:`perr_graph.report.build_report`), with progress bars."""
+"""Writing the report's pages into a folder (the temporary folder of :func:`perr_graph.report.build_report`),
+with progress bars.
+
+The partner pages (thousands at national scale) and the network files are shared among worker processes
+(:func:`perr_graph.pool.imap`, one per core) when the platform can fork: the workers inherit what was read, so
+nothing is sent to them but names, and they send back the paths they wrote, in order. Each page depends only on
+the data, so the report is the same bytes whatever the number of workers.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 
-from perr_graph.analysis.network import write_exports
+from perr_graph import pool
+from perr_graph.analysis.names import file_stem
+from perr_graph.analysis.network import gexf, graphml
 from perr_graph.i18n import messages
 from perr_graph.report.data import ReportData
 from perr_graph.report.downloads import Downloads
@@ -40,8 +50,7 @@ def write_pages(
     page("commitments.html", m._("Commitments"), search.TEMPLATE, lambda dl: search.context(data, links))
     page("compare.html", m._("Compare"), compare.TEMPLATE, lambda dl: compare.context(data, links, dl))
     page("matches.html", m._("Matches"), matches.TEMPLATE, lambda dl: matches.context(data, links, dl))
-    # written plainly: the report's folder is swapped in whole
-    exports = write_exports(data.graphs, out / "network", atomic=False)
+    exports = [Path(x) for paths in _shared(_export, list(data.graphs), (data, out)) for x in paths]
     site.written += exports
     names = [p.name for p in exports]
     page("network.html", m._("Network"), network.TEMPLATE, lambda dl: network.context(data, links, dl, names))
@@ -67,16 +76,62 @@ def write_pages(
         partner.LIST_TEMPLATE,
         lambda dl: partner.list_context(data, links, dl, everyone),
     )
-    for p in everyone.values():
-        page(
-            links.partner(p.iri),
-            p.label,
-            partner.TEMPLATE,
-            lambda dl, p=p: partner.context(data, links, dl, p, everyone),
-        )
+    state = (data, links, out, lang, bool(texts), everyone)
+    for paths in _shared(_partner_page, list(everyone), state):
+        site.written += [Path(x) for x in paths]
+        progress.advance(task)
     page(
         "validation.html", m._("Validation"), findings.TEMPLATE, lambda dl: findings.context(data, links, dl)
     )
     site.write("ontology.html", m._("Ontology"), ontology.TEMPLATE, ontology.context(data))
     progress.advance(task)
     return site.written
+
+
+#: below this many items, the work is done here (starting workers would cost more than it saves)
+PARALLEL_FROM = 200
+
+
+def _shared(work, items: list, state: tuple):
+    """``work(state, item)`` for every item, in order: in worker processes that inherit ``state`` (fork) when
+    there are many items and more than one core, here otherwise."""
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    jobs = pool.jobs_for(None, len(items)) if forks and len(items) >= PARALLEL_FROM else 1
+    return pool.imap(
+        work,
+        items,
+        setup=_state,
+        setup_args=state,
+        jobs=jobs,
+        chunksize=pool.chunksize_for(len(items), jobs),
+        start_method="fork" if jobs > 1 else None,
+    )
+
+
+def _state(*state):
+    return state
+
+
+def _partner_page(state: tuple, iri: str) -> list[str]:
+    """Write the page of partner ``iri`` and its tables; the paths written."""
+    data, links, out, lang, sources, everyone = state
+    site = Site(out, lang, sources=sources)
+    p = everyone[iri]
+    name = links.partner(iri)
+    dl = Downloads(Path(name).stem)
+    site.write(name, p.label, partner.TEMPLATE, partner.context(data, links, dl, p, everyone), dl)
+    return [os.fspath(x) for x in site.written]
+
+
+def _export(state: tuple, name: str) -> list[str]:
+    """Write the GraphML and GEXF files of the partner network ``name`` (plainly: the report's folder is put in
+    place whole); the paths written."""
+    data, out = state
+    folder = out / "network"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for ext, render in (("graphml", graphml), ("gexf", gexf)):
+        path = folder / f"partners-{file_stem(name)}.{ext}"
+        path.write_text(render(data.graphs[name]), encoding="utf-8")
+        written.append(os.fspath(path))
+    return written
