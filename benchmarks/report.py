@@ -5,7 +5,7 @@ For each size N, ``perr synth --protocols N --seed 1`` makes a synthetic France 
 
 - the report: ``perr report --data … --sources … --no-validation --quiet`` in its own process, wall-clock time,
   CPU time (user + system) and peak memory (target at N = 500: under 60 s), loading the dataset included;
-- with ``--baseline REF`` (a git commit), the same report made by the code of REF (its ``src/``, exported by
+- with ``--baseline REF`` (a git commit), the same report made by the code of REF (its tree, exported by
   ``git archive`` into a temporary folder and put first on ``PYTHONPATH``), alternating old and new (``--repeat``
   pairs) so that both see the same load on the machine, and the ratios old / new; sizes above
   ``--baseline-max`` are left out of the baseline (the old report took minutes there);
@@ -66,9 +66,10 @@ def dataset(n: int, folder: Path) -> tuple[Path, Path]:
 
 
 def baseline(ref: str) -> Path:
-    """The ``src/`` folder of commit ``ref``, exported into a temporary folder."""
+    """The ``src/`` folder of commit ``ref``, exported with the whole tree (the package's bundled resources
+    point into it) into a temporary folder."""
     folder = Path(tempfile.mkdtemp(prefix="perr-report-baseline-"))
-    archive = subprocess.run(["git", "archive", ref, "src"], cwd=ROOT, check=True, capture_output=True).stdout
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder / "src"
 
