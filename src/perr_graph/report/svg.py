@@ -65,12 +65,13 @@ def network_svg(
         )
     out.append("</g>")
     strength = {n: g.degree(n, weight="weight") for n in g}
+    radius = _radius(max((g.nodes[n].get("commitments", 1) for n in g), default=1))
     labelled = set(sorted(g, key=lambda n: (-strength[n], n))[:labels])
     out.append('<g stroke="#ffffff" stroke-width="1.2">')
     for n in sorted(g, key=lambda n: (g.nodes[n].get("commitments", 0), n)):
         x, y = xy(n)
         d = g.nodes[n]
-        r = 3.5 + 1.7 * math.sqrt(d.get("commitments", 1))
+        r = radius(d.get("commitments", 1))
         tip = m._(
             "%(label)s (%(category)s): involved in %(commitments)s commitment(s), leads %(leads)s; "
             "%(partners)s partner(s) in common commitments",
@@ -89,20 +90,42 @@ def network_svg(
         '<g font-size="11.5" fill="#1d2433" stroke="#ffffff" stroke-width="3" paint-order="stroke" '
         'stroke-linejoin="round">'
     )
-    out += _labels(g, labelled, strength, xy, width, height)
+    out += _labels(g, labelled, strength, xy, width, height, radius)
     out.append("</g></svg>")
     return "\n".join(out)
 
 
-def _labels(g: nx.Graph, labelled: set, strength: dict, xy, width: int, height: int) -> list[str]:
+#: the largest dot's radius beyond its base (pixels): at national scale the État takes part in thousands of
+#: commitments, and a dot in proportion would cover the picture and leave no room for the hubs' labels
+MAX_RADIUS = 30.0
+
+
+#: beyond this many organisations, a picture is crowded (see :func:`_labels`)
+CROWDED = 150
+
+
+def _radius(most: int):
+    """A dot's radius for a number of commitments: area in proportion (3.5 + 1.7 √n px), the whole scale
+    shrunk when the largest dot would pass :data:`MAX_RADIUS` (only in networks of many protocols)."""
+    shrink = min(1.0, MAX_RADIUS / (1.7 * math.sqrt(max(most, 1))))
+    return lambda n: 3.5 + 1.7 * shrink * math.sqrt(n)
+
+
+def _labels(g: nx.Graph, labelled: set, strength: dict, xy, width: int, height: int, radius) -> list[str]:
     """Labels, most connected first, each put right, left, above or below its dot where it overlaps no label
-    placed before and no other dot; a label that fits nowhere is left to the tooltip."""
+    placed before and no other dot (in a crowded picture, no other labelled dot); a label that fits nowhere is
+    left to the tooltip."""
     out: list[str] = []
     boxes: list[tuple[float, float, float, float]] = []
     dots = []
+    # in a crowded picture a label may cover the dots of organisations not labelled (its white halo keeps it
+    # readable), or the hubs of a national network would find no room; it never covers a labelled one
+    crowded = g.number_of_nodes() > CROWDED
     for n in g:
+        if crowded and n not in labelled:
+            continue
         x, y = xy(n)
-        r = 3.5 + 1.7 * math.sqrt(g.nodes[n].get("commitments", 1))
+        r = radius(g.nodes[n].get("commitments", 1))
         dots.append((n, x - r, y - r, x + r, y + r))
 
     def free(box, own) -> bool:
@@ -120,7 +143,7 @@ def _labels(g: nx.Graph, labelled: set, strength: dict, xy, width: int, height: 
     for n in sorted(labelled, key=lambda n: (-strength[n], n)):
         x, y = xy(n)
         d = g.nodes[n]
-        r = 3.5 + 1.7 * math.sqrt(d.get("commitments", 1))
+        r = radius(d.get("commitments", 1))
         text = short_label(d["label"], n)
         w, _h = 6.3 * len(text) + 2, 14
         for anchor, tx, ty in (
