@@ -345,7 +345,8 @@ def network_table(store, cx: Context) -> Table:
         rows,
         note=N_(
             "Partners are linked when involved in the same commitment; weight = commitments shared. "
-            "Betweenness uses 1/weight as the length of a link; communities: networkx greedy modularity."
+            "Betweenness uses 1/weight as the length of a link; communities: networkx greedy modularity "
+            "(Louvain beyond 1,000 partners)."
         ),
     )
 
