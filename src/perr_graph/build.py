@@ -1,9 +1,10 @@
 """``perr build``: the pipeline, inputs → read → rdf → write.
 
 Reads a corpus (:class:`~perr_graph.inputs.corpus.Corpus`): the ontology, the registry, the catalogue, then each
-protocol's configuration and text; writes one named graph per protocol, and the ontology, the registry, the
-reference identifiers, the matched commitments and a DCAT/VoID description in their own graphs (``docs/model.md``,
-"Named graphs"). Output: ``perr.trig`` and ``perr.nq``, deterministic and written atomically.
+protocol's configuration and text; writes one named graph per protocol (and, for a protocol to which a hypothesis
+is applied, its graph of inferences apart), and the ontology, the registry, the reference identifiers, the matched
+commitments and contributions and a DCAT/VoID description in their own graphs (``docs/model.md``, "Named
+graphs"). Output: ``perr.trig`` and ``perr.nq``, deterministic and written atomically.
 
 Commands that need the built dataset get it from :func:`ensure_dataset`, which builds it into the corpus's output
 folder when it is missing (and says so); nothing else builds, and opening a store never does.
@@ -20,7 +21,7 @@ from rdflib import Graph, URIRef
 
 from perr_graph import namespaces as ns
 from perr_graph.errors import ConfigError
-from perr_graph.inputs.catalogue import load_source, read_catalogue
+from perr_graph.inputs.catalogue import SourceText, load_source, read_catalogue
 from perr_graph.inputs.config import protocol_configs
 from perr_graph.inputs.corpus import Corpus
 from perr_graph.inputs.ontology import categories, concept_slugs, ontology_graph
@@ -59,6 +60,17 @@ def build(
     emit.registry_graph(reg, registry)
     graphs[ns.REGISTRY_GRAPH] = reg
 
+    texts: dict[str, SourceText] = {}
+
+    def text_of(pid: str) -> SourceText:
+        if pid not in texts:
+            texts[pid] = load_source(catalogue[pid], corpus.sources)
+        return texts[pid]
+
+    def describe(pid: str) -> tuple[str, str, int]:
+        source = text_of(pid)
+        return catalogue[pid].file, source.sha256, source.line_count
+
     protocols = []
     for cfg_path in protocol_configs(corpus.protocols):
         say(f"reading {cfg_path.name}")
@@ -66,13 +78,17 @@ def build(
         if pid not in catalogue:
             raise ConfigError(f"protocol {pid!r} has a configuration but no catalogue row", cfg_path)
         entry = catalogue[pid]
-        source = load_source(entry, corpus.sources)
-        protocol = read_protocol(cfg_path, registry, source, concepts)
+        source = text_of(pid)
+        protocol = read_protocol(cfg_path, registry, source, concepts, text_of)
         if protocol.pid != pid:
             raise ConfigError(f"id {protocol.pid!r} differs from the file name {pid!r}", cfg_path)
         g = Graph()
         emit.protocol_graph(g, protocol, registry, entry.file, source.sha256, source.line_count)
         graphs[ns.protocol_graph(pid)] = g
+        if protocol.inferences:
+            inferred = Graph()
+            emit.inference_graph(inferred, protocol, describe)
+            graphs[ns.inference_graph(pid)] = inferred
         protocols.append(protocol)
 
     ref = Graph()
@@ -85,6 +101,7 @@ def build(
     from perr_graph.analysis.matching import matches_graph
 
     graphs[ns.MATCHES_GRAPH] = matches_graph(protocols)
+    emit.contribution_twins(graphs[ns.MATCHES_GRAPH], protocols)
     # --- end of issue 5 --------------------------------------------------------------------------------------
 
     graphs[ns.DATASET_GRAPH] = dataset_description(graphs, protocols)

@@ -70,9 +70,16 @@ class Title(Model):
     lines: LineRange
 
 
+class EndDate(Quoted):
+    """The last day of the period, where the text states one (``jusqu'au 31 décembre 2022``)."""
+
+    date: IsoDate
+
+
 class Period(Quoted):
     start: int | None = None
     end: int | None = None
+    end_date: EndDate | None = None
 
 
 class Signing(Quoted):
@@ -99,6 +106,23 @@ class Population(Quoted):
     value: int
     year: int | None = None
     approximate: bool = False
+    #: the figure counts only the inhabitants of the territory's priority neighbourhoods ("habitants en QPV")
+    in_qpv: bool = False
+
+
+class Communes(Quoted):
+    """The number of communes the text says a territory counts."""
+
+    territory: str
+    value: int
+
+
+class ContributionEntry(Quoted):
+    """A partner's own text copied into the protocol: its title (``line``, ``quote``), its partner and the lines
+    its items stand in; the commitments read from those lines are the partner's contribution items."""
+
+    partner: str
+    lines: LineRange
 
 
 class ObjectiveEntry(Model):
@@ -129,6 +153,23 @@ class Matrix(Model):
     marks: dict[Literal["X", "x"], RoleRule]
     unmarked: RoleRule | None = None
     free: RoleRule | None = None
+
+
+class Premise(Quoted):
+    """A line a hypothesis rests on, in this protocol's text or, with ``protocol``, in another protocol's."""
+
+    protocol: str | None = None
+
+
+class Hypothesis(Model):
+    """A reading the document does not state, applied apart (``graph:inferences/<pid>``): the involvements read
+    by rule ``rule`` whose legend key (``X``, ``x``, ``free``, ``unmarked``) is in ``marks`` get the role and
+    rule given there, as inferred involvements of the hypothesis ``id`` (a ``hypothesis:`` concept)."""
+
+    id: str
+    rule: str
+    marks: dict[str, RoleRule]
+    premises: list[Premise] = Field(default_factory=list)
 
 
 class Label(Model):
@@ -190,6 +231,9 @@ class ProtocolConfig(Model):
     watch: list[Mention] = Field(default_factory=list)
     place: list[Mention] = Field(default_factory=list)
     population: list[Population] = Field(default_factory=list)
+    communes: list[Communes] = Field(default_factory=list)
+    contribution: list[ContributionEntry] = Field(default_factory=list)
+    hypothesis: list[Hypothesis] = Field(default_factory=list)
     objective: list[ObjectiveEntry] = Field(default_factory=list)
     body: list[Body] = Field(default_factory=list)
     matrix: Matrix | None = None

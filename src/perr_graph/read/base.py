@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from perr_graph.errors import ConfigError, RegistryError, SourceError
@@ -9,7 +10,7 @@ from perr_graph.inputs.catalogue import SourceText
 from perr_graph.inputs.config import Block, ProtocolConfig
 from perr_graph.inputs.registry import NOBODY, Registry
 from perr_graph.model import Involvement, Protocol, Section, Span
-from perr_graph.text import clean, fold, line_key_for
+from perr_graph.text import clean, fold, line_key_for, vocabulary
 
 
 @dataclass
@@ -21,7 +22,10 @@ class Context:
     config: ProtocolConfig
     registry: Registry
     protocol: Protocol
+    #: the text of another protocol of the corpus, by id (for the premises of a hypothesis); None: not available
+    sources: Callable[[str], SourceText] | None = None
     _keys: dict[str, set[str]] = field(default_factory=dict)
+    _words: set[str] | None = None
 
     # --- where ---------------------------------------------------------------------------------------------
 
@@ -38,6 +42,23 @@ class Context:
         if value is not None:
             line = self.config_line(value) or line
         return ConfigError(message, self.config.path, line)
+
+    def words(self) -> set[str]:
+        """The document's own words, folded and upper-cased (to cut a heading spelled letter by letter)."""
+        if self._words is None:
+            self._words = vocabulary("\n".join(self.source.lines))
+        return self._words
+
+    def other_source(self, pid: str) -> SourceText:
+        """The text of protocol ``pid`` of the same corpus; an error when the build did not give access to it."""
+        if self.sources is None:
+            raise self.config_error(
+                f"protocol {pid!r}: other protocols' texts are not available here", value=pid
+            )
+        try:
+            return self.sources(pid)
+        except KeyError:
+            raise self.config_error(f"protocol {pid!r} is not in the catalogue", value=pid) from None
 
     def config_line(self, value: str) -> int | None:
         """The line of the configuration where the string ``value`` is written."""
@@ -144,8 +165,10 @@ class Context:
         parent: str | None = None,
         note: str | None = None,
         quote: str | None = None,
+        position: int | None = None,
     ) -> Section:
-        """A document section: its label's mapping from ``[labels]`` unless pillar/themes are given."""
+        """A document section: its label's mapping from ``[labels]`` unless pillar/themes are given. ``position``
+        is the line that places a section without a span (its heading lost) in document order."""
         if pillar is None and themes is None:
             pillar, themes = self.label_info(label, line)
         if line is not None:
@@ -153,7 +176,8 @@ class Context:
             key = self.key("section", line)
         else:
             span, key = None, self.key("section", 0)
-        section = Section(key, heading_text(label), span, pillar, list(themes or []), parent, note)
+        at = line if line is not None else (position or 0)
+        section = Section(key, heading_text(label), span, pillar, list(themes or []), parent, note, at)
         self.protocol.sections.append(section)
         return section
 

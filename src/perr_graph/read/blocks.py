@@ -126,5 +126,7 @@ class PartyTableBlock(Block):
     party_column: str
     #: the header cells of the columns that make the commitment's text
     text_columns: list[str]
+    #: the header cells of the columns kept apart, as cells of the row (``perr:cell``)
+    cell_columns: list[str] = Field(default_factory=list)
     role: str
     rule: str

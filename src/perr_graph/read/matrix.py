@@ -28,6 +28,7 @@ from perr_graph.inputs.registry import NOBODY
 from perr_graph.model import Challenge, Commitment, Involvement
 from perr_graph.read.base import Context
 from perr_graph.read.blocks import MatrixBlock
+from perr_graph.read.marks import cell_involvements, split_mark
 from perr_graph.text import clean, despace_letters
 
 MARK = re.compile(r"^([Xx])(?:\s+(.*))?$")
@@ -72,7 +73,7 @@ def read(ctx: Context, block: MatrixBlock) -> None:
         if groups:
             group_label = groups[0]
             if group_kind == "theme":
-                label = despace_letters(clean(group_label))
+                label = despace_letters(clean(group_label), ctx.words())
                 group_section = ctx.add_section(
                     label, n, quote=group_label, parent=section.key if section else None
                 )
@@ -141,39 +142,24 @@ def _cells(ctx: Context, raw: str, n: int, shift: int | None, text_col: int, wid
 def _involve(
     ctx: Context, block: MatrixBlock, legend: Matrix, c: Commitment, cell: str, column: str, name: str, n: int
 ) -> None:
-    """The involvements one cell gives ``c``: a free column's partners, a mark's (with its codes), or an unmarked
-    code's, with the role and rule the ``[matrix]`` legend gives them."""
-    span = ctx.span(n, cell)
-    if column == NOBODY:
-        if legend.free is None:
-            raise ctx.config_error(
-                f"the [matrix] table needs free = {{role = …, rule = …}} for the column {name!r}", block
-            )
-        for p in ctx.partners_in_cell(cell, n):
-            _add(c, ctx.involvement(p, legend.free.role, cell, legend.free.rule, span))
-        return
-    m = MARK.match(cell)
-    if m:
-        mark, codes = m.group(1), m.group(2)
-        entry = next((v for k, v in legend.marks.items() if k == mark), None)
-        if entry is None:
-            raise ctx.config_error(f"the [matrix] marks table has no entry for {mark!r}", block)
-        role, rule = entry.role, entry.rule
-        partners = ctx.partners_in_cell(codes, n) if codes else [column]
-    else:
-        if legend.unmarked is None:
-            raise ctx.error(f"cell {cell!r} carries no X/x mark and [matrix] has no unmarked rule", n)
-        role, rule = legend.unmarked.role, legend.unmarked.rule
-        partners = ctx.partners_in_cell(cell, n)
-    for p in partners:
-        _add(c, ctx.involvement(p, role, cell, rule, span))
+    """The involvements one cell gives ``c`` (:func:`perr_graph.read.marks.cell_involvements`), with the role and
+    rule the ``[matrix]`` legend gives its marks, its codes without a mark and its free column."""
+    if column == NOBODY and legend.free is None:
+        raise ctx.config_error(
+            f"the [matrix] table needs free = {{role = …, rule = …}} for the column {name!r}", block
+        )
+    marks = {str(k): v for k, v in legend.marks.items()}
+    if column != NOBODY and split_mark(cell, marks) is None and legend.unmarked is None:
+        raise ctx.error(f"cell {cell!r} carries no X/x mark and [matrix] has no unmarked rule", n)
+    for inv in cell_involvements(ctx, cell, n, column, marks, legend.unmarked, legend.free):
+        _add(c, inv)
 
 
 def _add(c: Commitment, inv: Involvement) -> None:
-    """Add an involvement; the same partner twice with the same role is one involvement, two pieces of
-    evidence."""
+    """Add an involvement; the same partner twice with the same role (and column) is one involvement, two
+    pieces of evidence."""
     for existing in c.involvements:
-        if existing.partner == inv.partner and existing.role == inv.role:
+        if existing.partner == inv.partner and existing.role == inv.role and existing.column == inv.column:
             if inv.evidence not in existing.evidence.split(" | "):
                 existing.evidence += " | " + inv.evidence
             return
