@@ -25,7 +25,7 @@ from perr_graph.inputs.catalogue import SourceText, load_source, read_catalogue
 from perr_graph.inputs.config import protocol_configs
 from perr_graph.inputs.corpus import Corpus
 from perr_graph.inputs.ontology import categories, concept_slugs, ontology_graph
-from perr_graph.inputs.registry import Registry, reference_targets
+from perr_graph.inputs.registry import Registry, check_registry, reference_targets
 from perr_graph.model import Protocol
 from perr_graph.rdf import emit
 from perr_graph.rdf.dataset import dataset_description
@@ -91,10 +91,10 @@ def build(
             graphs[ns.inference_graph(pid)] = inferred
         protocols.append(protocol)
 
+    targets = reference_targets(registry, corpus.registry / "reference-map.csv")
+    check_registry(registry, targets, text_of)
     ref = Graph()
-    emit.reference_graph(
-        ref, corpus.reference, reference_targets(registry, corpus.registry / "reference-map.csv")
-    )
+    emit.reference_graph(ref, corpus.reference, targets)
     graphs[ns.REFERENCE_GRAPH] = ref
 
     # --- issue 5: commitments matched across protocols (matching.py), in their own graph -------------------

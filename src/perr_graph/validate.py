@@ -1196,19 +1196,25 @@ def _line_of(exc: Exception) -> int | None:
 
 def discover_units(store) -> tuple[list[Unit], list[str]]:
     """The validation units of a store: each named graph except the shared ones (ontology, registry, reference)
-    and the build's other ``graph:`` graphs (dataset description …), and the default graph when it holds triples. Returns (units, shared graphs
-    present in the store)."""
+    and the build's other ``graph:`` graphs (dataset description …), and the default graph when it holds triples;
+    a protocol's graph of inferences (``graph:inferences/<pid>``) joins its protocol's unit. Returns (units, shared
+    graphs present in the store)."""
     import pyoxigraph as ox
 
     special = {str(g) for g in SHARED_GRAPHS}
     present, units = [], []
-    for g in sorted(store.named_graphs(), key=lambda n: n.value):
+    names = sorted(store.named_graphs(), key=lambda n: n.value)
+    inferences = {g.value for g in names if g.value.startswith(str(ns.GRAPH) + "inferences/")}
+    for g in names:
         if g.value in special:
             present.append(g.value)
         elif g.value.startswith(str(ns.GRAPH)) and not g.value.startswith(str(ns.GRAPH) + "protocol/"):
             continue  # the build's other graphs (dataset description …) are not protocols
         else:
-            units.append(Unit(_unit_name(store, g), [g.value], []))
+            # a protocol's graph of inferences is validated with it (its inferred involvements hang on it)
+            pid = g.value[len(str(ns.GRAPH) + "protocol/") :]
+            own = [g.value, *(x for x in [str(ns.inference_graph(pid))] if x in inferences)]
+            units.append(Unit(_unit_name(store, g), own, []))
     if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
         units.append(Unit(_unit_name(store, ox.DefaultGraph()), [ox.DefaultGraph()], []))
     return units, sorted(present, key=[str(g) for g in SHARED_GRAPHS].index)

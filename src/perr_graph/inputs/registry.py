@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
 from perr_graph import namespaces as ns
-from perr_graph.errors import ConfigError
+from perr_graph.errors import ConfigError, PerrError
 from perr_graph.text import fold
+
+if TYPE_CHECKING:
+    from perr_graph.inputs.catalogue import SourceText
 
 #: the partner id that says "these words name no identified organisation"
 NOBODY = "-"
@@ -36,6 +41,20 @@ class Partner:
     jurisdiction: str
     scope: str
     note: str
+    #: where a text says the parent holds this organisation: ``<pid> <line>: <quote>``, several joined by `` | ``
+    parent_evidence: str = ""
+    #: why the label expands a name or code beyond what the texts state (empty: the label is the texts' own)
+    unverified: str = ""
+
+    def parent_quotes(self) -> list[tuple[str, int, str]]:
+        """``parent_evidence`` as (protocol id, line, quote)."""
+        out = []
+        for part in (x.strip() for x in self.parent_evidence.split(" | ") if x.strip()):
+            m = re.fullmatch(r"([a-z0-9-]+) (\d+): (.+)", part)
+            if m is None:
+                raise ValueError(f"parent_evidence {part!r} is not '<protocol> <line>: <quote>'")
+            out.append((m.group(1), int(m.group(2)), m.group(3)))
+        return out
 
 
 @dataclass(frozen=True)
@@ -203,7 +222,7 @@ class Registry:
                 raise ConfigError(f"unknown kind {r['kind']!r}", p, n)
             if categories is not None and r["category"] not in categories:
                 raise ConfigError(f"unknown category {r['category']!r}", p, n)
-            partners[r["id"]] = Partner(**{k: r[k] for k in Partner.__dataclass_fields__})
+            partners[r["id"]] = Partner(**{k: r.get(k, "") for k in Partner.__dataclass_fields__})
             origin[f"org:{r['id']}"] = (str(p), n)
 
         territories: dict[str, Territory] = {}
@@ -264,6 +283,44 @@ class Registry:
             if f in spellings and slug(given) == slug(person.given):
                 return person.id, person
         return slug(f"{given} {family}"), None
+
+
+def check_registry(
+    registry: Registry,
+    targets: dict[tuple[str, str, str], URIRef],
+    text_of: Callable[[str], SourceText],
+) -> None:
+    """What the registry says beyond its own rows must hold: each ``parent_evidence`` quote stands at its line of
+    the protocol's text (``data/registry/README.md``), and a territory is typed ``qpv`` only where the official
+    list of the reference file names it (a ``qpv`` row of ``identifiers.csv`` mapped to it in
+    ``reference-map.csv``). A failure is an error at the registry row."""
+    for pid_, prt in registry.partners.items():
+        path, n = registry.origin[f"org:{pid_}"]
+        try:
+            quotes = prt.parent_quotes()
+        except ValueError as exc:
+            raise ConfigError(str(exc), path, n) from None
+        if quotes and not prt.parent:
+            raise ConfigError(f"{pid_!r} has parent_evidence but no parent", path, n)
+        for protocol, line, quote in quotes:
+            try:
+                text_of(protocol).require(quote, line)
+            except KeyError:
+                raise ConfigError(
+                    f"parent_evidence of {pid_!r}: unknown protocol {protocol!r}", path, n
+                ) from None
+            except PerrError as exc:
+                raise ConfigError(f"parent_evidence of {pid_!r}: {exc.message}", path, n) from None
+    official = {node for (kind, _, _), node in targets.items() if kind == "qpv"}
+    for tid, ter in registry.territories.items():
+        if ter.type == "qpv" and ns.territory(tid) not in official:
+            path, n = registry.origin[f"territory:{tid}"]
+            raise ConfigError(
+                f"territory {tid!r} is typed qpv but the official list (a qpv row of identifiers.csv mapped "
+                "to it in reference-map.csv) does not name it: type it 'place'",
+                path,
+                n,
+            )
 
 
 def reference_targets(registry: Registry, path: Path) -> dict[tuple[str, str, str], URIRef]:

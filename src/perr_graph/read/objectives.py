@@ -15,6 +15,7 @@ after it; a leading count ("1 action par an par quartier"); or "d'ici YYYY" alon
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from perr_graph.model import Challenge, Commitment, Indicator, Objective, Span, Target
 from perr_graph.read.base import Context
@@ -35,6 +36,27 @@ def split_items(cell: str) -> list[str]:
     else:
         parts = _RUN_TOGETHER.split(cell)
     return [p.strip() for p in parts if clean(p)]
+
+
+def split_indicators(item: str) -> list[str]:
+    """An Indicateurs item holding several indicators run together by a lost line break: a new indicator starts
+    where the item's opening recurs after a space, as the same capitalised word ("Nombre de vaccinations Nombre
+    d'actions de prévention menées", Valence line 367) or the same "<number>% <word>" ("20% minimum des ménages
+    … en 2020 50% minimum des ménages …", line 341). Each part is a substring of the item."""
+    text = item.strip()
+    m = re.match(r"(?:<[^>]+>\s*)*(\d+(?:,\d+)?\s?%\s+\w+|[A-ZÀ-Ý]\w{2,})", text)
+    if m is None:
+        return [item]
+    head = m.group(1)
+    if head[0].isdigit():
+        pattern = re.compile(r"(?<=\s)\d+(?:,\d+)?\s?%\s+" + re.escape(head.split()[-1]) + r"\b")
+    else:
+        pattern = re.compile(r"(?<=\s)" + re.escape(head) + r"\b")
+    cuts = [x.start() for x in pattern.finditer(text, m.end())]
+    if not cuts:
+        return [item]
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b].strip() for a, b in pairwise(bounds) if text[a:b].strip()]
 
 
 _PERCENT = re.compile(r"(\d+(?:,\d+)?)\s?%((?:\s+\S+){0,1}?\s+(?:en|d'ici|à partir de)\s+(\d{4}))?")
@@ -138,7 +160,7 @@ def read(ctx: Context, block: ObjectivesTableBlock) -> None:
         ctx.protocol.commitments.extend(new)
         row_commitments[n] = made
 
-        for item in split_items(indicateurs):
+        for item in (part for cell_item in split_items(indicateurs) for part in split_indicators(cell_item)):
             ind = Indicator(ctx.key("indicator", n), clean(item), ctx.span(n, item), read_targets(item))
             if len(made) == 1:
                 ind.of_commitments = [made[0].key]

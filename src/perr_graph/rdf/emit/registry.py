@@ -7,7 +7,7 @@ from rdflib import Literal
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
 
 from perr_graph import namespaces as ns
-from perr_graph.inputs.registry import Registry
+from perr_graph.inputs.registry import Partner, Registry
 from perr_graph.rdf.emit.base import TripleSink, fr
 
 PERR = ns.PERR
@@ -29,9 +29,10 @@ _TTYPE = {
 
 def registry_graph(g: TripleSink, registry: Registry) -> None:
     """Every partner (``org:Organization`` and its kind: formal organisation, unit, collective party) with its
-    labels, category, parent (``org:unitOf`` / ``org:subOrganizationOf``), jurisdiction and scope, every way the
-    texts name it (``skos:altLabel``); every territory with its type, labels, the territory it is part of and its
-    aliases. A collective party is scoped to its protocol (``perr:protocol``)."""
+    labels, category, parent (``org:unitOf`` / ``org:subOrganizationOf``, with the lines of the texts that say
+    so), jurisdiction and scope, every way the texts name it (``skos:altLabel``), and ``perr:unverifiedLabel``
+    when its label expands a name beyond the texts; every territory with its type, labels, the territory it is
+    part of and its aliases. A collective party is scoped to its protocol (``perr:protocol``)."""
     for p in registry.partners.values():
         node = ns.org(p.id)
         g.add((node, RDF.type, ORG.Organization))
@@ -43,6 +44,10 @@ def registry_graph(g: TripleSink, registry: Registry) -> None:
             prop = ORG.unitOf if p.kind == "OrganizationalUnit" else ORG.subOrganizationOf
             g.add((node, prop, ns.org(p.parent)))
             g.add((node, ORG.subOrganizationOf, ns.org(p.parent)))
+            _parent_evidence(g, p)
+        if p.unverified:
+            g.add((node, PERR.unverifiedLabel, Literal(True)))
+            g.add((node, SKOS.scopeNote, Literal(f"Label not verified: {p.unverified}", lang="en")))
         if p.jurisdiction:
             g.add((node, PERR.jurisdiction, ns.territory(p.jurisdiction)))
         if p.scope:
@@ -64,3 +69,20 @@ def registry_graph(g: TripleSink, registry: Registry) -> None:
             g.add((node, SKOS.editorialNote, Literal(t.note, lang="en")))
     for a in registry.territory_aliases.aliases:
         g.add((ns.territory(a.target), SKOS.altLabel, Literal(a.alias)))
+
+
+def _parent_evidence(g: TripleSink, p: Partner) -> None:
+    """``id:org/<id>/parent``: the statement "``p`` org:subOrganizationOf its parent" (an ``rdf:Statement``), with
+    ``dcterms:source`` each protocol's text that says so and ``dcterms:bibliographicCitation`` the line and the
+    words (checked against the text by the build, :func:`perr_graph.inputs.registry.check_registry`)."""
+    quotes = p.parent_quotes()
+    if not quotes:
+        return
+    node = ns.child(ns.org(p.id), "parent")
+    g.add((node, RDF.type, RDF.Statement))
+    g.add((node, RDF.subject, ns.org(p.id)))
+    g.add((node, RDF.predicate, ORG.subOrganizationOf))
+    g.add((node, RDF.object, ns.org(p.parent)))
+    for pid, line, quote in quotes:
+        g.add((node, DCTERMS.source, ns.source(pid)))
+        g.add((node, DCTERMS.bibliographicCitation, Literal(f"{pid}, line {line}: « {quote} »", lang="fr")))
