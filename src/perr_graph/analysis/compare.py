@@ -23,8 +23,9 @@ ROLES = [
     "partie-qui-s-engage",
     "partenaire-associe",
     "signataires-collectivement",
-    "role-non-determine",
     "service-de-suivi",
+    "structure-porteuse",
+    "role-non-precise",
 ]
 
 
@@ -80,10 +81,10 @@ def category_roles(store, pids: list[str]) -> Table:
         rows,
         protocol_columns=pids,
         note="A commitment counts once per category and role, however many organisations of the category "
-        "it involves in that role. role: chef-de-file = lead, partie-qui-s-engage = committing party "
-        "(both are perr:lead), partenaire-associe = associated, signataires-collectivement = the "
-        "signatories together, role-non-determine = marked in a table that does not say who leads, "
-        "service-de-suivi = service following the measure.",
+        "it involves in that role. role: chef-de-file = lead (perr:lead), partie-qui-s-engage = committing "
+        "party (not a lead), partenaire-associe = associated, signataires-collectivement = the "
+        "signatories together, service-de-suivi = service following the measure, structure-porteuse = "
+        "body hosting a post or carrying a scheme, role-non-precise = a mark whose meaning is not given.",
     )
 
 
@@ -139,15 +140,26 @@ def themes(store, pids: list[str]) -> Table:
 
 def lead_indicator(store) -> Table:
     query, recs = run(store, "lead-and-indicator-share")
-    cols = ["protocol", "commitments", "with_lead", "lead_share", "with_indicator", "indicator_share"]
+    cols = [
+        "protocol",
+        "commitments",
+        "with_lead",
+        "lead_share",
+        "with_committing_party",
+        "committing_party_share",
+        "with_indicator",
+        "indicator_share",
+        "contribution_items",
+    ]
     return Table(
         "lead-indicator",
-        "Share of commitments with a known lead and with an indicator",
+        "Share of commitments with a chef de file, with a committing party and with an indicator",
         query,
         cols,
         [[r[c] for c in cols] for r in recs],
-        note="Shares are percentages of the protocol's commitments. A lead is perr:lead (chef de file or "
-        "committing party); an indicator is perr:indicatorOf on the commitment or on its objective.",
+        note="Shares are percentages of the protocol's own commitments (partners' contribution items are "
+        "counted apart). A lead is perr:lead, the chef de file only; a committing party (perr:committingParty) "
+        "is not a lead; an indicator is perr:indicatorOf on the commitment or on its objective.",
     )
 
 

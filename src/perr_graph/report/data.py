@@ -37,7 +37,8 @@ class Commitment:
 
     @property
     def has_lead(self) -> bool:
-        return any(i["role"] in ("chef-de-file", "partie-qui-s-engage") for i in self.involvements)
+        """A chef de file (a committing party is not a lead: docs/model.md, "Roles")."""
+        return any(i["role"] == "chef-de-file" for i in self.involvements)
 
 
 @dataclass
