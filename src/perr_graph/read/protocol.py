@@ -143,6 +143,9 @@ def _involvement_keys(c: Commitment) -> None:
 
 
 def _expand_signatories(ctx: Context) -> None:
+    """Rule 3: ``@signatories`` becomes one involvement per signatory organisation, each also kept when the
+    commitment's words name that organisation in another role (words add, never hide: Montélimar line 64 keeps the
+    Département among its signatories collectively beside the policies it carries)."""
     signed = [s.partner for s in ctx.protocol.signatories]
     for c in ctx.protocol.commitments:
         expanded = []
@@ -155,7 +158,9 @@ def _expand_signatories(ctx: Context) -> None:
                         p, "signataires-collectivement", inv.evidence, "collective-signatories", inv.span
                     )
                     for p in signed
-                    if not any(e.partner == p for e in c.involvements)
+                    if not any(
+                        e.partner == p and e.role == "signataires-collectivement" for e in c.involvements
+                    )
                 )
             else:
                 raise ConfigError(
