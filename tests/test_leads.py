@@ -337,3 +337,97 @@ def test_the_registry_says_which_labels_are_unverified_and_where_the_state_holds
     for s, o in reg.subject_objects(DCTERMS.bibliographicCitation):
         cited[str(s)].add(str(o))
     assert any("line 15" in c and "y compris l'ARS" in c for c in cited[str(ns.org("ars-ara")) + "/parent"])
+
+
+# --- the registry's own checks, and one cell of a table of marks ----------------------------------------------
+
+
+def _registry_copy(tmp_path):
+    import shutil
+
+    from support import project
+
+    folder = tmp_path / "registry"
+    shutil.copytree(project.REGISTRY, folder)
+    return folder
+
+
+def _check(folder):
+    from perr_graph.inputs.catalogue import load_source, read_catalogue
+    from perr_graph.inputs.registry import Registry, check_registry, reference_targets
+    from support import project
+
+    registry = Registry.load(folder)
+    catalogue = read_catalogue(project.SOURCES / "catalogue.csv")
+    check_registry(
+        registry,
+        reference_targets(registry, folder / "reference-map.csv"),
+        lambda pid: load_source(catalogue[pid], project.SOURCES),
+    )
+
+
+def test_a_parent_evidence_that_the_text_does_not_say_is_refused(tmp_path):
+    from perr_graph.errors import ConfigError
+
+    folder = _registry_copy(tmp_path)
+    _check(folder)  # the real registry passes
+    path = folder / "partners.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("montelimar 15: en premier lieu", "montelimar 16: en premier lieu"), "utf-8")
+    with pytest.raises(ConfigError, match="parent_evidence of 'ars-ara': quote not found") as exc:
+        _check(folder)
+    assert exc.value.path.endswith("partners.csv") and exc.value.line
+
+
+def test_a_place_is_typed_qpv_only_where_the_official_list_names_it(tmp_path):
+    from perr_graph.errors import ConfigError
+
+    folder = _registry_copy(tmp_path)
+    path = folder / "territories.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("pracomtal,Pracomtal,place,", "pracomtal,Pracomtal,qpv,"), "utf-8")
+    with pytest.raises(ConfigError, match="'pracomtal' is typed qpv but the official list"):
+        _check(folder)
+
+
+def test_a_cell_keeps_its_column_and_the_service_it_names_whatever_the_legend_marks(protocols):
+    """read/marks.py: "P (ARS)" under E with a legend mark "P" (a reader of another layout may call it so)."""
+    from perr_graph.inputs.config import RoleRule
+    from perr_graph.read.marks import FREE, UNMARKED, cell_involvements, split_mark
+
+    assert split_mark("P (ARS)", {"P": None}) == ("P", "ARS")
+    assert split_mark("X DRAC EN", {"X": None, "x": None}) == ("X", "DRAC EN")
+    assert split_mark("MS", {"X": None, "x": None}) is None
+
+    class Source:
+        def __init__(self, line):
+            self._line = line
+
+        def require(self, quote, start, end=None):
+            assert quote in self._line
+
+    from perr_graph.read.base import Context
+
+    real = protocols["montelimar"]  # only for its registry-independent facts: the context needs a protocol
+    from perr_graph.inputs.registry import Registry
+    from support import project
+
+    ctx = Context("montelimar", Source("P (ARS)\tMS\tPE ML"), None, Registry.load(project.REGISTRY), real)
+    lead, associated, unknown = (
+        RoleRule(role="chef-de-file", rule="matrix-uppercase-lead"),
+        RoleRule(role="partenaire-associe", rule="matrix-legend-column"),
+        RoleRule(role="role-non-precise", rule="matrix-unmarked-code"),
+    )
+    got = cell_involvements(ctx, "P (ARS)", 1, "etat", {"P": lead})
+    assert [(i.partner, i.column, i.role, i.mark, i.evidence) for i in got] == [
+        ("ars-ara", "etat", "chef-de-file", "P", "P (ARS)")
+    ]
+    got = cell_involvements(ctx, "MS", 1, "departement-drome", {"P": lead}, unmarked=unknown)
+    assert [(i.partner, i.column, i.role, i.mark) for i in got] == [
+        ("cd26-ms", "departement-drome", "role-non-precise", UNMARKED)
+    ]
+    got = cell_involvements(ctx, "PE ML", 1, "-", {"P": lead}, free=associated)
+    assert [(i.partner, i.column, i.mark) for i in got] == [
+        ("pole-emploi", None, FREE),
+        ("mission-locale-montelimar", None, FREE),
+    ]
