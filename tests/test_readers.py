@@ -105,9 +105,15 @@ def test_montelimar_uppercase_x_is_the_lead_and_rows_without_it_have_none(protoc
     by_line = {c.span.start: c for c in p.commitments}
     # line 159: four uppercase X (E, Vi, Caf, Agg): four co-leads
     assert leads(by_line[159]) == {"etat", "ville-montelimar", "caf-drome", "ca-montelimar-agglomeration"}
-    # line 180: "X DRAC" in the State's column: the DRAC leads; "DCP" (no mark): role not determined
+    # line 180: "X DRAC" in the State's column: the State leads through the DRAC, both recorded; "DCP" (no
+    # mark) in the Département's column: the Département through its direction, role not determined
     roles = {i.partner: i.role for i in by_line[180].involvements}
-    assert roles == {"drac-ara": "chef-de-file", "cd26-dcp": "role-non-determine"}
+    assert roles == {
+        "etat": "chef-de-file",
+        "drac-ara": "chef-de-file",
+        "departement-drome": "role-non-determine",
+        "cd26-dcp": "role-non-determine",
+    }
     # the "Autres" column lists associated partners (legend, line 89)
     assert {i.partner: i.role for i in by_line[114].involvements}["pole-emploi"] == "partenaire-associe"
     # line 64 "politiques portées par le conseil départemental" is not read as a lead (configured exception)
@@ -121,6 +127,7 @@ def test_montelimar_shifted_row_124_reads_with_its_marks_under_the_right_columns
         "etat": ("chef-de-file", "X"),
         "ville-montelimar": ("chef-de-file", "X"),
         "caf-drome": ("chef-de-file", "X"),
+        "departement-drome": ("role-non-determine", "DE EI"),
         "cd26-deei": ("role-non-determine", "DE EI"),
         "ca-montelimar-agglomeration": ("partenaire-associe", "x"),
     }

@@ -25,6 +25,7 @@ class Involvement:
     evidence: str  # the mark or words as written
     rule: str  # rule: concept slug
     span: Span
+    legend: Span | None = None  # the document's own statement of what the mark means, when it gives one
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Target:
     unit: str
     year: int | None
     text: str
+    per: str | None = None  # what the value is counted per, as written ("an" in "10 par an", "marché")
+    minimum: bool = False  # "30 % minimum": the value is a floor
 
 
 @dataclass

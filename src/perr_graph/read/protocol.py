@@ -56,6 +56,7 @@ def read_protocol(
         before = len(protocol.commitments)
         READERS[block.reader].read(ctx, block)
         _default_party(ctx, block, protocol.commitments[before:])
+    _pilot_in_parentheses(ctx)
     _explicit_words(ctx)
     _expand_signatories(ctx)
     _places_and_amounts(ctx)
@@ -113,6 +114,32 @@ def _default_party(ctx: Context, block: Block, commitments: Sequence[Commitment]
                     c.span,
                 )
             )
+
+
+_PILOT = re.compile(
+    r"\(\s*pilote\s*:\s*(?P<pilot>[^;)]+?)\s*(?:;\s*associ[ée]e?s?\s*:\s*(?P<associated>[^)]+?))?\s*\)\s*[.;]?$",
+    re.IGNORECASE,
+)
+
+
+def _pilot_in_parentheses(ctx: Context) -> None:
+    """Rule ``pilot-in-parentheses``: a commitment whose words end with "(pilote : X ; associé(e)(s) : Y, Z)"
+    has X as its lead and Y, Z as associated partners (a pilot "État – DIRECCTE" is the State through its
+    service: both); its text leaves the parenthesis out, which is kept as the evidence."""
+    for c in ctx.protocol.commitments:
+        m = _PILOT.search(c.text)
+        if m is None:
+            continue
+        evidence = m.group(0).strip().rstrip(".;").strip("() ")
+        found = [(p, "chef-de-file") for p in ctx.partners_in_phrase(m.group("pilot"), c.span.start)]
+        for name in re.split(r"\s*,\s*|\s+et\s+", m.group("associated") or ""):
+            if name.strip():  # each name must be known: none is dropped in silence
+                found += [(p, "partenaire-associe") for p in ctx.partners_in_phrase(name, c.span.start)]
+        c.text = c.text[: m.start()].rstrip(" ,;")
+        for partner, role in found:
+            existing = [i for i in c.involvements if i.partner == partner and i.role == role]
+            if not existing:
+                c.involvements.append(Involvement(partner, role, evidence, "pilot-in-parentheses", c.span))
 
 
 def _explicit_words(ctx: Context) -> None:

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from perr_graph import namespaces as ns
-from perr_graph.model import Commitment, Protocol
+from perr_graph.model import Commitment, Protocol, Span
 from perr_graph.rdf.emit.base import ASSOCIATED_ROLES, LEAD_ROLES, ProtocolFacts, decimal, fr, integer, year
 from perr_graph.text import shorten
 
@@ -42,7 +42,8 @@ def commitments(f: ProtocolFacts, p: Protocol) -> None:
 
 def involvements(f: ProtocolFacts, c: Commitment) -> None:
     """``perr:Involvement`` (the ORG Membership pattern): partner, role, the mark or words as written, the
-    reading rule and the line of the mark, at ``<commitment>/involvement/<partner-id>`` (``-2``, ``-3`` … when a
+    reading rule, the line of the mark and the legend that says what the mark means (when the document states
+    one), at ``<commitment>/involvement/<partner-id>`` (``-2``, ``-3`` … when a
     partner is involved again). Shortcuts: ``perr:involvedPartner`` for any role, ``perr:lead`` for
     :data:`~perr_graph.rdf.emit.base.LEAD_ROLES`, ``perr:associatedPartner`` for ``role:partenaire-associe``."""
     node = f.node("commitment", c.key)
@@ -59,6 +60,8 @@ def involvements(f: ProtocolFacts, c: Commitment) -> None:
         f.add(inode, PERR.evidence, Literal(inv.evidence))
         f.add(inode, PERR.readingRule, ns.concept("rule", inv.rule))
         f.evidence(inode, inv.span)
+        if inv.legend is not None:
+            f.add(inode, PERR.legend, legend(f, inv.legend))
         f.add(node, PERR.involvedPartner, partner)
         if inv.role in LEAD_ROLES:
             f.add(node, PERR.lead, partner)
@@ -86,4 +89,17 @@ def indicators(f: ProtocolFacts, p: Protocol) -> None:
                 f.add(tnode, PERR.unit, Literal(target.unit))
             if target.year:
                 f.add(tnode, PERR.targetYear, year(target.year))
+            if target.per:
+                f.add(tnode, PERR.per, Literal(target.per))
+            if target.minimum:
+                f.add(tnode, PERR.minimum, Literal(True))
             f.add(tnode, PERR.targetText, Literal(target.text))
+
+
+def legend(f: ProtocolFacts, span: Span) -> URIRef:
+    """The place where a document states what its marks mean: a ``perr:MarkLegend`` at
+    ``id:protocol/<pid>/legend/L<line>``, its words as label and its evidence (written once, cited by every
+    involvement read from a mark)."""
+    node = f.node("legend", f"L{span.start}")
+    f.fact(node, PERR.MarkLegend, span, fr(span.quote))
+    return node
