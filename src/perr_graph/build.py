@@ -19,7 +19,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from perr_graph import namespaces as ns
-from perr_graph.errors import ConfigError
+from perr_graph.errors import ConfigError, UnreadContent
 from perr_graph.inputs.catalogue import load_source, read_catalogue
 from perr_graph.inputs.config import protocol_configs
 from perr_graph.inputs.corpus import Corpus
@@ -44,9 +44,11 @@ def build(
     output: Path | None = None,
     progress: Callable[[str], None] | None = None,
     write: bool = True,
+    strict: bool = False,
 ) -> BuildResult:
     """Read every protocol of ``corpus`` and, with ``write``, write the dataset into ``output`` (default: the
-    corpus's output folder)."""
+    corpus's output folder). With ``strict``, a content line that no block reads, no fact cites and no
+    ``ignore`` entry lists stops the build before anything is written (:class:`UnreadContent`)."""
     say = progress or (lambda _msg: None)
     check_base_iri(corpus)
     onto = ontology_graph(corpus.ontology)
@@ -71,9 +73,20 @@ def build(
         if protocol.pid != pid:
             raise ConfigError(f"id {protocol.pid!r} differs from the file name {pid!r}", cfg_path)
         g = Graph()
-        emit.protocol_graph(g, protocol, registry, entry.file, source.sha256, source.line_count)
+        emit.protocol_graph(
+            g,
+            protocol,
+            registry,
+            entry.file,
+            source.sha256,
+            source.line_count,
+            corpus.source_path(entry.file),
+        )
         graphs[ns.protocol_graph(pid)] = g
         protocols.append(protocol)
+
+    if strict:
+        check_unread(corpus, protocols, catalogue)
 
     ref = Graph()
     emit.reference_graph(
@@ -97,6 +110,32 @@ def build(
         write_atomic(out / "perr.trig", trig(graphs))
         outputs = [out / "perr.trig", out / "perr.nq"]
     return BuildResult(graphs, protocols, outputs)
+
+
+def unread_lines(
+    corpus: Corpus, protocols: list[Protocol], catalogue: dict
+) -> list[tuple[str, str, int, list[str], str]]:
+    """Every unread content line of the protocols read: (protocol id, source path, line, what it holds, text)."""
+    out = []
+    for p in protocols:
+        if p.coverage is None:
+            continue
+        path = corpus.source_path(catalogue[p.pid].file)
+        out += [(p.pid, path, span.start, signals, span.quote) for span, signals in p.coverage.unread]
+    return out
+
+
+def check_unread(corpus: Corpus, protocols: list[Protocol], catalogue: dict) -> None:
+    """``--strict``: fail on the first unread content line, saying how many there are."""
+    unread = unread_lines(corpus, protocols, catalogue)
+    if unread:
+        pid, path, line, _signals, _text = unread[0]
+        raise UnreadContent(
+            f"{len(unread)} content line{'s' if len(unread) != 1 else ''} no block reads, no fact cites and no "
+            f"'ignore' entry lists (--strict); the first is here, in protocol {pid!r}",
+            path,
+            line,
+        )
 
 
 def ensure_dataset(corpus: Corpus, progress: Callable[[str], None] | None = None) -> Path:

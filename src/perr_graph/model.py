@@ -165,6 +165,22 @@ class StatTable:
 
 
 @dataclass
+class Coverage:
+    """How the configuration accounts for the text's content lines (:mod:`perr_graph.read.coverage`)."""
+
+    content: int  # lines with a letter or a digit
+    read: int  # content lines read by a block or cited by a fact
+    ignored: list[tuple[Span, str]]  # the configuration's ignored ranges, each with its reason
+    ignored_count: int  # content lines in those ranges
+    unread: list[tuple[Span, list[str]]]  # content lines neither read, cited nor ignored, with what they hold
+
+    @property
+    def share(self) -> float:
+        """The share of content lines accounted for (read, cited or ignored), from 0 to 1."""
+        return (self.read + self.ignored_count) / self.content if self.content else 1.0
+
+
+@dataclass
 class Protocol:
     """Everything read from one protocol."""
 
@@ -191,3 +207,4 @@ class Protocol:
     amounts: list[Amount] = field(default_factory=list)
     references: list[ReferencedDocument] = field(default_factory=list)
     statistics: list[StatTable] = field(default_factory=list)
+    coverage: Coverage | None = None

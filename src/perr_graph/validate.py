@@ -947,17 +947,21 @@ SELECT ?s ?label WHERE {
             BIND (CONCAT(STR(?org), " in « ", STR(?cl), " »") AS ?label) }
 }"""
 
+# A location names the source by its path in the corpus (its rdfs:label, "data/sources/<file>"), else its file name.
 _LOCATIONS = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX perr: <https://w3id.org/perr-graph/ontology#>
 SELECT ?s ?file (MIN(?line) AS ?first) WHERE {
     { ?s prov:wasDerivedFrom ?evidence . ?evidence oa:hasSource ?source ; perr:lineStart ?line . }
     UNION { ?s oa:hasSource ?source ; perr:lineStart ?line . }
     UNION { ?signatory perr:person ?s ; prov:wasDerivedFrom ?evidence . ?evidence oa:hasSource ?source ;
             perr:lineStart ?line . }
-    ?source dcterms:identifier ?file .
+    ?source dcterms:identifier ?id .
+    OPTIONAL { ?source rdfs:label ?path }
+    BIND (COALESCE(?path, ?id) AS ?file)
 } GROUP BY ?s ?file"""
 
 

@@ -83,6 +83,14 @@ class Corpus:
         """The source texts and their ``catalogue.csv``."""
         return self.data / "sources"
 
+    def source_path(self, file: str) -> str:
+        """A source file as the user finds it: its path from the corpus folder (``data/sources/<file>`` in the
+        project's checkout, ``sources/<file>`` in a corpus made by ``perr init``)."""
+        try:
+            return (self.sources / file).relative_to(self.root).as_posix()
+        except ValueError:
+            return (self.sources / file).as_posix()
+
     @property
     def catalogue(self) -> Path:
         return self.sources / "catalogue.csv"

@@ -24,7 +24,7 @@ from perr_graph.inputs.catalogue import SourceText
 from perr_graph.inputs.config import Block, load_config
 from perr_graph.inputs.registry import SIGNATORIES, Registry
 from perr_graph.model import Commitment, Involvement, Protocol, Section
-from perr_graph.read import anchored
+from perr_graph.read import anchored, coverage
 from perr_graph.read.base import Context
 from perr_graph.read.table import READERS, block_models
 from perr_graph.text import fold
@@ -62,6 +62,7 @@ def read_protocol(
     _places_and_amounts(ctx)
     protocol.commitments.sort(key=lambda c: (c.span.start, _n(c.key)))
     _check_ids(ctx, concepts)
+    protocol.coverage = coverage.account(ctx)
     return protocol
 
 
