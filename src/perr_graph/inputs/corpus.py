@@ -85,11 +85,15 @@ class Corpus:
 
     def source_path(self, file: str) -> str:
         """A source file as the user finds it: its path from the corpus folder (``data/sources/<file>`` in the
-        project's checkout, ``sources/<file>`` in a corpus made by ``perr init``)."""
-        try:
-            return (self.sources / file).relative_to(self.root).as_posix()
-        except ValueError:
-            return (self.sources / file).as_posix()
+        project's checkout, ``sources/<file>`` in a corpus made by ``perr init``), or, when the data lies outside
+        the corpus folder, from the folder that holds the data (``data/sources/<file>``)."""
+        path = self.sources / file
+        for base in (self.root, self.data.parent):
+            try:
+                return path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
 
     @property
     def catalogue(self) -> Path:
