@@ -28,6 +28,7 @@ from perr_graph.inputs.registry import Registry, reference_targets
 from perr_graph.model import Protocol
 from perr_graph.rdf import emit
 from perr_graph.rdf.dataset import dataset_description
+from perr_graph.rdf.emit.registry import SourceDescription
 from perr_graph.rdf.serialize import nquads, trig, write_atomic
 from perr_graph.read.protocol import read_protocol
 
@@ -58,7 +59,11 @@ def build(
     graphs: dict[URIRef, Graph] = {ns.ONTOLOGY_GRAPH: onto}
 
     reg = Graph()
-    emit.registry_graph(reg, registry)
+    described = {
+        pid: SourceDescription(e.file, corpus.source_path(e.file), e.sha256, e.lines)
+        for pid, e in catalogue.items()
+    }
+    emit.registry_graph(reg, registry, described)
     graphs[ns.REGISTRY_GRAPH] = reg
 
     protocols = []

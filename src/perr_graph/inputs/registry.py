@@ -26,6 +26,12 @@ NOBODY = "-"
 SIGNATORIES = "@signatories"
 
 
+#: optional columns of ``partners.csv`` for an entry ``perr add`` proposed: ``status = proposed`` until a person
+#: reviews it (and empties the status), the protocol and line it comes from, and the words there
+PROPOSAL_COLUMNS = ["status", "source", "line", "quote"]
+PROPOSED = "proposed"
+
+
 @dataclass(frozen=True)
 class Partner:
     id: str
@@ -36,6 +42,16 @@ class Partner:
     jurisdiction: str
     scope: str
     note: str
+    #: "proposed" for an entry ``perr add`` drafted and no person reviewed yet; else empty
+    status: str = ""
+    #: the protocol id and line a proposed entry comes from, and the words there
+    source: str = ""
+    line: int | None = None
+    quote: str = ""
+
+    @property
+    def proposed(self) -> bool:
+        return self.status == PROPOSED
 
 
 @dataclass(frozen=True)
@@ -203,7 +219,7 @@ class Registry:
                 raise ConfigError(f"unknown kind {r['kind']!r}", p, n)
             if categories is not None and r["category"] not in categories:
                 raise ConfigError(f"unknown category {r['category']!r}", p, n)
-            partners[r["id"]] = Partner(**{k: r[k] for k in Partner.__dataclass_fields__})
+            partners[r["id"]] = _partner(r, p, n)
             origin[f"org:{r['id']}"] = (str(p), n)
 
         territories: dict[str, Territory] = {}
@@ -264,6 +280,26 @@ class Registry:
             if f in spellings and slug(given) == slug(person.given):
                 return person.id, person
         return slug(f"{given} {family}"), None
+
+
+def _partner(r: dict[str, str], path: Path, n: int) -> Partner:
+    """A row of ``partners.csv``, with the optional proposal columns (:data:`PROPOSAL_COLUMNS`)."""
+    status = r.get("status", "")
+    if status not in ("", PROPOSED):
+        raise ConfigError(f"status {status!r}: must be empty or {PROPOSED!r}", path, n)
+    line = r.get("line", "")
+    if line and not line.isdigit():
+        raise ConfigError(f"line {line!r} is not a line number", path, n)
+    if status == PROPOSED and not (r.get("source") and line):
+        raise ConfigError("a proposed entry names its source protocol and line", path, n)
+    base = {k: r[k] for k in ("id", "label", "category", "kind", "parent", "jurisdiction", "scope", "note")}
+    return Partner(
+        **base,
+        status=status,
+        source=r.get("source", ""),
+        line=int(line) if line else None,
+        quote=r.get("quote", ""),
+    )
 
 
 def reference_targets(registry: Registry, path: Path) -> dict[tuple[str, str, str], URIRef]:

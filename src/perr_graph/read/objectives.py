@@ -121,14 +121,12 @@ def read_targets(text: str) -> list[Target]:
                     parse_number(m.group(1)), counted_unit(t), None, m.group(0).lstrip(": "), per=m.group(2)
                 )
             )
-    if not targets:
-        m = _LEADING_COUNT.match(t)
-        if m:
-            targets.append(Target(int(m.group(1)), m.group(2).strip(), None, t))
-    if not targets:
-        m = _BY_YEAR.search(t)
-        if m:
-            targets.append(Target(None, "", int(m.group(1)), m.group(0)))
+    count = _LEADING_COUNT.match(t)
+    if not targets and count:
+        targets.append(Target(int(count.group(1)), count.group(2).strip(), None, t))
+    by_year = _BY_YEAR.search(t)
+    if not targets and by_year:
+        targets.append(Target(None, "", int(by_year.group(1)), by_year.group(0)))
     return targets
 
 
