@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perr_graph.draft.document import Document
-from perr_graph.draft.draft import ALIAS_COLUMNS, PARTNER_COLUMNS, append_rows
-from perr_graph.draft.run import Drafted, draft_text, verified
+from perr_graph.draft.run import Drafted, draft_text, verified, write_registry
 from perr_graph.errors import ConfigError, InputError
 from perr_graph.inputs.catalogue import COLUMNS, SourceText, read_catalogue
 from perr_graph.inputs.corpus import find_corpus
@@ -143,9 +142,7 @@ def _write(corpus, drafted: Drafted, source: SourceText, raw: bytes) -> None:
     (corpus.sources / draft.source).write_bytes(raw)
     corpus.catalogue.write_text(text + buf.getvalue(), encoding="utf-8")
     (corpus.protocols / f"{draft.pid}.toml").write_text(draft.toml(), encoding="utf-8")
-    partners, aliases = corpus.registry / "partners.csv", corpus.registry / "aliases.csv"
-    partners.write_text(append_rows(partners, draft.partner_rows(), PARTNER_COLUMNS), encoding="utf-8")
-    aliases.write_text(append_rows(aliases, draft.alias_rows(), ALIAS_COLUMNS), encoding="utf-8")
+    write_registry(draft, corpus.registry)
 
 
 def _label(corpus, draft, pid: str) -> str:

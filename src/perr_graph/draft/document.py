@@ -140,7 +140,7 @@ def is_heading(raw: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) >= 3:
         return True
-    return text[:1].isupper() and len(text.split()) <= 9 and not text.endswith(":")
+    return text[:1].isupper() and len(text.split()) <= 14 and not text.endswith(":")
 
 
 def spaced(text: str) -> bool:

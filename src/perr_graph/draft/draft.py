@@ -18,6 +18,7 @@ from perr_graph.inputs.registry import PROPOSAL_COLUMNS, PROPOSED
 
 PARTNER_COLUMNS = ["id", "label", "category", "kind", "parent", "jurisdiction", "scope", "note"]
 ALIAS_COLUMNS = ["alias", "protocol", "partner", "note"]
+TERRITORY_COLUMNS = ["id", "label", "type", "part_of", "note"]
 
 
 @dataclass
@@ -45,6 +46,17 @@ class ProposedPartner:
     parent: str = ""
     scope: str = ""
     note: str = ""
+    jurisdiction: str = ""
+
+
+@dataclass
+class ProposedTerritory:
+    id: str
+    label: str
+    type: str
+    line: int
+    quote: str
+    note: str = ""
 
 
 @dataclass
@@ -60,6 +72,7 @@ class Draft:
     pid: str
     source: str
     epci: str | None = None
+    territory: str | None = None
     title: tuple[int, int] | None = None
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)  # period, signing, contract
     matrix: dict[str, Any] | None = None
@@ -68,6 +81,7 @@ class Draft:
     blocks: list[DraftBlock] = field(default_factory=list)
     partners: list[ProposedPartner] = field(default_factory=list)
     aliases: list[ProposedAlias] = field(default_factory=list)
+    territories: list[ProposedTerritory] = field(default_factory=list)
     #: what the drafter could not read, and why (printed by perr add)
     notes: list[str] = field(default_factory=list)
 
@@ -83,6 +97,8 @@ class Draft:
         ]
         if self.epci:
             out.append(f"epci = {_value(self.epci)}")
+        if self.territory:
+            out.append(f"territory = {_value(self.territory)}")
         out.append(
             'lead_note = """\nDrafted by perr add from the layouts of the text (see the comment above each [[read]] '
             'block); not reviewed yet."""'
@@ -113,7 +129,7 @@ class Draft:
                 "category": p.category,
                 "kind": p.kind,
                 "parent": p.parent,
-                "jurisdiction": "",
+                "jurisdiction": p.jurisdiction,
                 "scope": p.scope,
                 "note": p.note,
                 "status": PROPOSED,
@@ -122,6 +138,23 @@ class Draft:
                 "quote": p.quote,
             }
             for p in self.partners
+        ]
+
+    def territory_rows(self) -> list[dict[str, str]]:
+        """Rows for ``registry/territories.csv``: every proposed territory, ``status = proposed``."""
+        return [
+            {
+                "id": t.id,
+                "label": t.label,
+                "type": t.type,
+                "part_of": "",
+                "note": t.note,
+                "status": PROPOSED,
+                "source": self.pid,
+                "line": str(t.line),
+                "quote": t.quote,
+            }
+            for t in self.territories
         ]
 
     def alias_rows(self) -> list[dict[str, str]]:

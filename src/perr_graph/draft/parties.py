@@ -213,12 +213,13 @@ class Parties:
         return pid
 
     def covered(self, name: str) -> list[str]:
-        """The partners whose aliases cover most of a name naming several ("État – DIRECCTE"), in order."""
-        words = bare(name)
-        hits = self.table.search(words, self.pid)
-        if sum(e - s for _, s, e in hits) < 0.6 * len(fold(words)):
-            return []
-        return [a.target for a, _, _ in hits if a.target != NOBODY]
+        """The partners whose aliases cover most of a name naming several ("État – DIRECCTE", "Les services de
+        l'Etat et de la CAPeV"), in order."""
+        for words in (clean(name), bare(name)):
+            hits = self.table.search(words, self.pid)
+            if hits and sum(e - s for _, s, e in hits) >= 0.6 * len(fold(words)):
+                return [a.target for a, _, _ in hits if a.target != NOBODY]
+        return []
 
     def party(self, name: str, line: int, quote: str, context: str = "") -> str | None:
         """The partner a party name means, found or proposed (the first, when the name joins several known

@@ -32,6 +32,8 @@ _GLOSSARY = re.compile(
 )
 _ENGAGE = re.compile(r"s'engag(?:e|ent)\b", re.IGNORECASE)
 _AUTHOR_WORDS = re.compile(r"contribution|fiche|annexe|volet", re.IGNORECASE)
+#: a heading that announces the protocol's own engagements, naming no party
+_ENGAGEMENTS = re.compile(r"(?:(?:les|nos) )?engagements?(?: (?:communs|reciproques|renforces))*\s*:?")
 
 
 # --- list of parties, glossary ---------------------------------------------------------------------------------
@@ -116,7 +118,7 @@ def signatures(ctx: DraftContext) -> None:
     names += [line for line in lines if _one_line(line)]
     if len(html) >= 2:
         reader, first, last = "signature-html", html[0].n, html[-1].n
-    elif fors and not names:
+    elif len(fors) >= max(2, len(names)):
         reader, first, last = "signature-for", fors[0].n, _continued(ctx, fors[-1].n, area[1])
     elif names:
         reader, first, last = "signature-blocks", lines[0].n, max(line.n for line in names)
@@ -219,7 +221,7 @@ def _sections(ctx: DraftContext, zone: list[Line], annexes: dict[int, str]) -> l
     sections: list[list[Line]] = []
     author: str | None = None
     for line in zone:
-        if line.kind == "heading" and top_heading(line):
+        if line.kind == "heading" and top_heading(line) and ctx.parties.lookup(line.text) is None:
             named = _author(ctx, line, annexes)
             stops = named is not None or re.match(r"^(?:#+\s*)?(?:article|annexe)", fold(line.text), re.I)
             if author is None or stops:
@@ -241,10 +243,11 @@ def _author(ctx: DraftContext, line: Line, annexes: dict[int, str]) -> str | Non
         "contrat",
         "ville",
     }
-    if _AUTHOR_WORDS.search(fold(line.text)):
-        covered = ctx.parties.covered(line.text)
-        if len(set(covered)) == 1 and covered[0] != SIGNATORIES:
-            return covered[0]
+    said = _AUTHOR_WORDS.search(fold(line.text))
+    if said:  # the partner named right after "contribution de", "fiche", "volet"
+        for alias, start, _end in ctx.parties.table.search(line.text, ctx.parties.pid):
+            if alias.target not in ("-", SIGNATORIES) and 0 <= start - said.end() <= 12:
+                return alias.target
     for n, partner in annexes.items():
         entry = {w for w in re.findall(r"\w{4,}", fold(ctx.doc.text(n)).lower())}
         if n < line.n and len(words & entry) >= 2:
@@ -269,9 +272,19 @@ def _block(ctx: DraftContext, section: list[Line], annexes: dict[int, str]) -> N
             evidence_line=evidence_line,
         )
         why.append(f"the contribution of {ctx.parties.label(author)} (line {evidence_line})")
-    elif subs and all(ctx.parties.find(s.text) for s in subs) and len(subs) >= 2:
+    elif len(named_subs := [s for s in subs if ctx.parties.find(s.text)]) >= 2:
+        subs = named_subs
         keys["heading_party"] = "heading"
-        why.append("sub-headings that each name a partner: each its own commitments")
+        why.append("sub-headings that each name a partner: the commitments under each are that partner's")
+    elif head is not None and not anchors and _ENGAGEMENTS.fullmatch(fold(head.text).lower()):
+        keys.update(
+            party="@signatories",
+            role="signataires-collectivement",
+            rule="collective-signatories",
+            evidence=head.text,
+            evidence_line=head.n,
+        )
+        why.append(f"bullets under the heading {head.text!r} that name no party: the signatories together")
     elif subs and _parentheses(ctx, section, subs):
         keys.update(heading_party="parentheses", role="service-de-suivi", rule="annex-followup-service")
         why.append("measures under headings naming in parentheses the services that follow them up")
@@ -317,6 +330,12 @@ def _anchor(ctx: DraftContext, line: Line) -> bool:
     phrase = re.sub(r"^cela sera possible si\s+", "", phrase.strip(" ,"), flags=re.IGNORECASE)
     if not phrase or len(phrase.split()) > 12:
         return False
+    if ctx.parties.find(phrase) or ctx.parties.covered(phrase):
+        return True
+    if (
+        ", " in phrase
+    ):  # "En matière de …, le Pays Voironnais": who commits is the last clause, or nobody known
+        return ctx.parties.find(phrase.rsplit(", ", 1)[1]) is not None
     return ctx.parties.party(phrase, line.n, line.raw.strip()) is not None
 
 

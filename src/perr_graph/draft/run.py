@@ -21,7 +21,15 @@ from rdflib import Graph
 from perr_graph.draft.classify import Classifier
 from perr_graph.draft.context import DraftContext
 from perr_graph.draft.document import Document
-from perr_graph.draft.draft import ALIAS_COLUMNS, PARTNER_COLUMNS, Draft, DraftBlock, append_rows
+from perr_graph.draft.draft import (
+    ALIAS_COLUMNS,
+    PARTNER_COLUMNS,
+    TERRITORY_COLUMNS,
+    Draft,
+    DraftBlock,
+    ProposedTerritory,
+    append_rows,
+)
 from perr_graph.draft.facts import facts
 from perr_graph.draft.parties import Parties
 from perr_graph.draft.prose import annex_list, glossary, parties_list, prose, signatures
@@ -32,6 +40,7 @@ from perr_graph.inputs.ontology import categories, concept_slugs
 from perr_graph.inputs.registry import Registry
 from perr_graph.model import Protocol
 from perr_graph.read.protocol import read_protocol
+from perr_graph.text import slug
 
 #: how many times a draft is narrowed before perr add gives up
 ATTEMPTS = 80
@@ -63,7 +72,44 @@ def draft_text(source: SourceText, pid: str, file: str, registry: Registry, onto
     if listed is not None and signed:
         ctx.ignore(*listed, "list of the parties: the signatories are read from the signature page (drafted)")
     draft.epci = next((p for p in parties.named if parties.category(p) == "epci"), None)
+    _territory(draft, registry, doc)
     return draft
+
+
+def _territory(draft: Draft, registry: Registry, doc: Document) -> None:
+    """The EPCI's territory: the registry's, or one proposed from the EPCI's name ("Communauté d'agglomération du
+    Val d'Aubrelle" → "Val d'Aubrelle"), its jurisdiction."""
+    if draft.epci is None:
+        return
+    known = registry.partners.get(draft.epci)
+    if known is not None:
+        draft.territory = known.jurisdiction or None
+        return
+    partner = next(p for p in draft.partners if p.id == draft.epci)
+    m = re.search(
+        r"(?:agglom[ée]ration|communes|m[ée]tropole)\s+(?:du |de la |de l'|des |d'|de )?(.+)$",
+        partner.label,
+        re.IGNORECASE,
+    )
+    if m is None:
+        return
+    name = m.group(1).strip()
+    tid = slug(name)
+    if tid in registry.territories:
+        return
+    quote = doc.raw[partner.line - 1]
+    draft.territories.append(
+        ProposedTerritory(
+            tid,
+            name,
+            "epci",
+            partner.line,
+            name if name in quote else partner.quote,
+            f"proposed by perr add: the territory of {partner.label}",
+        )
+    )
+    partner.jurisdiction = tid
+    draft.territory = tid
 
 
 def verified(
@@ -95,9 +141,13 @@ def verified(
 
 def write_registry(draft: Draft, directory: Path) -> None:
     """Append the draft's proposed entries to the registry files in ``directory``."""
-    partners, aliases = directory / "partners.csv", directory / "aliases.csv"
-    partners.write_text(append_rows(partners, draft.partner_rows(), PARTNER_COLUMNS), encoding="utf-8")
-    aliases.write_text(append_rows(aliases, draft.alias_rows(), ALIAS_COLUMNS), encoding="utf-8")
+    for name, rows, columns in (
+        ("partners.csv", draft.partner_rows(), PARTNER_COLUMNS),
+        ("territories.csv", draft.territory_rows(), TERRITORY_COLUMNS),
+        ("aliases.csv", draft.alias_rows(), ALIAS_COLUMNS),
+    ):
+        if rows:
+            (directory / name).write_text(append_rows(directory / name, rows, columns), encoding="utf-8")
 
 
 def repair(

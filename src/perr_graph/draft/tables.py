@@ -158,13 +158,16 @@ def _matrix(ctx: DraftContext, run: list[int]) -> bool:
         keys["group"] = "theme"
     if text_columns and all(TEXT_HEADER.match(fold(t).lower()) for t in text_columns):
         keys["text_columns"] = text_columns
-    shifts = _shifts(ctx, rows, first_partner - 1)
+    shifts = _shifts(ctx, rows, first_partner - 1, set((ctx.draft.matrix or {}).get("marks", {})))
     if shifts:
         keys["shift"] = shifts
     _cells_named(ctx, rows, line, columns, first_partner)
     for n in rows:
-        if ctx.doc.line(n).cells[0].strip() and keys.get("group") != "theme":
-            ctx.group_label(ctx.doc.line(n).cells[0])
+        cell = ctx.doc.line(n).cells[0]
+        if cell.strip() and keys.get("group") == "theme":
+            ctx.theme_label(cell)
+        elif cell.strip():
+            ctx.group_label(cell)
     first = top if top is not None else run[0]
     why = (
         f"a table of marks per partner column (header line {header}); marks {', '.join(sorted(marks)) or '-'}"
@@ -258,13 +261,15 @@ def _columns(ctx: DraftContext, header: Line, n: int) -> None:
             ctx.draft.matrix = matrix
 
 
-def _shifts(ctx: DraftContext, rows: list[int], text_col: int) -> dict[str, int]:
-    """Rows whose text stands left of the text column (the conversion shifted them): ``{ line = n }``."""
+def _shifts(ctx: DraftContext, rows: list[int], text_col: int, marks: set[str]) -> dict[str, int]:
+    """Rows whose text stands left of the text column and a mark in it (the conversion shifted them):
+    ``{ line = n }``."""
     out = {}
     for n in rows:
         cells = ctx.doc.line(n).cells
         long = [i for i, c in enumerate(cells) if len(clean(c)) > 25]
-        if long and long[0] < text_col and text_col < len(cells) and _MARK.match(clean(cells[text_col])):
+        m = _MARK.match(clean(cells[text_col])) if text_col < len(cells) else None
+        if long and long[0] < text_col and m and m.group(1) in marks:
             out[str(n)] = text_col - long[0]
     return out
 

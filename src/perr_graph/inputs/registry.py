@@ -61,6 +61,15 @@ class Territory:
     type: str
     part_of: str
     note: str
+    #: as for partners: "proposed" by ``perr add`` until reviewed, with the protocol and line it comes from
+    status: str = ""
+    source: str = ""
+    line: int | None = None
+    quote: str = ""
+
+    @property
+    def proposed(self) -> bool:
+        return self.status == PROPOSED
 
 
 @dataclass(frozen=True)
@@ -229,7 +238,9 @@ class Registry:
                 raise ConfigError(f"duplicate territory id {r['id']!r}", t, n)
             if r["type"] not in ("epci", "commune", "qpv", "place", "departement", "region"):
                 raise ConfigError(f"unknown territory type {r['type']!r}", t, n)
-            territories[r["id"]] = Territory(**{k: r[k] for k in Territory.__dataclass_fields__})
+            territories[r["id"]] = Territory(
+                **{k: r[k] for k in ("id", "label", "type", "part_of", "note")}, **_proposal(r, t, n)
+            )
             origin[f"territory:{r['id']}"] = (str(t), n)
 
         people: dict[str, Person] = {}
@@ -284,6 +295,12 @@ class Registry:
 
 def _partner(r: dict[str, str], path: Path, n: int) -> Partner:
     """A row of ``partners.csv``, with the optional proposal columns (:data:`PROPOSAL_COLUMNS`)."""
+    base = {k: r[k] for k in ("id", "label", "category", "kind", "parent", "jurisdiction", "scope", "note")}
+    return Partner(**base, **_proposal(r, path, n))
+
+
+def _proposal(r: dict[str, str], path: Path, n: int) -> dict:
+    """The optional proposal columns of a registry row (:data:`PROPOSAL_COLUMNS`), checked."""
     status = r.get("status", "")
     if status not in ("", PROPOSED):
         raise ConfigError(f"status {status!r}: must be empty or {PROPOSED!r}", path, n)
@@ -292,14 +309,12 @@ def _partner(r: dict[str, str], path: Path, n: int) -> Partner:
         raise ConfigError(f"line {line!r} is not a line number", path, n)
     if status == PROPOSED and not (r.get("source") and line):
         raise ConfigError("a proposed entry names its source protocol and line", path, n)
-    base = {k: r[k] for k in ("id", "label", "category", "kind", "parent", "jurisdiction", "scope", "note")}
-    return Partner(
-        **base,
-        status=status,
-        source=r.get("source", ""),
-        line=int(line) if line else None,
-        quote=r.get("quote", ""),
-    )
+    return {
+        "status": status,
+        "source": r.get("source", ""),
+        "line": int(line) if line else None,
+        "quote": r.get("quote", ""),
+    }
 
 
 def reference_targets(registry: Registry, path: Path) -> dict[tuple[str, str, str], URIRef]:

@@ -78,6 +78,11 @@ def registry_graph(
             g.add((node, DCTERMS.isPartOf, ns.territory(t.part_of)))
         if t.note:
             g.add((node, SKOS.editorialNote, Literal(t.note, lang="en")))
+        if t.proposed:
+            g.add((node, PERR.proposed, Literal(True)))
+            if sources and t.source in sources and t.line is not None and t.quote:
+                evidence(g, node, ns.source(t.source), Span(t.line, t.line, t.quote))
+                _source(g, t.source, sources[t.source])
     for a in registry.territory_aliases.aliases:
         g.add((ns.territory(a.target), SKOS.altLabel, Literal(a.alias)))
 
