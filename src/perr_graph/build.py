@@ -135,12 +135,14 @@ def check_unread(corpus: Corpus, protocols: list[Protocol], catalogue: dict) -> 
     unread = unread_lines(corpus, protocols, catalogue)
     if unread:
         pid, path, line, _signals, _text = unread[0]
-        raise UnreadContent(
+        error = UnreadContent(
             f"{len(unread)} content line{'s' if len(unread) != 1 else ''} no block reads, no fact cites and no "
             f"'ignore' entry lists (--strict); the first is here, in protocol {pid!r}",
             path,
             line,
+            unread,
         )
+        raise error
 
 
 def ensure_dataset(corpus: Corpus, progress: Callable[[str], None] | None = None) -> Path:

@@ -57,3 +57,8 @@ class UnreadContent(PerrError):
     does not ignore (exit code 1, like validation results at or above the threshold)."""
 
     exit_code = 1
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None, unread=()):
+        super().__init__(message, path, line)
+        #: every unread line: (protocol id, source path, line, what it holds, text)
+        self.unread = list(unread)

@@ -70,8 +70,10 @@ def compare(exp: dict, protocol: Protocol, registry: Registry) -> dict[str, Figu
     by_line = {}
     for c in protocol.commitments:
         by_line.setdefault(c.span.start, c)
-    figures = {k: Figure() for k in ("commitments", "leads", "associated", "committing", "signatories",
-                                     "indicators", "targets")}
+    figures = {
+        k: Figure()
+        for k in ("commitments", "leads", "associated", "committing", "signatories", "indicators", "targets")
+    }
     for e in exp["commitment"]:
         got = by_line.get(e["line"])
         figures["commitments"].expected += 1
@@ -88,7 +90,9 @@ def compare(exp: dict, protocol: Protocol, registry: Registry) -> dict[str, Figu
             have = _partners(got, roles) if got is not None else set()
             if name == "committing" and "signataires" in e[key]:
                 figures[name].expected += 1
-                collective = got is not None and any(i.role == "signataires-collectivement" for i in got.involvements)
+                collective = got is not None and any(
+                    i.role == "signataires-collectivement" for i in got.involvements
+                )
                 figures[name].right += int(collective)
             f = figures[name]
             f.expected += len(want)
@@ -115,8 +119,11 @@ def _signatories(exp: dict, protocol: Protocol, ids: dict[str, str], f: Figure) 
             given, family = e["person"].rsplit(" ", 1)
             mentions = [s, *s.also] if s is not None else []
             ok = any(
-                m.family and fold(m.family) == fold(family) and fold(m.given or "") == fold(given)
-                and m.post and fold(e["post"]).lower().rstrip(",") in fold(m.post).lower()
+                m.family
+                and fold(m.family) == fold(family)
+                and fold(m.given or "") == fold(given)
+                and m.post
+                and fold(e["post"]).lower().rstrip(",") in fold(m.post).lower()
                 and not fold(m.post).lower().startswith("pour ")
                 for m in mentions
             )
@@ -137,8 +144,10 @@ def _indicators(exp: dict, protocol: Protocol, f: Figure, t: Figure) -> None:
         for target in e["targets"]:
             t.expected += 1
             ok = got is not None and any(
-                (x.value == target.get("value")) and x.unit == target.get("unit", "")
-                and x.year == target.get("year") and (x.per or None) == target.get("per")
+                (x.value == target.get("value"))
+                and x.unit == target.get("unit", "")
+                and x.year == target.get("year")
+                and (x.per or None) == target.get("per")
                 for x in got.targets
             )
             t.right += int(ok)

@@ -26,9 +26,14 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from perr_graph.draft.add import add
+    from perr_graph.draft.add import Refused, add
 
-    report = add(args.source, args.id, args.corpus)
+    try:
+        report = add(args.source, args.id, args.corpus)
+    except Refused as exc:  # line by line, then the one-line error
+        for detail in exc.details:
+            print(f"  {args.source}:{detail}", file=sys.stderr)
+        raise
     print(report.text())
     for line in report.unread:
         print(line, file=sys.stderr)

@@ -32,12 +32,17 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     from perr_graph.build import build
+    from perr_graph.errors import UnreadContent
     from perr_graph.inputs.corpus import find_corpus
 
     corpus = find_corpus(args.corpus)
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
     say(corpus.describe())
-    result = build(corpus, args.output, progress=say, strict=args.strict)
+    try:
+        result = build(corpus, args.output, progress=say, strict=args.strict)
+    except UnreadContent as exc:  # say every line first, then fail in one line
+        print_unread(exc.unread)
+        raise
     report_unread(corpus, result, quiet=args.quiet)
     if not args.quiet:
         triples = sum(len(g) for g in result.graphs.values())
@@ -57,11 +62,7 @@ def report_unread(corpus, result, quiet: bool = False) -> None:
     from perr_graph.inputs.catalogue import read_catalogue
 
     catalogue = read_catalogue(corpus.catalogue)
-    unread = unread_lines(corpus, result.protocols, catalogue)
-    for _pid, path, line, signals, text in unread:
-        what = ", ".join(signals) if signals else "text"
-        shown = text if len(text) <= 80 else text[:79] + "…"
-        print(f"  unread: {path}:{line}  [{what}]  {shown}", file=sys.stderr)
+    print_unread(unread_lines(corpus, result.protocols, catalogue))
     if quiet:
         return
     for p in result.protocols:
@@ -72,3 +73,11 @@ def report_unread(corpus, result, quiet: bool = False) -> None:
                 f"{100 * c.share:.1f} %): read them with a block, or list them under 'ignore' with a reason",
                 file=sys.stderr,
             )
+
+
+def print_unread(unread: list) -> None:
+    """One line each, on standard error: ``unread: <path>:<line>  [what it holds]  text``."""
+    for _pid, path, line, signals, text in unread:
+        what = ", ".join(signals) if signals else "text"
+        shown = text if len(text) <= 80 else text[:79] + "…"
+        print(f"  unread: {path}:{line}  [{what}]  {shown}", file=sys.stderr)

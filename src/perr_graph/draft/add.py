@@ -61,7 +61,12 @@ def add(source_path: Path, pid: str | None, corpus_option: Path | None) -> AddRe
     registry = Registry.load(corpus.registry, categories=categories(onto) or None)
     draft = draft_text(source, pid, file, registry, onto)
     if not draft.blocks:
-        raise InputError(_no_layout(source_path, lines), source_path)
+        raise Refused(
+            "no layout a reader knows (no table of marks or objectives, no 'X s'engage(nt) à', no signature "
+            "page): nothing added",
+            source_path,
+            details=_no_layout(lines),
+        )
     drafted = verified(draft, source, corpus.registry, onto, registry)
     _write(corpus, drafted, source, raw)
     return _report(corpus, drafted, source)
@@ -83,17 +88,29 @@ def check_text(raw: bytes, path: Path) -> list[str]:
         try:
             decoded = chunk.decode("utf-8")
         except UnicodeDecodeError as exc:
-            bad.append(f"line {n}: byte 0x{chunk[exc.start]:02x} at column {exc.start + 1} is not UTF-8")
+            bad.append(f"{n}: byte 0x{chunk[exc.start]:02x} at column {exc.start + 1} is not UTF-8")
             continue
         if "\x00" in decoded or any(ord(c) < 32 and c not in "\t\r" for c in decoded):
-            bad.append(f"line {n}: control characters (NUL and others) that no text holds")
+            bad.append(f"{n}: control characters (NUL and others) that no text holds")
     if bad:
-        shown = "; ".join(bad[:20]) + (f"; and {len(bad) - 20} more lines" if len(bad) > 20 else "")
-        raise InputError(f"not a UTF-8 text (convert it from its PDF to UTF-8 text first): {shown}", path)
+        raise Refused(
+            f"not a UTF-8 text: {len(bad)} line{'s' if len(bad) > 1 else ''} of bytes no text holds (convert the PDF "
+            "to UTF-8 text first): nothing added",
+            path,
+            details=bad,
+        )
     return raw.decode("utf-8").split("\n")
 
 
-def _no_layout(path: Path, lines: list[str]) -> str:
+class Refused(InputError):
+    """A text ``perr add`` does not add; ``details`` says why, line by line ("<line>: <why>")."""
+
+    def __init__(self, message: str, path: Path, details: list[str]):
+        super().__init__(message, path)
+        self.details = details
+
+
+def _no_layout(lines: list[str]) -> list[str]:
     """Why a text is refused: each content line, with what it is and why no reader reads it."""
     doc = Document(lines[:-1] if lines and lines[-1] == "" else lines)
     said = {
@@ -104,11 +121,7 @@ def _no_layout(path: Path, lines: list[str]) -> str:
         "toc": "a table of contents",
         "footer": "a page footer",
     }
-    parts = [f"line {line.n}: {said.get(line.kind, line.kind)}" for line in doc.content()]
-    return (
-        "no layout a reader knows (no table of marks or objectives, no 'X s'engage(nt) à', no signature page); "
-        "nothing added. " + "; ".join(parts)
-    )
+    return [f"{line.n}: {said.get(line.kind, line.kind)}" for line in doc.content()]
 
 
 def _write(corpus, drafted: Drafted, source: SourceText, raw: bytes) -> None:
