@@ -55,7 +55,7 @@ class Classifier:
     def __init__(self, onto: Graph):
         self.themes: list[tuple[re.Pattern, str]] = []
         prefix = str(ns.SCHEMES["theme"])
-        for concept in sorted(onto.subjects(RDF.type, SKOS.Concept)):
+        for concept in sorted(onto.subjects(RDF.type, SKOS.Concept), key=str):
             if not str(concept).startswith(prefix):
                 continue
             slug = str(concept)[len(prefix) :]

@@ -190,7 +190,8 @@ def _narrow(draft: Draft, block: DraftBlock, line: int, exc: PerrError) -> str:
         draft.blocks.append(DraftBlock(block.reader, block.first, line - 1, dict(block.keys), block.why))
     if block.reader == "prose" and line < block.last:
         keys = {k: v for k, v in block.keys.items() if k not in ("heading", "headings")}
-        subs = [n for n in block.keys.get("headings", []) if isinstance(n, int) and n > line]  # type: ignore[union-attr]
+        headings = block.keys.get("headings", [])
+        subs = [n for n in headings if isinstance(n, int) and n > line] if isinstance(headings, list) else []
         if subs:
             keys["headings"] = subs
         draft.blocks.append(DraftBlock("prose", line + 1, block.last, keys, block.why + " (continued)"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from rdflib import URIRef
@@ -295,11 +296,13 @@ class Registry:
 
 def _partner(r: dict[str, str], path: Path, n: int) -> Partner:
     """A row of ``partners.csv``, with the optional proposal columns (:data:`PROPOSAL_COLUMNS`)."""
-    base = {k: r[k] for k in ("id", "label", "category", "kind", "parent", "jurisdiction", "scope", "note")}
+    base: dict[str, Any] = {
+        k: r[k] for k in ("id", "label", "category", "kind", "parent", "jurisdiction", "scope", "note")
+    }
     return Partner(**base, **_proposal(r, path, n))
 
 
-def _proposal(r: dict[str, str], path: Path, n: int) -> dict:
+def _proposal(r: dict[str, str], path: Path, n: int) -> dict[str, Any]:
     """The optional proposal columns of a registry row (:data:`PROPOSAL_COLUMNS`), checked."""
     status = r.get("status", "")
     if status not in ("", PROPOSED):
