@@ -174,7 +174,7 @@ def run(args) -> int:
     else:
         text = serialize(result, args.format).decode("utf-8")
     if args.output:
-        from perr_graph.rdf.serialize import write_atomic
+        from perr_graph.outputs import write_atomic
 
         write_atomic(args.output, [text])
         rows = "" if result.boolean is not None else f" ({len(result.rows)} rows)"
@@ -191,7 +191,7 @@ def _stream(args, q, params, corpus) -> int:
 
     store = _local_store(args, corpus)
     if args.output:
-        from perr_graph.rdf.serialize import atomic_file
+        from perr_graph.outputs import atomic_file
 
         with atomic_file(args.output) as f:
             n = stream_local(store, q, f, args.format, params, timeout=args.timeout)
