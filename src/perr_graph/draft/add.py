@@ -21,6 +21,7 @@ from perr_graph.inputs.catalogue import COLUMNS, SourceText, read_catalogue
 from perr_graph.inputs.corpus import find_corpus
 from perr_graph.inputs.ontology import categories, ontology_graph
 from perr_graph.inputs.registry import Registry
+from perr_graph.outputs import write_atomic
 from perr_graph.text import clean, slug
 
 
@@ -152,10 +153,12 @@ def _write(corpus, drafted: Drafted, source: SourceText, raw: bytes) -> None:
         text += "\n"
     buf = io.StringIO()
     csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n").writerow(row)
-    (corpus.sources / draft.source).write_bytes(raw)
-    corpus.catalogue.write_text(text + buf.getvalue(), encoding="utf-8")
-    (corpus.protocols / f"{draft.pid}.toml").write_text(draft.toml(), encoding="utf-8")
+    write_atomic(corpus.sources / draft.source, [raw])
     write_registry(draft, corpus.registry)
+    write_atomic(corpus.protocols / f"{draft.pid}.toml", [draft.toml()])
+    write_atomic(
+        corpus.catalogue, [text + buf.getvalue()]
+    )  # last: the protocol is in the corpus once catalogued
 
 
 def _label(corpus, draft, pid: str) -> str:

@@ -39,6 +39,7 @@ from perr_graph.inputs.catalogue import SourceText
 from perr_graph.inputs.ontology import categories, concept_slugs
 from perr_graph.inputs.registry import Registry
 from perr_graph.model import Protocol
+from perr_graph.outputs import write_atomic
 from perr_graph.read.protocol import read_protocol
 from perr_graph.text import slug
 
@@ -147,7 +148,7 @@ def write_registry(draft: Draft, directory: Path) -> None:
         ("aliases.csv", draft.alias_rows(), ALIAS_COLUMNS),
     ):
         if rows:
-            (directory / name).write_text(append_rows(directory / name, rows, columns), encoding="utf-8")
+            write_atomic(directory / name, [append_rows(directory / name, rows, columns)])
 
 
 def repair(

@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from rdflib import URIRef
 
