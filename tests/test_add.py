@@ -189,3 +189,16 @@ def test_drafts_of_the_five_find_the_reviewed_commitments_with_the_same_leads(pr
             f"leads on {same}/{found}"
         )
         print("\n".join(lines))
+
+
+def test_a_mistake_in_a_drafted_configuration_is_one_line_with_file_and_line(tmp_path, capsys):
+    folder = fresh(tmp_path)
+    assert perr("--corpus", folder, "add", SIXTH, "--id", "aubrelle") == 0
+    config = folder / "protocols" / "aubrelle.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("header = 113", 'header = "113"', 1), encoding="utf-8")
+    line = next(n for n, row in enumerate(config.read_text().split("\n"), 1) if row == 'header = "113"')
+    capsys.readouterr()
+    assert perr("--corpus", folder, "build") == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(f"perr build: {config}:{line}: [[read]] block") and "header" in err
