@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 
 from perr_graph.draft.context import DraftContext
-from perr_graph.draft.document import Line, is_heading, top_heading
+from perr_graph.draft.document import BULLET, Line, is_heading, top_heading
 from perr_graph.draft.draft import DraftBlock
 from perr_graph.inputs.registry import SIGNATORIES
 from perr_graph.read.signatories import is_name_line
+from perr_graph.read.tables import doctype_of
 from perr_graph.text import clean, fold
 
 _PARTY_LINE = re.compile(
@@ -81,6 +82,24 @@ def glossary(ctx: DraftContext) -> None:
             ctx.ignore(
                 line.n, line.n, "glossary of codes: the organisations it names are in the registry (drafted)"
             )
+
+
+def references(ctx: DraftContext) -> None:
+    """Bullets that each name a document (a law, a circulaire, a pacte, a convention …) after an intro that says
+    so ("s'appuie sur les documents suivants :"): a ``references`` block."""
+    run: list[Line] = []
+    for line in [*ctx.doc.lines, None]:
+        if line is not None and line.kind == "bullet" and ctx.free(line.n):
+            run.append(line)
+            continue
+        if line is not None and line.kind == "blank" and run:
+            continue
+        if run and all(doctype_of(BULLET.sub("", r.raw)) for r in run):
+            intro = ctx.doc.previous_content(run[0].n)
+            if intro is not None and re.search(r"document|r[ée]f[ée]rence|s'appuie", fold(intro.text), re.I):
+                why = f"documents the protocol relies on, listed after line {intro.n}"
+                ctx.add_block(DraftBlock("references", run[0].n, run[-1].n, {}, why))
+        run = []
 
 
 # --- signatures -------------------------------------------------------------------------------------------------

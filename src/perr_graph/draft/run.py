@@ -32,7 +32,7 @@ from perr_graph.draft.draft import (
 )
 from perr_graph.draft.facts import facts
 from perr_graph.draft.parties import Parties
-from perr_graph.draft.prose import annex_list, glossary, parties_list, prose, signatures
+from perr_graph.draft.prose import annex_list, glossary, parties_list, prose, references, signatures
 from perr_graph.draft.tables import draft_tables
 from perr_graph.errors import PerrError, RegistryError
 from perr_graph.inputs.catalogue import SourceText
@@ -68,7 +68,9 @@ def draft_text(source: SourceText, pid: str, file: str, registry: Registry, onto
     glossary(ctx)
     parties.generic()
     draft_tables(ctx)
-    prose(ctx, annex_list(ctx))
+    annexes = annex_list(ctx)
+    references(ctx)
+    prose(ctx, annexes)
     signed = any(b.reader.startswith("signature") for b in draft.blocks)
     if listed is not None and signed:
         ctx.ignore(*listed, "list of the parties: the signatories are read from the signature page (drafted)")

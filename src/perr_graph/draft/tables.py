@@ -169,9 +169,10 @@ def _matrix(ctx: DraftContext, run: list[int]) -> bool:
         elif cell.strip():
             ctx.group_label(cell)
     first = top if top is not None else run[0]
-    why = (
-        f"a table of marks per partner column (header line {header}); marks {', '.join(sorted(marks)) or '-'}"
+    legend_marks = ", ".join(
+        f"{mark} {entry['role']}" for mark, entry in (ctx.draft.matrix or {}).get("marks", {}).items()
     )
+    why = f"a table of marks per partner column (header line {header}); marks: {legend_marks or '-'}"
     ctx.add_block(DraftBlock("matrix", min(first, run[0]), run[-1], keys, why))
     return True
 
