@@ -206,7 +206,11 @@ def legend(ctx: DraftContext, before: int, marks: set[str]) -> None:
             elif _ASSOCIATED_WORDS.search(meaning):
                 found[mark] = {"role": "partenaire-associe", "rule": "matrix-stated-legend"}
         if any(v["role"] == "chef-de-file" for v in found.values()):
-            matrix["legend"] = {"line": line.n, "quote": _legend_quote(line.raw, list(found))}
+            where: dict[str, object] = {"line": line.n, "quote": _legend_quote(line.raw, list(found))}
+            after = ctx.doc.line(line.n + 1) if line.n < len(ctx.doc) else None
+            if after is not None and re.search(r"\b(?:colonne|sigle|lettre|marque)", fold(after.text), re.I):
+                where["end_line"] = after.n  # the legend goes on: what a code or a column means
+            matrix["legend"] = where
             break
         found = {}
         if re.search(r"chef de file.{0,60}\b(?:en gras|gras)\b", fold(line.text), re.IGNORECASE):
@@ -241,12 +245,9 @@ def legend(ctx: DraftContext, before: int, marks: set[str]) -> None:
 
 
 def _legend_quote(raw: str, marks: list[str]) -> str:
-    """The words of the legend from its first mark to the last meaning, verbatim."""
+    """The words of the legend from its first mark to the end of its line, verbatim."""
     start = min((raw.find(f"{m} =") for m in marks if raw.find(f"{m} =") >= 0), default=0)
-    end = raw.rfind(";", start) if raw.rstrip().endswith(".") else -1
-    tail = raw[start:].rstrip()
-    quote = tail[: end - start] if end > start else tail
-    return quote.rstrip(" .").strip()
+    return raw[start:].rstrip().rstrip(".").strip()
 
 
 def _columns(ctx: DraftContext, header: Line, n: int) -> None:
