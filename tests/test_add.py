@@ -202,3 +202,45 @@ def test_a_mistake_in_a_drafted_configuration_is_one_line_with_file_and_line(tmp
     assert perr("--corpus", folder, "build") == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith(f"perr build: {config}:{line}: [[read]] block") and "header" in err
+
+
+def _tutorial_snippets() -> list[tuple[str, str]]:
+    """The tutorial's blocks that say "# append to <file>": (file, text)."""
+    import re
+
+    doc = (project.ROOT / "docs" / "adding-a-protocol.md").read_text(encoding="utf-8")
+    out = []
+    for body in re.findall(r"```(?:toml|csv)\n(.*?)```", doc, flags=re.S):
+        first, _, rest = body.partition("\n")
+        if first.startswith("# append to "):
+            out.append((first.removeprefix("# append to ").strip(), rest))
+    return out
+
+
+def test_the_tutorial_reaches_full_coverage_and_conforms(tmp_path, capsys):
+    """docs/adding-a-protocol.md, step by step: perr add, then its snippets appended as written."""
+    folder = fresh(tmp_path)
+    assert perr("--corpus", folder, "add", SIXTH, "--id", "aubrelle") == 0
+    snippets = _tutorial_snippets()
+    assert {f for f, _ in snippets} == {
+        "protocols/aubrelle.toml",
+        "registry/territories.csv",
+        "registry/territory-aliases.csv",
+        "registry/aliases.csv",
+    }
+    for name, text in snippets:
+        target = folder / name
+        if name.endswith(".csv"):  # rows as written, padded to the file's columns
+            width = len(next(csv.reader([target.read_text(encoding="utf-8").split("\n")[0]])))
+            rows = [r + [""] * (width - len(r)) for r in csv.reader(text.strip().split("\n"))]
+            with target.open("a", encoding="utf-8", newline="") as f:
+                csv.writer(f, lineterminator="\n").writerows(rows)
+        else:
+            with target.open("a", encoding="utf-8") as f:
+                f.write("\n" + text)
+    capsys.readouterr()
+    assert perr("--corpus", folder, "build", "--strict") == 0
+    assert perr("--corpus", folder, "stats", "--json") == 0
+    out = capsys.readouterr().out
+    assert '"coverage": 100.0' in out and '"qpv": 3' in out
+    assert perr("--corpus", folder, "validate", "--summary") == 0
