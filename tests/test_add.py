@@ -225,7 +225,6 @@ def test_the_tutorial_reaches_full_coverage_and_conforms(tmp_path, capsys):
     assert {f for f, _ in snippets} == {
         "protocols/aubrelle.toml",
         "registry/territories.csv",
-        "registry/territory-aliases.csv",
         "registry/aliases.csv",
     }
     for name, text in snippets:

@@ -60,10 +60,7 @@ def build(
     graphs: dict[URIRef, Graph] = {ns.ONTOLOGY_GRAPH: onto}
 
     reg = Graph()
-    described = {
-        pid: SourceDescription(e.file, corpus.source_path(e.file), e.sha256, e.lines)
-        for pid, e in catalogue.items()
-    }
+    described = {pid: SourceDescription(e.file, e.sha256, e.lines) for pid, e in catalogue.items()}
     emit.registry_graph(reg, registry, described)
     graphs[ns.REGISTRY_GRAPH] = reg
 
@@ -79,15 +76,7 @@ def build(
         if protocol.pid != pid:
             raise ConfigError(f"id {protocol.pid!r} differs from the file name {pid!r}", cfg_path)
         g = Graph()
-        emit.protocol_graph(
-            g,
-            protocol,
-            registry,
-            entry.file,
-            source.sha256,
-            source.line_count,
-            corpus.source_path(entry.file),
-        )
+        emit.protocol_graph(g, protocol, registry, entry.file, source.sha256, source.line_count)
         graphs[ns.protocol_graph(pid)] = g
         protocols.append(protocol)
 

@@ -115,6 +115,13 @@ class Report:
     units: list[UnitReport]
     shapes: Shapes
     fail_on: str = "violation"
+    #: the folder of the source texts as the user finds it (``data/sources`` in the project's checkout): findings
+    #: name ``<folder>/<file>:<line>``; empty, the file name alone
+    sources_prefix: str = ""
+
+    def where(self, file: str | None) -> str | None:
+        """A source file as findings name it (see ``sources_prefix``)."""
+        return f"{self.sources_prefix}/{file}" if file and self.sources_prefix else file
 
     def failing(self) -> list[Result]:
         threshold = RANK[SEVERITIES[self.fail_on]]
@@ -181,7 +188,7 @@ class Report:
                         "path": path_text(r.path),
                         "focus": str(r.focus),
                         "label": unit.labels.get(r.focus) or compact(r.focus),
-                        "file": file,
+                        "file": self.where(file),
                         "line": r.line if r.line is not None else line,
                         "value": None if r.value is None else str(r.value),
                         "value_label": unit.labels.get(r.value) if r.value is not None else None,
@@ -252,7 +259,7 @@ class Report:
                 for r in sorted(results, key=_sort_key):
                     file, line = unit.locations.get(r.focus, (None, None))
                     line = r.line if r.line is not None else line
-                    where = f"{file}:{line}" if file else "(no source line)"
+                    where = f"{self.where(file)}:{line}" if file else "(no source line)"
                     label = unit.labels.get(r.focus) or compact(r.focus)
                     item = f"      {where}  {_clip(label)}"
                     if r.value is not None:
@@ -947,21 +954,17 @@ SELECT ?s ?label WHERE {
             BIND (CONCAT(STR(?org), " in « ", STR(?cl), " »") AS ?label) }
 }"""
 
-# A location names the source by its path in the corpus (its rdfs:label, "data/sources/<file>"), else its file name.
 _LOCATIONS = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX perr: <https://w3id.org/perr-graph/ontology#>
 SELECT ?s ?file (MIN(?line) AS ?first) WHERE {
     { ?s prov:wasDerivedFrom ?evidence . ?evidence oa:hasSource ?source ; perr:lineStart ?line . }
     UNION { ?s oa:hasSource ?source ; perr:lineStart ?line . }
     UNION { ?signatory perr:person ?s ; prov:wasDerivedFrom ?evidence . ?evidence oa:hasSource ?source ;
             perr:lineStart ?line . }
-    ?source dcterms:identifier ?id .
-    OPTIONAL { ?source rdfs:label ?path }
-    BIND (COALESCE(?path, ?id) AS ?file)
+    ?source dcterms:identifier ?file .
 } GROUP BY ?s ?file"""
 
 

@@ -19,6 +19,7 @@ from perr_graph.inputs.registry import PROPOSAL_COLUMNS, PROPOSED
 PARTNER_COLUMNS = ["id", "label", "category", "kind", "parent", "jurisdiction", "scope", "note"]
 ALIAS_COLUMNS = ["alias", "protocol", "partner", "note"]
 TERRITORY_COLUMNS = ["id", "label", "type", "part_of", "note"]
+TERRITORY_ALIAS_COLUMNS = ["alias", "protocol", "territory", "note"]
 
 
 @dataclass
@@ -57,6 +58,7 @@ class ProposedTerritory:
     line: int
     quote: str
     note: str = ""
+    part_of: str = ""
 
 
 @dataclass
@@ -82,6 +84,11 @@ class Draft:
     partners: list[ProposedPartner] = field(default_factory=list)
     aliases: list[ProposedAlias] = field(default_factory=list)
     territories: list[ProposedTerritory] = field(default_factory=list)
+    territory_aliases: list[ProposedAlias] = field(default_factory=list)
+    #: the places the text names: "qpv", "watch", "place" → entries { territory, line, quote }
+    mentions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: populations as stated: { territory, value, year, approximate, line, quote }
+    populations: list[dict[str, Any]] = field(default_factory=list)
     #: what the drafter could not read, and why (printed by perr add)
     notes: list[str] = field(default_factory=list)
 
@@ -108,6 +115,11 @@ class Draft:
         for name in ("period", "signing", "contract"):
             if name in self.facts:
                 out += ["", f"[{name}]"] + [f"{k} = {_value(v)}" for k, v in self.facts[name].items()]
+        for kind in ("qpv", "watch", "place"):
+            for entry in self.mentions.get(kind, []):
+                out += ["", f"[[{kind}]]"] + [f"{k} = {_value(v)}" for k, v in entry.items()]
+        for entry in self.populations:
+            out += ["", "[[population]]"] + [f"{k} = {_value(v)}" for k, v in entry.items()]
         if self.matrix:
             out += ["", "[matrix]"] + [f"{k} = {_value(v)}" for k, v in self.matrix.items()]
         if self.labels:
@@ -147,7 +159,7 @@ class Draft:
                 "id": t.id,
                 "label": t.label,
                 "type": t.type,
-                "part_of": "",
+                "part_of": t.part_of,
                 "note": t.note,
                 "status": PROPOSED,
                 "source": self.pid,
@@ -155,6 +167,19 @@ class Draft:
                 "quote": t.quote,
             }
             for t in self.territories
+        ]
+
+    def territory_alias_rows(self) -> list[dict[str, str]]:
+        """Rows for ``registry/territory-aliases.csv``, scoped to this protocol, marked proposed."""
+        return [
+            {
+                "alias": a.alias,
+                "protocol": self.pid,
+                "territory": a.partner,
+                "note": f"proposed by perr add from {self.source} l.{a.line}",
+                "status": PROPOSED,
+            }
+            for a in self.territory_aliases
         ]
 
     def alias_rows(self) -> list[dict[str, str]]:

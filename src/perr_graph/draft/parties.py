@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from perr_graph.draft.draft import Draft, ProposedAlias, ProposedPartner
+from perr_graph.draft.draft import Draft, ProposedAlias, ProposedPartner, ProposedTerritory
 from perr_graph.inputs.registry import NOBODY, SIGNATORIES, Alias, AliasTable, Registry
 from perr_graph.text import clean, fold, slug
 
@@ -131,6 +131,7 @@ class Parties:
         self.text = text
         self.folded = fold(text)
         self._table: AliasTable | None = None
+        self._territories: AliasTable | None = None
         #: the parties the text names (list of parties, signatures), in order, by id
         self.named: list[str] = []
 
@@ -143,6 +144,47 @@ class Parties:
             extra = [Alias(a.alias, self.pid, a.partner, a.note, "(draft)", 0) for a in self.draft.aliases]
             self._table = AliasTable([*self.registry.partner_aliases.aliases, *extra])
         return self._table
+
+    @property
+    def territories(self) -> AliasTable:
+        """The registry's territory aliases and the draft's."""
+        if self._territories is None:
+            extra = [
+                Alias(a.alias, self.pid, a.partner, a.note, "(draft)", 0)
+                for a in self.draft.territory_aliases
+            ]
+            self._territories = AliasTable([*self.registry.territory_aliases.aliases, *extra])
+        return self._territories
+
+    def territory_type(self, tid: str) -> str:
+        if tid in self.registry.territories:
+            return self.registry.territories[tid].type
+        return next((t.type for t in self.draft.territories if t.id == tid), "")
+
+    def territory_alias(self, alias: str, tid: str, line: int) -> None:
+        alias = clean(alias).strip(" ,;:.")
+        hit = self.territories.lookup(alias, self.pid) if alias else None
+        if not alias or (hit is not None and hit.target == tid):
+            return
+        self.draft.territory_aliases.append(ProposedAlias(alias, tid, line))
+        self._territories = None
+
+    def propose_territory(self, label: str, kind: str, line: int, quote: str, part_of: str = "") -> str:
+        """A new territory (or the one the draft already proposed under that label), with its label as alias."""
+        for t in self.draft.territories:
+            if t.label == label and t.type == kind:
+                return t.id
+        base = slug(label) or "territoire"
+        tid, n = base, 2
+        while tid in self.registry.territories or any(t.id == tid for t in self.draft.territories):
+            tid, n = f"{base}-{n}", n + 1
+        self.draft.territories.append(
+            ProposedTerritory(
+                tid, label, kind, line, quote, f"proposed by perr add: named at line {line}", part_of
+            )
+        )
+        self.territory_alias(label, tid, line)
+        return tid
 
     def category(self, pid: str) -> str:
         if pid in self.registry.partners:

@@ -24,14 +24,15 @@ from perr_graph.draft.document import Document
 from perr_graph.draft.draft import (
     ALIAS_COLUMNS,
     PARTNER_COLUMNS,
+    TERRITORY_ALIAS_COLUMNS,
     TERRITORY_COLUMNS,
     Draft,
     DraftBlock,
-    ProposedTerritory,
     append_rows,
 )
 from perr_graph.draft.facts import facts
 from perr_graph.draft.parties import Parties
+from perr_graph.draft.places import places
 from perr_graph.draft.prose import annex_list, glossary, parties_list, prose, references, signatures
 from perr_graph.draft.tables import draft_tables
 from perr_graph.errors import PerrError, RegistryError
@@ -41,7 +42,6 @@ from perr_graph.inputs.registry import Registry
 from perr_graph.model import Protocol
 from perr_graph.outputs import write_atomic
 from perr_graph.read.protocol import read_protocol
-from perr_graph.text import slug
 
 #: how many times a draft is narrowed before perr add gives up
 ATTEMPTS = 80
@@ -64,27 +64,29 @@ def draft_text(source: SourceText, pid: str, file: str, registry: Registry, onto
     facts(ctx)
     listed = parties_list(ctx)
     signatures(ctx)
+    draft.epci = next((p for p in parties.named if parties.category(p) == "epci"), None)
     parties.generic()
     glossary(ctx)
     parties.generic()
     draft_tables(ctx)
+    _territory(draft, parties, doc)
+    places(ctx, draft.territory)
+    draft_tables(ctx, statistics_only=True)  # tables of figures, once the places they are about are known
     annexes = annex_list(ctx)
     references(ctx)
     prose(ctx, annexes)
     signed = any(b.reader.startswith("signature") for b in draft.blocks)
     if listed is not None and signed:
         ctx.ignore(*listed, "list of the parties: the signatories are read from the signature page (drafted)")
-    draft.epci = next((p for p in parties.named if parties.category(p) == "epci"), None)
-    _territory(draft, registry, doc)
     return draft
 
 
-def _territory(draft: Draft, registry: Registry, doc: Document) -> None:
+def _territory(draft: Draft, parties: Parties, doc: Document) -> None:
     """The EPCI's territory: the registry's, or one proposed from the EPCI's name ("Communauté d'agglomération du
     Val d'Aubrelle" → "Val d'Aubrelle"), its jurisdiction."""
     if draft.epci is None:
         return
-    known = registry.partners.get(draft.epci)
+    known = parties.registry.partners.get(draft.epci)
     if known is not None:
         draft.territory = known.jurisdiction or None
         return
@@ -97,20 +99,8 @@ def _territory(draft: Draft, registry: Registry, doc: Document) -> None:
     if m is None:
         return
     name = m.group(1).strip()
-    tid = slug(name)
-    if tid in registry.territories:
-        return
     quote = doc.raw[partner.line - 1]
-    draft.territories.append(
-        ProposedTerritory(
-            tid,
-            name,
-            "epci",
-            partner.line,
-            name if name in quote else partner.quote,
-            f"proposed by perr add: the territory of {partner.label}",
-        )
-    )
+    tid = parties.propose_territory(name, "epci", partner.line, name if name in quote else partner.quote)
     partner.jurisdiction = tid
     draft.territory = tid
 
@@ -147,6 +137,7 @@ def write_registry(draft: Draft, directory: Path) -> None:
     for name, rows, columns in (
         ("partners.csv", draft.partner_rows(), PARTNER_COLUMNS),
         ("territories.csv", draft.territory_rows(), TERRITORY_COLUMNS),
+        ("territory-aliases.csv", draft.territory_alias_rows(), TERRITORY_ALIAS_COLUMNS),
         ("aliases.csv", draft.alias_rows(), ALIAS_COLUMNS),
     ):
         if rows:

@@ -33,20 +33,25 @@ _ASSOCIATED_WORDS = re.compile(r"associe|partenaire|contribu|participe", re.IGNO
 _NOBODY_WORDS = re.compile(r"en cours d'identification|a identifier|a definir|non identifie", re.IGNORECASE)
 
 
-def draft_tables(ctx: DraftContext) -> None:
+def draft_tables(ctx: DraftContext, statistics_only: bool = False) -> None:
+    """Each table, by its header (see the module docstring); ``statistics_only``: tables of figures only (they are
+    drafted once the places they are about are known)."""
     for run in table_runs(ctx):
         header = ctx.doc.line(run[0])
         cells = header.filled
         kinds = [column_kind(c) for c in cells]
-        if any(fold(c).lower().startswith(("structure", "porteur")) for c in cells):
+        if statistics_only:
+            if not _statistics(ctx, run):
+                ctx.draft.notes.append(
+                    f"lines {run[0]}-{run[-1]}: a table the drafter does not read (its header names no partner "
+                    "columns, no objectives columns, no places)"
+                )
+        elif any(fold(c).lower().startswith(("structure", "porteur")) for c in cells):
             _party_table(ctx, run)
         elif None not in kinds and kinds.count("commitment") == 1 and len(set(kinds)) == len(kinds) > 1:
             _objectives(ctx, run)
-        elif not _matrix(ctx, run):
-            ctx.draft.notes.append(
-                f"lines {run[0]}-{run[-1]}: a table the drafter does not read (its header names no partner "
-                "columns nor objectives columns)"
-            )
+        else:
+            _matrix(ctx, run)
 
 
 def table_runs(ctx: DraftContext) -> list[list[int]]:
@@ -339,7 +344,26 @@ def _lost_section(ctx: DraftContext, rows: list[int], header: int) -> dict[str, 
     return section
 
 
-# --- objectives tables and tables naming a structure per row -------------------------------------------------
+# --- statistics, objectives tables, tables naming a structure per row ------------------------------------------
+
+_FIGURE = re.compile(r"^\s*\d+(?:[ ,]\d+)?\s*%?\s*$")
+
+
+def _statistics(ctx: DraftContext, run: list[int]) -> bool:
+    """A header of territories the text names (its first cell empty), then "statistic\tvalue\tvalue" rows."""
+    header = ctx.doc.line(run[0]).cells
+    if clean(header[0]) or len(header) < 2:
+        return False
+    if not all(ctx.parties.territories.lookup(clean(c), ctx.parties.pid) for c in header[1:]):
+        return False
+    rows = [ctx.doc.line(n).cells for n in run[1:]]
+    if not rows or not all(
+        len(r) == len(header) and all(_FIGURE.match(clean(c)) for c in r[1:]) for r in rows
+    ):
+        return False
+    why = f"a statistics table: {', '.join(clean(c) for c in header[1:])}"
+    ctx.add_block(DraftBlock("statistics", run[0], run[-1], {}, why))
+    return True
 
 
 def _objectives(ctx: DraftContext, run: list[int]) -> None:

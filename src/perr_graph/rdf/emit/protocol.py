@@ -20,20 +20,13 @@ PERR, SPDX = ns.PERR, ns.SPDX
 
 
 def protocol_graph(
-    g: TripleSink,
-    p: Protocol,
-    registry: Registry,
-    source_file: str,
-    sha256: str,
-    line_count: int,
-    source_path: str | None = None,
+    g: TripleSink, p: Protocol, registry: Registry, source_file: str, sha256: str, line_count: int
 ) -> None:
     """Everything one protocol states, into ``g`` (its named graph ``graph:protocol/<pid>``, ``docs/model.md``,
     "Named graphs"), one emitter per kind of fact. ``registry`` gives the people's ids; the source file's name,
-    checksum and line count describe the source document, and ``source_path`` (default
-    ``data/sources/<file>``) is its path in the corpus, its label."""
+    checksum and line count describe the source document."""
     f = ProtocolFacts(g, p.pid)
-    document(f, p, source_file, sha256, line_count, source_path or f"data/sources/{source_file}")
+    document(f, p, source_file, sha256, line_count)
     places(f, p)
     populations(f, p)
     signatories(f, p, registry)
@@ -48,9 +41,7 @@ def protocol_graph(
     statistics(f, p)
 
 
-def document(
-    f: ProtocolFacts, p: Protocol, source_file: str, sha256: str, line_count: int, source_path: str
-) -> None:
+def document(f: ProtocolFacts, p: Protocol, source_file: str, sha256: str, line_count: int) -> None:
     """``docs/model.md``, "Protocol" and "Source document": the protocol (title, lead reading note, EPCI and its
     territory, period, signing, the contrat de ville it renews) and its source text (file name, SHA-256
     checksum, line count)."""
@@ -66,7 +57,7 @@ def document(
         f.add(P, PERR.leadReadingNote, Literal(p.lead_note, lang="en"))
     f.add(S, RDF.type, PERR.SourceDocument)
     f.add(S, DCTERMS.identifier, Literal(source_file))
-    f.add(S, RDFS.label, Literal(source_path))
+    f.add(S, RDFS.label, Literal(f"data/sources/{source_file}"))
     f.add(S, PERR.lineCount, integer(line_count))
     coverage(f, p)
     checksum = ns.child(S, "checksum")

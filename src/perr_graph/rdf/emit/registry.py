@@ -39,7 +39,7 @@ def registry_graph(
     texts name it (``skos:altLabel``); every territory with its type, labels, the territory it is part of and its
     aliases. A collective party is scoped to its protocol (``perr:protocol``). An entry ``perr add`` proposed and
     no person reviewed yet is ``perr:proposed true``, with the line it comes from as evidence (and that source
-    text described, from ``sources``: protocol id → its file, path, checksum and line count)."""
+    text described, from ``sources``: protocol id → its file, checksum and line count)."""
     cited: set[str] = set()
     for p in registry.partners.values():
         node = ns.org(p.id)
@@ -92,7 +92,6 @@ class SourceDescription:
     """What the registry graph says of a source text a proposed entry cites (so that its line can be shown)."""
 
     file: str
-    path: str
     sha256: str
     line_count: int
 
@@ -105,7 +104,7 @@ def _source(g: TripleSink, pid: str, d: SourceDescription | None) -> None:
     node = ns.source(pid)
     g.add((node, RDF.type, PERR.SourceDocument))
     g.add((node, DCTERMS.identifier, Literal(d.file)))
-    g.add((node, RDFS.label, Literal(d.path)))
+    g.add((node, RDFS.label, Literal(f"data/sources/{d.file}")))
     g.add((node, PERR.lineCount, Literal(d.line_count, datatype=XSD.integer)))
     checksum = ns.child(node, "checksum")
     g.add((node, ns.SPDX.checksum, checksum))
