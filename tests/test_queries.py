@@ -181,7 +181,8 @@ def test_who_leads_what_lists_every_commitment_once(library_results, protocols):
 
 
 def test_partner_leads_montelimar_health_centre(library_results):
-    # 002 l.171: "Création d'un centre santé sur le centre ancien" with "X ARS" in column E
+    # 002 l.171: "Création d'un centre santé sur le centre ancien" with "X ARS" in column E: the State, acting
+    # through the ARS, leads; both are recorded
     rows = _rows(library_results, "03-partner-leads")
     hit = [r for r in rows if r["commitment"] == "id:protocol/montelimar/commitment/L171"]
     assert [(r["partner"], r["role"], r["rule"], r["via"]) for r in hit] == [

@@ -20,7 +20,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from perr_graph import namespaces as ns
-from perr_graph.errors import ConfigError
+from perr_graph.errors import ConfigError, UnreadContent
 from perr_graph.inputs.catalogue import SourceText, load_source, read_catalogue
 from perr_graph.inputs.config import protocol_configs
 from perr_graph.inputs.corpus import Corpus
@@ -30,6 +30,7 @@ from perr_graph.model import Protocol
 from perr_graph.outputs import recover, write_set
 from perr_graph.rdf import emit
 from perr_graph.rdf.dataset import Publication, dataset_description
+from perr_graph.rdf.emit.registry import SourceDescription
 from perr_graph.rdf.serialize import nquads, trig
 from perr_graph.read.protocol import read_protocol
 
@@ -46,9 +47,11 @@ def build(
     output: Path | None = None,
     progress: Callable[[str], None] | None = None,
     write: bool = True,
+    strict: bool = False,
 ) -> BuildResult:
     """Read every protocol of ``corpus`` and, with ``write``, write the dataset into ``output`` (default: the
-    corpus's output folder)."""
+    corpus's output folder). With ``strict``, a content line that no block reads, no fact cites and no
+    ``ignore`` entry lists stops the build before anything is written (:class:`UnreadContent`)."""
     say = progress or (lambda _msg: None)
     check_base_iri(corpus)
     onto = ontology_graph(corpus.ontology)
@@ -58,7 +61,8 @@ def build(
     graphs: dict[URIRef, Graph] = {ns.ONTOLOGY_GRAPH: onto}
 
     reg = Graph()
-    emit.registry_graph(reg, registry)
+    described = {pid: SourceDescription(e.file, e.sha256, e.lines) for pid, e in catalogue.items()}
+    emit.registry_graph(reg, registry, described)
     graphs[ns.REGISTRY_GRAPH] = reg
 
     texts: dict[str, SourceText] = {}
@@ -94,6 +98,9 @@ def build(
 
     targets = reference_targets(registry, corpus.registry / "reference-map.csv")
     check_registry(registry, targets, text_of)
+    if strict:
+        check_unread(corpus, protocols, catalogue)
+
     ref = Graph()
     emit.reference_graph(ref, corpus.reference, targets)
     graphs[ns.REFERENCE_GRAPH] = ref
@@ -116,6 +123,34 @@ def build(
         write_set(out, {"perr.trig": trig(graphs), "perr.nq": nquads(graphs)})
         outputs = [out / "perr.trig", out / "perr.nq"]
     return BuildResult(graphs, protocols, outputs)
+
+
+def unread_lines(
+    corpus: Corpus, protocols: list[Protocol], catalogue: dict
+) -> list[tuple[str, str, int, list[str], str]]:
+    """Every unread content line of the protocols read: (protocol id, source path, line, what it holds, text)."""
+    out = []
+    for p in protocols:
+        if p.coverage is None:
+            continue
+        path = corpus.source_path(catalogue[p.pid].file)
+        out += [(p.pid, path, span.start, signals, span.quote) for span, signals in p.coverage.unread]
+    return out
+
+
+def check_unread(corpus: Corpus, protocols: list[Protocol], catalogue: dict) -> None:
+    """``--strict``: fail on the first unread content line, saying how many there are."""
+    unread = unread_lines(corpus, protocols, catalogue)
+    if unread:
+        pid, path, line, _signals, _text = unread[0]
+        error = UnreadContent(
+            f"{len(unread)} content line{'s' if len(unread) != 1 else ''} no block reads, no fact cites and no "
+            f"'ignore' entry lists (--strict); the first is here, in protocol {pid!r}",
+            path,
+            line,
+            unread,
+        )
+        raise error
 
 
 def ensure_dataset(corpus: Corpus, progress: Callable[[str], None] | None = None) -> Path:

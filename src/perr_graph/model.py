@@ -32,6 +32,7 @@ class Involvement:
     mark: str | None = None
     #: ``<partner-id>`` or ``<partner-id>-<n>``: the last segment of its IRI, set once the protocol is read
     key: str = ""
+    legend: Span | None = None  # the document's own statement of what the mark means, when it gives one
 
 
 @dataclass
@@ -94,6 +95,8 @@ class Target:
     unit: str
     year: int | None
     text: str
+    per: str | None = None  # what the value is counted per, as written ("an" in "10 par an", "marché")
+    minimum: bool = False  # "30 % minimum": the value is a floor
 
 
 @dataclass
@@ -234,6 +237,22 @@ class StatTable:
 
 
 @dataclass
+class Coverage:
+    """How the configuration accounts for the text's content lines (:mod:`perr_graph.read.coverage`)."""
+
+    content: int  # lines with a letter or a digit
+    read: int  # content lines read by a block or cited by a fact
+    ignored: list[tuple[Span, str]]  # the configuration's ignored ranges, each with its reason
+    ignored_count: int  # content lines in those ranges
+    unread: list[tuple[Span, list[str]]]  # content lines neither read, cited nor ignored, with what they hold
+
+    @property
+    def share(self) -> float:
+        """The share of content lines accounted for (read, cited or ignored), from 0 to 1."""
+        return (self.read + self.ignored_count) / self.content if self.content else 1.0
+
+
+@dataclass
 class Protocol:
     """Everything read from one protocol."""
 
@@ -264,3 +283,4 @@ class Protocol:
     amounts: list[Amount] = field(default_factory=list)
     references: list[ReferencedDocument] = field(default_factory=list)
     statistics: list[StatTable] = field(default_factory=list)
+    coverage: Coverage | None = None

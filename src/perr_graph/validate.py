@@ -115,6 +115,13 @@ class Report:
     units: list[UnitReport]
     shapes: Shapes
     fail_on: str = "violation"
+    #: the folder of the source texts as the user finds it (``data/sources`` in the project's checkout): findings
+    #: name ``<folder>/<file>:<line>``; empty, the file name alone
+    sources_prefix: str = ""
+
+    def where(self, file: str | None) -> str | None:
+        """A source file as findings name it (see ``sources_prefix``)."""
+        return f"{self.sources_prefix}/{file}" if file and self.sources_prefix else file
 
     def failing(self) -> list[Result]:
         threshold = RANK[SEVERITIES[self.fail_on]]
@@ -181,7 +188,7 @@ class Report:
                         "path": path_text(r.path),
                         "focus": str(r.focus),
                         "label": unit.labels.get(r.focus) or compact(r.focus),
-                        "file": file,
+                        "file": self.where(file),
                         "line": r.line if r.line is not None else line,
                         "value": None if r.value is None else str(r.value),
                         "value_label": unit.labels.get(r.value) if r.value is not None else None,
@@ -252,7 +259,7 @@ class Report:
                 for r in sorted(results, key=_sort_key):
                     file, line = unit.locations.get(r.focus, (None, None))
                     line = r.line if r.line is not None else line
-                    where = f"{file}:{line}" if file else "(no source line)"
+                    where = f"{self.where(file)}:{line}" if file else "(no source line)"
                     label = unit.labels.get(r.focus) or compact(r.focus)
                     item = f"      {where}  {_clip(label)}"
                     if r.value is not None:

@@ -16,7 +16,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -146,13 +146,30 @@ class RoleRule(Model):
     rule: str
 
 
-class Matrix(Model):
-    """How the marks of ``matrix`` tables become roles. The marks a matrix reader recognises are ``X`` and ``x``
-    (the pattern is fixed in :mod:`perr_graph.read.matrix`), so no other mark can be configured."""
+#: a mark as a table writes it: letters or symbols, no white space or brackets ("X", "x", "P", "CF", "●")
+Mark = Annotated[str, Field(pattern=r"^[^\s()\[\]]{1,6}$")]
 
-    marks: dict[Literal["X", "x"], RoleRule]
+
+class Column(Model):
+    """A matrix column whose header names several partners at once (a "Communes" column standing for every
+    commune that signs), or one the registry does not name, with the words of the text that say so."""
+
+    partners: Annotated[list[str], Field(min_length=1)]
+    line: Line | None = None
+    quote: str | None = None
+
+
+class Matrix(Model):
+    """How the marks of ``matrix`` tables become roles: ``marks`` maps each mark the document uses (any letters or
+    symbols) to a role and a reading rule; ``legend`` is the line where the document states what its marks mean
+    (the evidence of every involvement read from a mark); ``unmarked`` is the reading of a code with no mark,
+    ``free`` of a free column such as "Autres"; ``columns`` maps a header cell to the partners it stands for."""
+
+    legend: Quoted | None = None
+    marks: Annotated[dict[Mark, RoleRule], Field(min_length=1)]
     unmarked: RoleRule | None = None
     free: RoleRule | None = None
+    columns: dict[str, Column] = Field(default_factory=dict)
 
 
 class Premise(Quoted):
@@ -182,6 +199,14 @@ class Ignored(Model):
 
     line: Line
     reason: str
+
+
+class IgnoredLines(Model):
+    """Lines of the text no block reads, and why (a table of contents, a page footer, a preamble that states no
+    commitment). Every content line of a text is read by a block, cited by a fact, or listed here."""
+
+    lines: LineRange
+    reason: Annotated[str, Field(min_length=3)]
 
 
 class Block(Model):
@@ -239,6 +264,7 @@ class ProtocolConfig(Model):
     matrix: Matrix | None = None
     labels: dict[str, Label] = Field(default_factory=dict)
     explicit_words_ignore: list[Ignored] = Field(default_factory=list)
+    ignore: list[IgnoredLines] = Field(default_factory=list)
     read: list[Block]
     _path: Path = PrivateAttr(default=Path())
     _text: str = PrivateAttr(default="")

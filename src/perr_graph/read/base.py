@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from perr_graph.errors import ConfigError, RegistryError, SourceError
 from perr_graph.inputs.catalogue import SourceText
@@ -26,6 +27,7 @@ class Context:
     sources: Callable[[str], SourceText] | None = None
     _keys: dict[str, set[str]] = field(default_factory=dict)
     _words: set[str] | None = None
+    _ignored: set[int] | None = None
 
     # --- where ---------------------------------------------------------------------------------------------
 
@@ -87,6 +89,15 @@ class Context:
         k = line_key_for(line, n)
         used.add(k)
         return k
+
+    def skipped(self, n: int) -> bool:
+        """Whether line ``n`` is listed under the configuration's ``ignore`` (a page footer inside a table, a
+        repeated title): readers pass over it, and it counts as accounted for with its reason."""
+        if self._ignored is None:
+            self._ignored = {
+                line for entry in self.config.ignore for line in range(entry.lines[0], entry.lines[1] + 1)
+            }
+        return n in self._ignored
 
     # --- who -----------------------------------------------------------------------------------------------
 
@@ -180,6 +191,31 @@ class Context:
         section = Section(key, heading_text(label), span, pillar, list(themes or []), parent, note, at)
         self.protocol.sections.append(section)
         return section
+
+    def block_section(self, block: Any) -> Section | None:
+        """The section a block opens: its ``heading`` line (pillar and themes from the block, else from
+        ``[labels]``), or, for a heading lost in the conversion, the ``section`` it supplies (label, pillar,
+        themes and a note, no source line); None when it gives neither."""
+        heading = getattr(block, "heading", None)
+        if heading is not None:
+            return self.add_section(
+                self.source.line(heading).strip(),
+                heading,
+                pillar=getattr(block, "pillar", None),
+                themes=getattr(block, "themes", None),
+            )
+        lost = getattr(block, "section", None)
+        if lost is not None:
+            lines = getattr(block, "lines", None)
+            return self.add_section(
+                lost.label,
+                None,
+                pillar=lost.pillar,
+                themes=lost.themes,
+                note=lost.note,
+                position=lines[0] if lines else None,
+            )
+        return None
 
     def inherited(self, section: Section | None) -> tuple[str | None, list[str]]:
         """A section's pillar and themes, each taken from the nearest section up its parents that states one."""

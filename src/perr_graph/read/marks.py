@@ -11,7 +11,10 @@ column ("Autres") whose cells name partners. One cell holds:
   lui sont rattachés" at line 89: the State acting through the ARS);
 * codes without a mark ("MS", "C MS", "DE EI" under CD): each organisation the codes name is involved with the
   legend's ``unmarked`` role (the text gives no mark, so no case to read), the column's partner kept as above;
-* in a free column, names ("PE ML ADSEA"): each partner is involved with the legend's ``free`` role.
+* in a free column, names ("PE ML ADSEA", "Aubrelle Habitat, CDC"): each partner is involved with the legend's
+  ``free`` role;
+* under a column that stands for several partners ("Communes"), a mark with codes naming some of them ("A
+  Montbrévin") involves those only.
 
 Every involvement keeps the cell as written as its evidence, and the legend key it was read by (``mark``: the
 mark, ``"unmarked"`` or ``"free"``), so that a hypothesis can later read the same key another way
@@ -23,13 +26,14 @@ legend's marks.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from perr_graph.errors import ConfigError
 from perr_graph.inputs.config import RoleRule
 from perr_graph.inputs.registry import NOBODY
 from perr_graph.model import Involvement
 from perr_graph.read.base import Context
+from perr_graph.text import clean
 
 #: the legend keys of a cell without a mark, and of a free column
 UNMARKED, FREE = "unmarked", "free"
@@ -51,7 +55,7 @@ def cell_involvements(
     ctx: Context,
     cell: str,
     line: int,
-    column: str,
+    column: str | Sequence[str],
     marks: Mapping[str, RoleRule],
     unmarked: RoleRule | None = None,
     free: RoleRule | None = None,
@@ -59,28 +63,56 @@ def cell_involvements(
     """The involvements one cell gives its row's commitment (module docstring).
 
     ``column`` is the partner id of the cell's column (:data:`~perr_graph.inputs.registry.NOBODY` for a free
-    column), ``marks`` the legend's marks with their role and rule, ``unmarked`` and ``free`` the role and rule of
-    a code without a mark and of a free column's names. Unknown codes are registry errors at ``line``; a cell the
-    legend does not cover (a code without a mark and no ``unmarked`` rule) is a configuration error."""
+    column), or the partners a column stands for ("Communes": every commune that signs, as the document's legend
+    says); ``marks`` the legend's marks with their role and rule, ``unmarked`` and ``free`` the role and rule of
+    a code without a mark and of a free column's names. In a column that stands for several partners, codes that
+    name some of them ("A Montbrévin" under "Communes") involve those only. Unknown codes are registry errors at
+    ``line``; a cell the legend does not cover (a code without a mark and no ``unmarked`` rule) is an error at
+    ``line``."""
+    columns = [column] if isinstance(column, str) else list(column)
     span = ctx.span(line, cell.strip())
-    if column == NOBODY:
+    if columns == [NOBODY]:
         if free is None:
             raise ConfigError(
                 f"line {line}: a free column needs a role and rule for its names (free = {{role, rule}})",
                 ctx.config.path,
             )
-        return [_involvement(ctx, p, None, free, cell, span, FREE) for p in ctx.partners_in_cell(cell, line)]
+        return [_involvement(ctx, p, None, free, cell, span, FREE) for p in named_in_free_cell(ctx, cell, line)]
     found = split_mark(cell, marks)
     if found is not None:
         mark, codes = found
         entry, key = marks[mark], mark
-        partners = ctx.partners_in_cell(codes, line) if codes else [column]
     else:
         if unmarked is None:
-            raise ctx.error(f"cell {cell.strip()!r} carries no mark of the legend and no unmarked rule", line)
-        entry, key = unmarked, UNMARKED
-        partners = ctx.partners_in_cell(cell, line)
-    return [_involvement(ctx, p, column, entry, cell, span, key) for p in partners]
+            legend = "/".join(marks)
+            raise ctx.error(f"cell {cell.strip()!r} carries no {legend} mark and [matrix] has no unmarked rule", line)
+        entry, key, codes = unmarked, UNMARKED, cell
+    named = ctx.partners_in_cell(codes, line) if codes.strip() else []
+    if not named:  # a mark alone: the column's partners
+        return [_involvement(ctx, p, None, entry, cell, span, key) for p in columns]
+    if len(columns) > 1 and all(p in columns for p in named):  # some of the partners the column stands for
+        return [_involvement(ctx, p, None, entry, cell, span, key) for p in named]
+    # the services or bodies through which the column's organisation acts: each kept with its column
+    holder = columns[0] if len(columns) == 1 else None
+    out = [_involvement(ctx, p, holder, entry, cell, span, key) for p in named]
+    if holder is None:  # a column of several partners: they act too, beside the bodies named
+        out = [_involvement(ctx, p, None, entry, cell, span, key) for p in columns if p not in named] + out
+    return out
+
+
+def named_in_free_cell(ctx: Context, cell: str, line: int) -> list[str]:
+    """The partners a free cell names: comma-separated names ("Aubrelle Habitat, CDC"), or names run together
+    ("PE ML ADSEA"), split by longest match; an "et" between two names is no name; an unknown word is an error
+    at ``line``."""
+    out: list[str] = []
+    for part in re.split(r"\s*[,;]\s*", cell):
+        if not clean(part):
+            continue
+        found, unknown = ctx.registry.partner_aliases.split(part, ctx.pid)
+        if [w for w in unknown if w.lower() != "et"]:
+            ctx.partners_in_cell(part, line)  # raises, naming the unknown words
+        out += [a.target for a in found if a.target != NOBODY and a.target not in out]
+    return out
 
 
 def _involvement(ctx: Context, partner: str, column: str | None, entry: RoleRule, cell, span, key: str):

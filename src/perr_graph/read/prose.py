@@ -53,7 +53,7 @@ def assemble(ctx: Context, first: int, last: int, headings: set[int], numbered: 
     items: list[Item] = []
     for n in range(first, last + 1):
         line = ctx.source.line(n)
-        if not clean(line):
+        if not clean(line) or ctx.skipped(n):
             continue
         if n in headings:
             items.append(Item("heading", n, n, line.strip(), _heading(line)))
@@ -96,22 +96,7 @@ def read(ctx: Context, block: ProseBlock) -> None:
     describe = block.describe
     merge_sub = block.sub_bullets == "merge"
 
-    # the block's own section
-    section = None
-    if block.heading is not None:
-        h = block.heading
-        section = ctx.add_section(
-            _heading(ctx.source.line(h)),
-            h,
-            quote=ctx.source.line(h).strip(),
-            pillar=block.pillar,
-            themes=block.themes,
-        )
-    elif block.section is not None:
-        s = block.section
-        section = ctx.add_section(
-            s.label, None, pillar=s.pillar, themes=s.themes, note=s.note, position=block.lines[0]
-        )
+    section = ctx.block_section(block)  # the block's own section
     top = section
     current = section
 

@@ -3,7 +3,8 @@
 After the readers, these rules apply to every commitment, whatever layout it came from:
 
 1. a block's ``party`` is given to the block's commitments that no mark or intro attributed;
-2. the commitment's own words add what they name (:mod:`perr_graph.read.words`): "porté(e) par X" that
+2. a commitment ending with "(pilote : X ; associés : Y, Z)" has X as chef de file and Y, Z associated (rule
+   ``pilot-in-parentheses``); the commitment's own words add what they name (:mod:`perr_graph.read.words`): "porté(e) par X" that
    qualifies the commitment's own action makes X its chef de file (rule ``explicit-words``), the same words after
    a named scheme make X the scheme's carrier (rule ``scheme-carrier``), "X s'engage à" inside a table cell makes
    X a committing party (rule ``inline-commitment``); a mark is never replaced;
@@ -18,6 +19,7 @@ After the readers, these rules apply to every commitment, whatever layout it cam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from perr_graph.inputs.catalogue import SourceText
 from perr_graph.inputs.config import Block, load_config
 from perr_graph.inputs.registry import SIGNATORIES, Registry
 from perr_graph.model import Commitment, Involvement, Protocol, Section
-from perr_graph.read import anchored, inference, words
+from perr_graph.read import anchored, coverage, inference, words
 from perr_graph.read.base import Context
 from perr_graph.read.table import READERS, block_models
 
@@ -56,6 +58,7 @@ def read_protocol(
         before = len(protocol.commitments)
         READERS[block.reader].read(ctx, block)
         _default_party(ctx, block, protocol.commitments[before:])
+    _pilot_in_parentheses(ctx)
     words.apply(ctx)
     _expand_signatories(ctx)
     _places_and_amounts(ctx)
@@ -66,6 +69,7 @@ def read_protocol(
         _involvement_keys(c)
     inference.apply(ctx)
     _check_ids(ctx, concepts)
+    protocol.coverage = coverage.account(ctx)
     return protocol
 
 
@@ -140,6 +144,32 @@ def _involvement_keys(c: Commitment) -> None:
     for inv in c.involvements:
         seen[inv.partner] = seen.get(inv.partner, 0) + 1
         inv.key = inv.partner if seen[inv.partner] == 1 else f"{inv.partner}-{seen[inv.partner]}"
+
+
+_PILOT = re.compile(
+    r"\(\s*pilote\s*:\s*(?P<pilot>[^;)]+?)\s*(?:;\s*associ[ée]e?s?\s*:\s*(?P<associated>[^)]+?))?\s*\)\s*[.;]?$",
+    re.IGNORECASE,
+)
+
+
+def _pilot_in_parentheses(ctx: Context) -> None:
+    """Rule ``pilot-in-parentheses``: a commitment whose words end with "(pilote : X ; associé(e)(s) : Y, Z)"
+    has X as its lead and Y, Z as associated partners (a pilot "État – DIRECCTE" is the State through its
+    service: both); its text leaves the parenthesis out, which is kept as the evidence."""
+    for c in ctx.protocol.commitments:
+        m = _PILOT.search(c.text)
+        if m is None:
+            continue
+        evidence = m.group(0).strip().rstrip(".;").strip("() ")
+        found = [(p, "chef-de-file") for p in ctx.partners_in_phrase(m.group("pilot"), c.span.start)]
+        for name in re.split(r"\s*,\s*|\s+et\s+", m.group("associated") or ""):
+            if name.strip():  # each name must be known: none is dropped in silence
+                found += [(p, "partenaire-associe") for p in ctx.partners_in_phrase(name, c.span.start)]
+        c.text = c.text[: m.start()].rstrip(" ,;")
+        for partner, role in found:
+            existing = [i for i in c.involvements if i.partner == partner and i.role == role]
+            if not existing:
+                c.involvements.append(Involvement(partner, role, evidence, "pilot-in-parentheses", c.span))
 
 
 def _expand_signatories(ctx: Context) -> None:

@@ -191,11 +191,7 @@ def read_party_table(ctx: Context, block: PartyTableBlock) -> None:
             f"party_column, text_columns and cell_columns must name header cells of line {first}: {header}",
             block,
         ) from None
-    section = (
-        ctx.add_section(ctx.source.line(block.heading).strip(), block.heading)
-        if block.heading is not None
-        else None
-    )
+    section = ctx.block_section(block)
     for n in range(first + 1, last + 1):
         line = ctx.source.line(n)
         if not line.strip():

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from perr_graph import namespaces as ns
-from perr_graph.model import Commitment, Protocol
+from perr_graph.model import Commitment, Protocol, Span
 from perr_graph.rdf.emit.base import (
     ASSOCIATED_ROLES,
     COMMITTING_ROLES,
@@ -63,9 +63,10 @@ def commitments(f: ProtocolFacts, p: Protocol) -> None:
 
 def involvements(f: ProtocolFacts, c: Commitment) -> None:
     """``perr:Involvement`` (the ORG Membership pattern): partner, role, the mark or words as written, the
-    reading rule, the column's partner when the mark names a service within it (``perr:columnPartner``) and the
-    line of the mark, at ``<commitment>/involvement/<key>`` (the partner id, ``-2``, ``-3`` … when a partner is
-    involved again). Shortcuts: ``perr:involvedPartner`` for any role, ``perr:lead`` for the chef de file only
+    reading rule, the column's partner when the mark names a service within it (``perr:columnPartner``), the
+    line of the mark and the legend that says what the mark means (when the document states one), at
+    ``<commitment>/involvement/<key>`` (the partner id, ``-2``, ``-3`` … when a partner is involved again).
+    Shortcuts: ``perr:involvedPartner`` for any role, ``perr:lead`` for the chef de file only
     (:data:`~perr_graph.rdf.emit.base.LEAD_ROLES`), ``perr:committingParty`` for ``role:partie-qui-s-engage``,
     ``perr:associatedPartner`` for ``role:partenaire-associe``."""
     node = f.node("commitment", c.key)
@@ -84,6 +85,8 @@ def involvements(f: ProtocolFacts, c: Commitment) -> None:
         if inv.column:
             f.add(inode, PERR.columnPartner, ns.org(inv.column))
         f.evidence(inode, inv.span)
+        if inv.legend is not None:
+            f.add(inode, PERR.legend, legend(f, inv.legend))
         f.add(node, PERR.involvedPartner, partner)
         if inv.role in LEAD_ROLES:
             f.add(node, PERR.lead, partner)
@@ -113,4 +116,17 @@ def indicators(f: ProtocolFacts, p: Protocol) -> None:
                 f.add(tnode, PERR.unit, Literal(target.unit))
             if target.year:
                 f.add(tnode, PERR.targetYear, year(target.year))
+            if target.per:
+                f.add(tnode, PERR.per, Literal(target.per))
+            if target.minimum:
+                f.add(tnode, PERR.minimum, Literal(True))
             f.add(tnode, PERR.targetText, Literal(target.text))
+
+
+def legend(f: ProtocolFacts, span: Span) -> URIRef:
+    """The place where a document states what its marks mean: a ``perr:MarkLegend`` at
+    ``id:protocol/<pid>/legend/L<line>``, its words as label and its evidence (written once, cited by every
+    involvement read from a mark)."""
+    node = f.node("legend", f"L{span.start}")
+    f.fact(node, PERR.MarkLegend, span, fr(span.quote))
+    return node

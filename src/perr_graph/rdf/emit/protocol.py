@@ -4,7 +4,7 @@ documents it references; and :func:`protocol_graph`, which calls every emitter o
 from __future__ import annotations
 
 from rdflib import Literal
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from perr_graph import namespaces as ns
 from perr_graph.inputs.registry import Registry
@@ -14,6 +14,7 @@ from perr_graph.rdf.emit.commitments import commitments, indicators
 from perr_graph.rdf.emit.figures import amounts, statistics
 from perr_graph.rdf.emit.parties import bodies, signatories
 from perr_graph.rdf.emit.structure import challenges, objectives, sections
+from perr_graph.text import shorten
 
 PERR, SPDX = ns.PERR, ns.SPDX
 
@@ -60,6 +61,7 @@ def document(f: ProtocolFacts, p: Protocol, source_file: str, sha256: str, line_
     f.add(S, DCTERMS.identifier, Literal(source_file))
     f.add(S, RDFS.label, Literal(f"data/sources/{source_file}"))
     f.add(S, PERR.lineCount, integer(line_count))
+    coverage(f, p)
     checksum = ns.child(S, "checksum")
     f.add(S, SPDX.checksum, checksum)
     f.add(checksum, RDF.type, SPDX.Checksum)
@@ -104,6 +106,28 @@ def document(f: ProtocolFacts, p: Protocol, source_file: str, sha256: str, line_
         if date:
             f.add(node, PERR.signatureDate, Literal(date, datatype=XSD.date))
         f.evidence(node, span)
+
+
+def coverage(f: ProtocolFacts, p: Protocol) -> None:
+    """How the configuration accounts for the text (``docs/model.md``, "Source document"): counts of content
+    lines read, ignored and unread on the source document; each ignored range (``perr:IgnoredLines`` at
+    ``id:protocol/<pid>/ignored/L<first line>``, its reason as ``skos:editorialNote``) and each unread line
+    (``perr:UnreadLine`` at ``id:protocol/<pid>/unread/L<line>``, with what it holds, ``perr:signal``)."""
+    c = p.coverage
+    if c is None:
+        return
+    S = f.source
+    f.add(S, PERR.contentLines, integer(c.content))
+    f.add(S, PERR.linesRead, integer(c.read))
+    f.add(S, PERR.linesIgnored, integer(c.ignored_count))
+    f.add(S, PERR.linesUnread, integer(len(c.unread)))
+    for span, reason in c.ignored:
+        node = f.fact(f.node("ignored", f"L{span.start}"), PERR.IgnoredLines, span)
+        f.add(node, SKOS.editorialNote, Literal(reason, lang="en"))
+    for span, signals in c.unread:
+        node = f.fact(f.node("unread", f"L{span.start}"), PERR.UnreadLine, span, Literal(shorten(span.quote)))
+        for signal in signals:
+            f.add(node, PERR.signal, Literal(signal))
 
 
 def places(f: ProtocolFacts, p: Protocol) -> None:
