@@ -328,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path.insert(0, str(ROOT / "src"))
     from perr_graph.sparql import library as queries
+    from perr_graph.sparql.run import run_local
     from perr_graph.store import open_store
 
     if not args.data.exists():
@@ -338,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     bodies = []
     for label, name, params in REQUESTS:
         q = queries.find(name)
-        expected = len(queries.run_local(store, q, params).rows)
+        expected = len(run_local(store, q, params).rows)
         bodies.append((label, form(name, q.text, params), expected))
     del store
 

@@ -14,7 +14,8 @@ import pytest
 from perr_graph.analysis.compare import ROLES, compare, to_csv
 from perr_graph.cli import main
 from perr_graph.inputs.registry import Registry
-from perr_graph.sparql.library import find, select
+from perr_graph.sparql.library import find
+from perr_graph.sparql.run import select
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ from perr_graph.cli import main
 from perr_graph.errors import QueryError
 from perr_graph.inputs import paths
 from perr_graph.sparql import library as queries
+from perr_graph.sparql.run import Result, run_local
 from support import golden
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "queries"
@@ -42,7 +43,7 @@ def library_results(store):
     out = {}
     for f in QUERY_FILES:
         q = queries.parse(f)
-        out[f.stem] = (q, queries.run_local(store, q))
+        out[f.stem] = (q, run_local(store, q))
     return out
 
 
@@ -141,9 +142,7 @@ def test_golden_normalisation_sorts_concatenated_lists_only():
     assert golden.concat_columns(text) == {"xs": " ; ", "ys": " "}
     import pyoxigraph as ox
 
-    result = queries.Result(
-        ["a", "xs", "ys"], [[ox.Literal("b ; a"), ox.Literal("z ; y"), ox.Literal("q p")]]
-    )
+    result = Result(["a", "xs", "ys"], [[ox.Literal("b ; a"), ox.Literal("z ; y"), ox.Literal("q p")]])
     assert golden.normalise(result, text)[1] == ["b ; a", "y ; z", "p q"]
 
 
@@ -232,7 +231,7 @@ def test_the_violation_query_finds_violations():
     }"""
     store = ox.Store()
     store.load(trig.encode(), ox.RdfFormat.TRIG)
-    result = queries.run_local(store, queries.find("lead-shortcut-violation"))
+    result = run_local(store, queries.find("lead-shortcut-violation"))
     problems = {(r[1].value, r[3].value) for r in result.rows}
     assert problems == {
         ("urn:c1", "perr:lead without a lead involvement"),
@@ -272,7 +271,7 @@ def test_parameter_restricts_to_matching_rows(path, name, library_results, store
     value = _pick(q, full, name)
     if value is None:
         pytest.skip(f"{name} is not a column with values: checked in test_server's cross-engine run")
-    bound = queries.run_local(store, q, {name: value})
+    bound = run_local(store, q, {name: value})
     col = full.variables.index(name)
     normalised = golden.normalise(full, q.text)[1:]
     expected = [
@@ -285,18 +284,18 @@ def test_parameter_restricts_to_matching_rows(path, name, library_results, store
 def test_required_and_unknown_parameters(store):
     q = queries.find("partner-leads")
     with pytest.raises(QueryError, match="has no parameter 'nope'"):
-        queries.run_local(store, q, {"nope": "x"})
+        run_local(store, q, {"nope": "x"})
     with pytest.raises(QueryError, match="not an absolute IRI"):
-        queries.run_local(store, q, {"partner": "caf-drome"})
+        run_local(store, q, {"partner": "caf-drome"})
     with pytest.raises(QueryError, match="not an absolute IRI"):
-        queries.run_local(store, q, {"partner": "https://example.org/a b"})
+        run_local(store, q, {"partner": "https://example.org/a b"})
 
 
 def test_parameter_values_are_terms_not_text(store):
     """A literal full of SPARQL syntax binds as one literal: it matches nothing, and breaks nothing."""
     text = "SELECT ?x WHERE { GRAPH ?g { ?s ?p ?x } } ORDER BY ?x"
     evil = '" } } SELECT * WHERE { ?s ?p ?o } #'
-    result = queries.run_local(store, text, {"x": evil})
+    result = run_local(store, text, {"x": evil})
     assert result.rows == []
 
 
@@ -433,7 +432,7 @@ def test_a_streamed_write_cancelled_by_the_timeout_is_not_renamed_into_place(tmp
 
     from perr_graph.errors import QueryError
     from perr_graph.rdf.serialize import atomic_file
-    from perr_graph.sparql.library import stream_local
+    from perr_graph.sparql.run import stream_local
 
     # twelve million rows: far more than 0.2 s of writing
     many = (

@@ -1,7 +1,7 @@
 """Query results in a comparable, readable form: the golden files under ``tests/golden/queries/`` and the
 cross-engine checks (embedded pyoxigraph vs an Oxigraph server) both compare this form.
 
-* every value as people read it (:func:`perr_graph.sparql.library.display`: IRIs with the project prefixes, literals as
+* every value as people read it (:func:`perr_graph.sparql.output.display`: IRIs with the project prefixes, literals as
   their text), unbound as an empty cell;
 * rows in the query's own order (every library query has an ORDER BY that gives a total order);
 * the parts of a ``GROUP_CONCAT`` column sorted: SPARQL leaves the order of the concatenated values to the
@@ -14,7 +14,8 @@ import csv
 import io
 from pathlib import Path
 
-from perr_graph.sparql.library import Result, display
+from perr_graph.sparql.output import display
+from perr_graph.sparql.run import Result
 
 
 def concat_columns(text: str) -> dict[str, str]:

@@ -1,19 +1,59 @@
 """Helpers shared by the tests that talk to real servers on loopback (test_server.py, test_faults.py).
 
-Plain functions, and one fixture (``oxigraph_rw``) that a test module imports to use. Nothing here ever
-addresses anything but 127.0.0.1.
+Plain functions, a read-write Oxigraph server (for ``perr load`` and its faults: ``perr serve`` only ever runs a
+read-only one), a way to run ``perr serve``'s parts in a thread, and one fixture (``oxigraph_rw``) that a test
+module imports to use. Nothing here ever addresses anything but 127.0.0.1.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from perr_graph.remote.endpoint import remote_query
-from perr_graph.serve.server import OxigraphServer, free_port
+from perr_graph.serve.oxigraph import OxigraphServer, free_port
+from perr_graph.serve.service import Service
 from perr_graph.sparql.safety import Policy
+
+
+class ReadWriteOxigraph(OxigraphServer):
+    """``oxigraph serve``: queries at ``/query``, updates at ``/update``, Graph Store at ``/store``. Empty and in
+    memory; with ``location``, a store kept on disk in that folder (which :meth:`stop` leaves in place), so that
+    a server can be stopped and started again on it."""
+
+    def __init__(self, *, location: Path | None = None, timeout_s: float = 30.0):
+        super().__init__(timeout_s=timeout_s)
+        self.keep = Path(location) if location is not None else None
+
+    @property
+    def store_url(self) -> str:
+        return self.url + "/store"
+
+    def command(self, binary: str, location: str) -> list[str]:
+        return [binary, "serve", "--location", location] if self.keep else [binary, "serve"]
+
+    def prepare(self, binary: str, location: str) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(service: Service) -> Iterator[Service]:
+    """``perr serve``'s front answering in a thread of this process until the block ends; then stopped."""
+    thread = threading.Thread(target=service.serve_forever, args=(0.05,), name="perr-front", daemon=True)
+    thread.start()
+    try:
+        yield service
+    finally:
+        if service.front is not None:
+            service.front.shutdown()
+        thread.join(5)
+        service.stop()
 
 
 def http(url, data=None, headers=None, method=None, timeout=20):
@@ -44,7 +84,7 @@ def graph_count(server: OxigraphServer, graph: str) -> int:
 @pytest.fixture()
 def oxigraph_rw():
     """An empty read-write Oxigraph (in memory), stopped at the end of the test."""
-    server = OxigraphServer(read_only=False, timeout_s=30)
+    server = ReadWriteOxigraph(timeout_s=30)
     server.start()
     yield server
     server.stop()

@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass, field
 
 from perr_graph import namespaces as ns
-from perr_graph.sparql.library import find, select
+from perr_graph.sparql.library import find
+from perr_graph.sparql.run import select
 from perr_graph.terminal import plain_value, render
 
 #: the roles an involvement can carry, in the order the tables show them (``role:`` concepts)

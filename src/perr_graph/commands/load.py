@@ -47,8 +47,8 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     from perr_graph.errors import EndpointError
-    from perr_graph.remote.endpoint import FAILED, NOT_ATTEMPTED, load_dataset
-    from perr_graph.sparql.library import compact
+    from perr_graph.remote.graphstore import FAILED, NOT_ATTEMPTED, load_dataset
+    from perr_graph.sparql.output import compact
     from perr_graph.terminal import render
 
     if args.timeout <= 0:

@@ -137,7 +137,8 @@ def list_library() -> str:
 
 def run(args) -> int:
     from perr_graph.errors import QueryError
-    from perr_graph.sparql.library import Limits, serialize, table
+    from perr_graph.sparql.output import serialize, table
+    from perr_graph.sparql.run import Limits
 
     if args.list:
         print(list_library())
@@ -158,7 +159,7 @@ def run(args) -> int:
 
         result = remote_query(args.endpoint, q, params, limits=limits)
     else:
-        from perr_graph.sparql.library import run_local
+        from perr_graph.sparql.run import run_local
 
         result = run_local(_local_store(args), q, params, limits=limits)
     if args.format == "table":
@@ -179,7 +180,7 @@ def run(args) -> int:
 
 def _stream(args, q, params) -> int:
     """--max-rows 0 on the embedded store: the answer goes from the engine to the output, never held."""
-    from perr_graph.sparql.library import stream_local
+    from perr_graph.sparql.run import stream_local
 
     store = _local_store(args)
     if args.output:

@@ -54,7 +54,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from perr_graph.serve.server import Service
+    from perr_graph.serve.service import Service
 
     def stop_on_term(_signum, _frame):
         raise KeyboardInterrupt
@@ -70,7 +70,7 @@ def run(args) -> int:
             flush=True,
         )
         with contextlib.suppress(KeyboardInterrupt):
-            service.front.serve_forever(poll_interval=0.2)
+            service.serve_forever(poll_interval=0.2)
     finally:
         service.stop()
         signal.signal(signal.SIGTERM, previous)

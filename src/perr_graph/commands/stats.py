@@ -24,7 +24,8 @@ def add_arguments(p) -> None:
 
 
 def stats(files=None) -> list[dict]:
-    from perr_graph.sparql.library import find, select
+    from perr_graph.sparql.library import find
+    from perr_graph.sparql.run import select
     from perr_graph.store import open_store
 
     store = open_store(files)

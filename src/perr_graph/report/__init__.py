@@ -707,7 +707,7 @@ class Report:
         return "\n".join(body)
 
     def ontology_page(self) -> str:
-        from perr_graph.sparql.library import compact
+        from perr_graph.sparql.output import compact
 
         body = [
             "<h1>The ontology</h1>",

@@ -130,7 +130,7 @@ def check_query(text: str, policy: Policy | None = None, source: str | None = No
     services = [n for n in _walk(query) if getattr(n, "name", None) == "ServiceGraphPattern"]
     clauses = [n for n in _walk(query) if getattr(n, "name", None) == "DatasetClause"]
     if len(services) != len(service_toks) or len(clauses) != len(from_toks):
-        first = (service_toks or from_toks or [None])[0]
+        first = next(iter(service_toks or from_toks), None)
         raise _refuse(
             "refused: two SPARQL parsers read this query differently (a SERVICE or FROM they do not "
             "agree on)",

@@ -1,33 +1,19 @@
-"""``perr serve``: Oxigraph's SPARQL server with the dataset, behind a small checking front.
+"""The checking front of ``perr serve``: the HTTP server people and programs talk to.
 
-Two processes' worth of parts:
-
-* :class:`OxigraphServer` runs the ``oxigraph`` binary from the PyPI ``oxigraph`` package on a free loopback
-  port: ``oxigraph load`` into a temporary folder, then ``oxigraph serve-read-only`` (or ``serve``, read-write,
-  for tests of ``perr load``). It is stopped (and its folder removed) by :meth:`OxigraphServer.stop` or on leaving
-  a ``with`` block.
-* :class:`Front`, a ``http.server`` on the user's port, is what people and programs talk to. It serves the query
-  page (``perr_graph/static/index.html``: no CDN, works offline), the query library as JSON, and a SPARQL 1.1
-  Protocol endpoint at ``/sparql`` (alias ``/query``) that checks every query with
-  :func:`perr_graph.sparql.safety.check_query` before Oxigraph sees it, refuses updates (``/update``, the
-  ``update`` parameter), forwards the rest to Oxigraph's ``/query`` with a timeout, and cuts off answers past a
-  size cap.
-
-Oxigraph listens on 127.0.0.1 only; the front is the documented way in.
+It serves the query page (``perr_graph/serve/static/index.html``: no CDN, works offline), the query library as
+JSON, and a SPARQL 1.1 Protocol endpoint (section 2.1, "query operation") at ``/sparql`` (alias ``/query``) that
+checks every query with :func:`perr_graph.sparql.safety.check_query` before the engine sees it, refuses updates
+(``/update``, the ``update`` parameter, ``application/sparql-update``, PUT/DELETE), forwards the rest to the
+engine's ``/query`` with a timeout, and cuts off answers past a size cap.
 """
 
 from __future__ import annotations
 
 import collections
-import contextlib
 import http.client
 import json
 import os
-import shutil
 import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -37,186 +23,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from perr_graph.errors import EndpointError, InputError
+from perr_graph.remote.endpoint import OXIGRAPH_CANCELLED
 
 STATIC = Path(__file__).resolve().parent / "static"
 
-#: how Oxigraph's server ends a streamed answer cut short by its own --timeout-s (the HTTP status is already 200)
-OXIGRAPH_CANCELLED = b"The SPARQL operation has been cancelled"
-
-#: RDF file types ``oxigraph load`` reads; triples files go to the graph ``file://<absolute path>`` as in
-#: :func:`perr_graph.store.load_file`
-_QUAD_SUFFIXES = {".nq", ".nquads", ".trig"}
-
-
-def oxigraph_binary() -> str:
-    """The ``oxigraph`` executable installed with the ``oxigraph`` package (next to this Python), or on PATH."""
-    here = Path(sys.executable).parent / ("oxigraph.exe" if os.name == "nt" else "oxigraph")
-    if here.exists():
-        return str(here)
-    found = shutil.which("oxigraph")
-    if not found:
-        raise EndpointError("the 'oxigraph' server binary is missing: pip install oxigraph")
-    return found
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
-class OxigraphServer:
-    """A real Oxigraph SPARQL server on 127.0.0.1, holding ``files``.
-
-    ``read_only=True``: data loaded with ``oxigraph load`` then ``serve-read-only`` (queries at ``/query``).
-    ``read_only=False``: an empty in-memory ``oxigraph serve`` (queries at ``/query``, updates at ``/update``,
-    Graph Store at ``/store``), for ``perr load`` and its tests; with ``location``, a store kept on disk in that
-    folder (which :meth:`stop` leaves in place), so that a server can be stopped and started again on it.
-    """
-
-    def __init__(
-        self,
-        files: list[Path] | None = None,
-        *,
-        read_only: bool = True,
-        port: int | None = None,
-        timeout_s: float = 30.0,
-        startup_timeout: float = 30.0,
-        location: Path | None = None,
-    ):
-        if location is not None and read_only:
-            raise ValueError(
-                "location is for a read-write server (read-only ones load into a folder of their own)"
-            )
-        self.files = [Path(f) for f in files or []]
-        self.read_only = read_only
-        self.port = port
-        self.timeout_s = timeout_s
-        self.startup_timeout = startup_timeout
-        self.process: subprocess.Popen | None = None
-        self.keep = Path(location) if location is not None else None
-        self.location: str | None = None
-        self._log = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def query_url(self) -> str:
-        return self.url + "/query"
-
-    @property
-    def store_url(self) -> str:
-        return self.url + "/store"
-
-    def __enter__(self) -> OxigraphServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def start(self) -> OxigraphServer:
-        binary = oxigraph_binary()
-        self.location = str(self.keep) if self.keep else tempfile.mkdtemp(prefix="perr-oxigraph-")
-        self._log = tempfile.TemporaryFile(prefix="perr-oxigraph-log-")  # noqa: SIM115 - kept open for the server's lifetime, closed in stop()
-        try:
-            if self.read_only:
-                self._load(binary)
-            fixed = self.port
-            for _attempt in range(3):  # a free port can be taken between probing and binding: try again
-                self.port = fixed or free_port()
-                cmd = [
-                    binary,
-                    "serve-read-only" if self.read_only else "serve",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--timeout-s",
-                    str(max(1, round(self.timeout_s))),
-                ]
-                if self.read_only or self.keep:
-                    cmd += ["--location", self.location]
-                self.process = subprocess.Popen(
-                    cmd,
-                    stdin=subprocess.DEVNULL,
-                    stdout=self._log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-                if self._wait_ready():
-                    return self
-                self._terminate()
-                if fixed:
-                    break
-            raise EndpointError(f"Oxigraph did not start: {self._tail()}")
-        except BaseException:
-            self.stop()
-            raise
-
-    def _load(self, binary: str) -> None:
-        for f in self.files:
-            if not f.exists():
-                raise InputError("file not found", f)
-            from perr_graph.store import FORMATS
-
-            media = FORMATS.get(f.suffix.lower())
-            if media is None:
-                raise InputError(
-                    f"unknown RDF file type {f.suffix!r} (use .ttl, .trig, .nt, .nq, .jsonld, .rdf)", f
-                )
-            cmd = [binary, "load", "--location", self.location, "--file", str(f), "--format", media]
-            if f.suffix.lower() not in _QUAD_SUFFIXES:
-                cmd += ["--graph", f"file://{f.resolve()}"]
-            done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
-            if done.returncode != 0:
-                msg = (done.stderr or done.stdout).strip().splitlines()
-                raise InputError(f"oxigraph load failed: {msg[-1] if msg else done.returncode}", f)
-
-    def _wait_ready(self) -> bool:
-        deadline = time.monotonic() + self.startup_timeout
-        probe = self.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                return False
-            try:
-                with urllib.request.urlopen(probe, timeout=2) as r:
-                    r.read()
-                    return True
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.05)
-        return False
-
-    def _tail(self) -> str:
-        if self._log is None:
-            return "no output"
-        self._log.seek(0)
-        lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
-        return lines[-1] if lines else "no output"
-
-    def _terminate(self) -> None:
-        p, self.process = self.process, None
-        if p is None or p.poll() is not None:
-            return
-        p.terminate()
-        try:
-            p.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=5)
-
-    def stop(self) -> None:
-        self._terminate()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-        if self.location and not self.keep:
-            shutil.rmtree(self.location, ignore_errors=True)
-        self.location = None
-
-
-# --- the front --------------------------------------------------------------------------------------------------
 
 #: queries forwarded to Oxigraph at the same time, at most (each holds up to ``max_bytes`` of answer in memory)
 MAX_CONCURRENT = 16
@@ -258,7 +68,7 @@ class Front(ThreadingHTTPServer):
 
         self.upstream = upstream_query_url
         self.policy = Policy(graphs=graphs)
-        self.timeout = timeout
+        self.query_timeout = timeout
         self.max_bytes = max_bytes
         self.queries_dir = queries_dir or paths.QUERIES
         self.slots = threading.BoundedSemaphore(max_concurrent)
@@ -296,7 +106,7 @@ class Front(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -457,9 +267,9 @@ class Handler(BaseHTTPRequestHandler):
 
         started = time.monotonic()
         try:
-            with urllib.request.urlopen(request, timeout=self.server.timeout) as r:
+            with urllib.request.urlopen(request, timeout=self.server.query_timeout) as r:
                 ctype = r.headers.get("Content-Type", "application/octet-stream")
-                body = read_body(r, self.server.max_bytes + 1, started + self.server.timeout)
+                body = read_body(r, self.server.max_bytes + 1, started + self.server.query_timeout)
         except urllib.error.HTTPError as exc:
             message = exc.read(4096).decode("utf-8", "replace").strip().splitlines()
             return self._text(exc.code, f"Oxigraph: {message[0][:500] if message else exc.reason}")
@@ -470,7 +280,7 @@ class Handler(BaseHTTPRequestHandler):
             ):
                 return self._text(
                     HTTPStatus.GATEWAY_TIMEOUT,
-                    f"query timed out after {self.server.timeout:g} s: add a LIMIT",
+                    f"query timed out after {self.server.query_timeout:g} s: add a LIMIT",
                 )
             return self._text(HTTPStatus.BAD_GATEWAY, f"the SPARQL engine is unreachable: {reason}")
         except (
@@ -482,7 +292,8 @@ class Handler(BaseHTTPRequestHandler):
         if body.rstrip().endswith(OXIGRAPH_CANCELLED):
             # Oxigraph streams results: past its --timeout-s it ends an already started 200 answer with this line
             return self._text(
-                HTTPStatus.GATEWAY_TIMEOUT, f"query timed out after {self.server.timeout:g} s: add a LIMIT"
+                HTTPStatus.GATEWAY_TIMEOUT,
+                f"query timed out after {self.server.query_timeout:g} s: add a LIMIT",
             )
         if len(body) > self.server.max_bytes:
             return self._text(
@@ -539,79 +350,3 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass
-
-
-# --- perr serve --------------------------------------------------------------------------------------------------
-
-
-class Service:
-    """Oxigraph + front, started together and stopped together (``with Service(...) as s: s.url``)."""
-
-    def __init__(
-        self,
-        files: list[Path],
-        *,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        timeout: float = 30.0,
-        max_bytes: int = 5_000_000,
-    ):
-        self.files = files
-        self.host, self.port = host, port
-        self.timeout, self.max_bytes = timeout, max_bytes
-        self.oxigraph: OxigraphServer | None = None
-        self.front: Front | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return self.front.url
-
-    def __enter__(self) -> Service:
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def start(self) -> Service:
-        from perr_graph.store import default_dataset, graph_names, open_store
-
-        store = open_store(
-            self.files
-        )  # builds the dataset if missing; its graph names are the FROM allow-list
-        graphs = frozenset(graph_names(store))
-        del store
-        files = self.files or [default_dataset()]
-        self.oxigraph = OxigraphServer(files, read_only=True, timeout_s=self.timeout).start()
-        try:
-            self.front = Front(
-                (self.host, self.port),
-                self.oxigraph.query_url,
-                graphs,
-                timeout=self.timeout + 2,
-                max_bytes=self.max_bytes,
-            )
-        except OSError as exc:
-            self.oxigraph.stop()
-            raise EndpointError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from None
-        return self
-
-    def serve_in_thread(self) -> Service:
-        self._thread = threading.Thread(target=self.front.serve_forever, name="perr-front", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self.front is not None:
-            if self._thread is not None:
-                self.front.shutdown()
-                self._thread.join(5)
-            self.front.server_close()
-            self.front = None
-        if self.oxigraph is not None:
-            self.oxigraph.stop()
-            self.oxigraph = None
-
-
-__all__ = ["Front", "OxigraphServer", "Service", "free_port", "oxigraph_binary"]
