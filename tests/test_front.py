@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from perr_graph.serve import front as front_module
+from perr_graph.serve import checker as checker_module
 from perr_graph.serve.front import Front, Handler
 from support import fakes
 from support.fakes import Fake, answer, drop, hang, one_line, run_query, script, trickle
@@ -204,16 +204,16 @@ def test_front_silent_or_lying_clients(front, monkeypatch):
     # announces 100 bytes, sends 10, then nothing: disconnected after the timeout, and nothing forwarded
     with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
         s.sendall(
-            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-            b"Content-Length: 100\r\n\r\nASK { ?s "
+            f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/sparql-query\r\n".encode()
+            + b"Content-Length: 100\r\n\r\nASK { ?s "
         )
         started = time.monotonic()
         assert s.recv(100) == b"" and time.monotonic() - started < 3
     # a Content-Length that is not a number
     with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
         s.sendall(
-            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-            b"Content-Length: -5\r\n\r\n"
+            f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/sparql-query\r\n".encode()
+            + b"Content-Length: -5\r\n\r\n"
         )
         assert s.recv(100).startswith(b"HTTP/1.1 400")
     assert upstream.hits == []
@@ -223,7 +223,7 @@ def test_front_silent_or_lying_clients(front, monkeypatch):
 
 def test_front_remembers_verdicts_within_bounds(front, monkeypatch):
     """The safety verdicts are remembered per exact text (refusals too), and only for the last few texts."""
-    monkeypatch.setattr(front_module, "CHECK_CACHE", 3)
+    monkeypatch.setattr(checker_module, "CACHE", 3)
     f, upstream = front()
     refused = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"
     for _ in range(2):
@@ -233,7 +233,7 @@ def test_front_remembers_verdicts_within_bounds(front, monkeypatch):
     assert status == 200 and len(upstream.hits) == 1, "a different text is checked anew"
     for i in range(5):
         assert post(f, f"ASK {{ BIND({i} AS ?x) }}")[0] == 200
-    assert len(f._verdicts) == 3
+    assert len(f.checker._verdicts) == 3
     status, _, _ = post(f, refused)
     assert status == 400 and len(upstream.hits) == 6
 

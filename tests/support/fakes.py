@@ -212,3 +212,57 @@ def run_query(capsys, rq, url, *extra):
 def one_line(err: str) -> str:
     assert err.count("\n") == 1 and err.startswith("perr "), err
     return err.strip()
+
+
+class Recorder(http.server.ThreadingHTTPServer):
+    """A listener on loopback that records every connection made to it and every request, and answers each with
+    empty SPARQL results: the proof that nothing was fetched (``contacts == 0``)."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _RecorderHandler)
+        self.contacts = 0
+        self.hits: list[tuple[str, str]] = []
+        self.thread = threading.Thread(target=self.serve_forever, args=(0.02,), daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def verify_request(self, request, client_address) -> bool:
+        self.contacts += 1
+        return True
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+        self.thread.join(5)
+
+
+class _RecorderHandler(http.server.BaseHTTPRequestHandler):
+    def _hit(self):
+        self.server.hits.append((self.command, self.path))
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        body = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"fetched"}}]}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = _hit
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def recorder():
+    """A :class:`Recorder`, stopped at the end of the test."""
+    server = Recorder()
+    yield server
+    server.stop()

@@ -22,11 +22,10 @@ def concat_columns(text: str) -> dict[str, str]:
     """Columns computed by GROUP_CONCAT in a SELECT's projection, with their separators (default " ")."""
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    from perr_graph.sparql.lex import canonical
-    from perr_graph.sparql.safety import _parse, _walk
+    from perr_graph.sparql.safety import parse_tree
+    from perr_graph.sparql.tree import walk
 
-    parsed = _parse(canonical(text), None)
-    query = parsed[1]
+    _prologue, query = parse_tree(text)
     out: dict[str, str] = {}
     if "projection" not in query:
         return out
@@ -34,7 +33,7 @@ def concat_columns(text: str) -> dict[str, str]:
         evar = dict.get(item, "evar")
         if evar is None:
             continue
-        for node in _walk(dict.get(item, "expr")):
+        for node in walk(dict.get(item, "expr")):
             if isinstance(node, CompValue) and node.name == "Aggregate_GroupConcat":
                 sep = dict.get(node, "separator")
                 out[str(evar)] = " " if sep is None else str(sep)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -51,8 +52,8 @@ def run(args) -> int:
     from perr_graph.sparql.output import compact
     from perr_graph.terminal import render
 
-    if args.timeout <= 0:
-        raise EndpointError("--timeout must be positive")
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise EndpointError(f"--timeout {args.timeout}: give a number of seconds, more than 0")
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
     loads = load_dataset(
         args.endpoint, args.data, query_url=args.query_endpoint, timeout=args.timeout, progress=say

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 HELP = "run a SPARQL query from the library (or a file) on the dataset or on a SPARQL endpoint"
@@ -147,8 +150,10 @@ def run(args) -> int:
         raise QueryError("which query? give a library name (see 'perr query --list'), a .rq file or -")
     if args.endpoint and (args.data or args.store):
         raise QueryError("--data and --store exclude --endpoint (the endpoint has its own data)")
-    if args.timeout <= 0 or args.max_rows < 0:
-        raise QueryError("--timeout must be positive and --max-rows positive or 0 (no cap)")
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise QueryError(f"--timeout {args.timeout}: give a number of seconds, more than 0")
+    if args.max_rows < 0:
+        raise QueryError("--max-rows must be positive, or 0 (no cap)")
     q = load_query(args.query)
     params = _params(args.param)
     if args.max_rows == 0 and not args.endpoint and args.format != "table":
@@ -169,7 +174,8 @@ def run(args) -> int:
     if args.output:
         from perr_graph.rdf.serialize import write_atomic
 
-        write_atomic(args.output, [text])
+        with _writing(args.output):
+            write_atomic(args.output, [text])
         rows = "" if result.boolean is not None else f" ({len(result.rows)} rows)"
         print(f"wrote {args.output}{rows}", file=sys.stderr)
     else:
@@ -186,7 +192,7 @@ def _stream(args, q, params) -> int:
     if args.output:
         from perr_graph.rdf.serialize import atomic_file
 
-        with atomic_file(args.output) as f:
+        with _writing(args.output), atomic_file(args.output) as f:
             n = stream_local(store, q, f, args.format, params, timeout=args.timeout)
         print(f"wrote {args.output} ({n} bytes)", file=sys.stderr)
     else:
@@ -199,8 +205,22 @@ def _local_store(args):
     """The embedded store: --data (or the built dataset), in memory or in the on-disk --store."""
     from perr_graph.store import open_store
 
-    return open_store(
-        args.data,
-        location=args.store,
-        progress=lambda m: print(f"perr query: {m}", file=sys.stderr, flush=True),
-    )
+    with _writing(args.store, "the store in") if args.store else contextlib.nullcontext():
+        return open_store(
+            args.data,
+            location=args.store,
+            progress=lambda m: print(f"perr query: {m}", file=sys.stderr, flush=True),
+        )
+
+
+@contextlib.contextmanager
+def _writing(path: Path, what: str = "") -> Iterator[None]:
+    """An output that cannot be written (a read-only folder, a full disk, a parent that is a file, an output that
+    is a folder) is one line, exit code 2."""
+    from perr_graph.errors import QueryError
+
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise QueryError(f"cannot write {what + ' ' if what else ''}{path}: {reason}") from None

@@ -206,8 +206,13 @@ def remote_query(
     if isinstance(answer, ox.QueryBoolean):
         return Result(boolean=bool(answer))
     variables = [v.value for v in answer.variables]
-    rows = [[solution[v] for v in variables] for solution in answer]
-    del answer  # pyoxigraph's results may only be dropped on the thread that made them: drop them here
+    try:  # pyoxigraph reads the rows as they are iterated: a bad one raises only here
+        rows = [[solution[v] for v in variables] for solution in answer]
+    except (SyntaxError, ValueError) as exc:
+        message = " ".join(str(exc).split())[:300]
+        raise EndpointError(f"{url} answered bad SPARQL JSON results: {message}", path) from None
+    finally:
+        del answer  # pyoxigraph's results may only be dropped on the thread that made them: drop them here
     if len(rows) > limits.max_rows:
         raise QueryError(f"more than {limits.max_rows} rows: add a LIMIT or raise --max-rows", path)
     return Result(variables, rows)

@@ -1,24 +1,34 @@
 """The engine behind ``perr serve``: Oxigraph's SPARQL server (the ``oxigraph`` binary of the PyPI ``oxigraph``
-package), read-only, on a free 127.0.0.1 port.
+package), read-only, reachable by the front only, restarted when it fails.
 
-:class:`OxigraphServer` loads the files with ``oxigraph load`` into a temporary folder, then runs
-``oxigraph serve-read-only`` on it; :meth:`OxigraphServer.stop` (or leaving a ``with`` block) stops it and removes
-the folder. Queries go to ``/query`` (SPARQL 1.1 Protocol, section 2.1).
+* :class:`Gate` is one Oxigraph behind its gate process (:mod:`perr_graph.serve.gate`): without network access
+  where the platform allows it, on a loopback no other process shares, handing the front one connected socket
+  per query; it dies with the front and leaves nothing in the temporary folder.
+* :class:`Engine` keeps one such gate for the queries (``main``), loads the data once into a temporary folder
+  that every later gate reopens (a restart takes a fraction of a second), and decides what becomes of a query
+  whose answer did not come (:meth:`Engine.release`):
+
+  - past the front's time limit, Oxigraph did not cancel the query itself (its own ``--timeout-s`` runs out
+    first): the gate is stopped (the query's CPU and memory are freed at once) and a new one takes its place; the
+    other queries that were running on it are sent again to the new one;
+  - when Oxigraph stops in the middle of queries (a query overflowed its stack, the process was killed), a new
+    gate takes its place; each query that was running is sent again, alone, to a second engine
+    (``quarantine``): the one that stops that engine too is the one that kills it, and is answered so.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -27,6 +37,14 @@ from perr_graph.errors import EndpointError, InputError
 #: RDF file types ``oxigraph load`` reads; triples files go to the graph ``file://<absolute path>`` as in
 #: :func:`perr_graph.store.load_file`
 QUAD_SUFFIXES = {".nq", ".nquads", ".trig"}
+
+#: how long a gate may take to load the data and start Oxigraph
+START_TIMEOUT = 600.0
+
+#: the stack of each of Oxigraph's threads (``RUST_MIN_STACK``; virtual memory: only what is used is touched).
+#: On Rust's default of 2 MB, a 16 KB ``BIND(1+1+…)`` of 8,000 terms overflows it and kills the process; on
+#: 256 MB it is answered (measured with oxigraph 0.5.13), and the limits of the check stay far below that.
+STACK_BYTES = 256 * 1024 * 1024
 
 
 def oxigraph_binary() -> str:
@@ -47,140 +65,291 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-class OxigraphServer:
-    """A real, read-only Oxigraph SPARQL server on 127.0.0.1 holding ``files`` (``serve-read-only``).
+def load_arguments(files: list[Path]) -> list[str]:
+    """``--load FILE MEDIA GRAPH`` for each file (checked here: missing or unknown files are one line)."""
+    from perr_graph.store import FORMATS
 
-    Subclasses change what is prepared before the server starts (:meth:`prepare`), how it is started
-    (:meth:`command`) and what :meth:`stop` removes (:attr:`keep`)."""
+    out: list[str] = []
+    for f in files:
+        if not f.exists():
+            raise InputError("file not found", f)
+        media = FORMATS.get(f.suffix.lower())
+        if media is None:
+            raise InputError(
+                f"unknown RDF file type {f.suffix!r} (use .ttl, .trig, .nt, .nq, .jsonld, .rdf)", f
+            )
+        graph = "" if f.suffix.lower() in QUAD_SUFFIXES else f"file://{f.resolve()}"
+        out += ["--load", str(f.resolve()), media, graph]
+    return out
+
+
+class EngineDown(Exception):
+    """The engine cannot be reached: its gate or Oxigraph has stopped."""
+
+
+class Gate:
+    """One Oxigraph behind its gate process (see the module docstring)."""
 
     def __init__(
         self,
-        files: list[Path] | None = None,
-        *,
-        port: int | None = None,
-        timeout_s: float = 30.0,
-        startup_timeout: float = 30.0,
+        location: str,
+        timeout_s: float,
+        log: IO[bytes],
+        loads: list[str] | None = None,
+        stack_bytes: int | None = STACK_BYTES,
     ):
-        self.files = [Path(f) for f in files or []]
-        self.port = port
+        self.location = location
+        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        cmd = [
+            sys.executable,
+            "-m",
+            "perr_graph.serve.gate",
+            "--control",
+            str(theirs.fileno()),
+            "--location",
+            location,
+            "--binary",
+            oxigraph_binary(),
+            "--timeout-s",
+            str(max(1, round(timeout_s))),
+            *(loads or []),
+        ]
+        env = dict(os.environ)
+        if stack_bytes:
+            env["RUST_MIN_STACK"] = str(stack_bytes)
+        try:
+            self.process = subprocess.Popen(
+                cmd,
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+                env=env,
+            )
+        finally:
+            theirs.close()
+        self._lock = threading.Lock()
+        self.inflight = 0
+        self.stopped = False  # stopped on purpose (a query past its time limit): not a crash
+        self.isolation = self._wait_ready()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def _wait_ready(self) -> str:
+        ready, _, _ = select.select([self.control], [], [], START_TIMEOUT)
+        message = self.control.recv(4096).decode("utf-8", "replace") if ready else ""
+        if not message.startswith("ready "):
+            self.stop()
+            reason = message.removeprefix("failed ").strip() or "no answer"
+            raise EndpointError(f"the SPARQL engine did not start: {reason}")
+        return message.removeprefix("ready ")
+
+    def _ask(self, request: bytes, timeout: float = 10.0) -> tuple[bytes, list[int]]:
+        with self._lock:
+            try:
+                self.control.send(request)
+                ready, _, _ = select.select([self.control], [], [], timeout)
+                if not ready:
+                    return b"", []
+                message, fds, _flags, _addr = socket.recv_fds(self.control, 64, 1)
+            except OSError:
+                return b"", []
+        return message, fds
+
+    def connect(self) -> socket.socket:
+        """A socket connected to this Oxigraph (made by the gate, inside its namespace); EngineDown if none."""
+        if self.stopped:
+            raise EngineDown("stopped")
+        message, fds = self._ask(b"c")
+        if message != b"ok" or not fds:
+            for fd in fds:
+                os.close(fd)
+            raise EngineDown(message.decode() or "the gate does not answer")
+        return socket.socket(fileno=fds[0])
+
+    def up(self, settle: float = 1.0) -> bool:
+        """Whether Oxigraph still runs (asked to the gate), after a connection to it broke: a process that is
+        dying closes its sockets a moment before it can be seen to have ended, so a "still up" is asked again
+        for ``settle`` seconds before it is believed."""
+        deadline = time.monotonic() + settle
+        while True:
+            if self.stopped or self.process.poll() is not None or self._ask(b"p", 2.0)[0] != b"up":
+                return False
+            if time.monotonic() >= deadline:
+                return True
+            time.sleep(0.1)
+
+    def engine_pid(self) -> int | None:
+        """Oxigraph's process id (its gate's only child), where ``/proc`` says it (tests and measures)."""
+        try:
+            children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        except OSError:
+            return None
+        return int(children[0]) if children else None
+
+    def stop(self) -> None:
+        """Stop Oxigraph and the gate (the data folder stays: other gates use it)."""
+        self.stopped = True
+        with contextlib.suppress(OSError):
+            self.control.send(b"q")
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # Oxigraph follows: its parent-death signal
+            self.process.wait(timeout=5)
+        self.control.close()
+
+
+@dataclass
+class Lease:
+    """One query's connection to a gate."""
+
+    gate: Gate
+    sock: socket.socket
+    quarantine: bool
+
+
+class Engine:
+    """The gates of ``perr serve`` (see the module docstring). ``with Engine(files) as e:`` or
+    :meth:`start` / :meth:`stop`."""
+
+    def __init__(self, files: list[Path], *, timeout_s: float = 30.0, stack_bytes: int | None = STACK_BYTES):
+        self.files = [Path(f) for f in files]
         self.timeout_s = timeout_s
-        self.startup_timeout = startup_timeout
-        self.process: subprocess.Popen | None = None
-        #: a folder the server uses and :meth:`stop` leaves in place (None: a temporary folder, removed)
-        self.keep: Path | None = None
-        self.location: str | None = None
+        self.stack_bytes = stack_bytes
+        self.folder: str | None = None
+        self.main: Gate | None = None
+        self.quarantine: Gate | None = None
         self._log: IO[bytes] | None = None
+        self._lock = threading.Lock()  # who is main, who is quarantine
+        self._restart = threading.Lock()  # one restart at a time
+        self._suspects = threading.BoundedSemaphore(1)  # queries retried in quarantine run alone
+        self.restarts = 0
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def query_url(self) -> str:
-        return self.url + "/query"
-
-    def __enter__(self) -> OxigraphServer:
-        self.start()
-        return self
+    def __enter__(self) -> Engine:
+        return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def command(self, binary: str, location: str) -> list[str]:
-        """The server's command line (``--bind`` and ``--timeout-s`` are added by :meth:`start`)."""
-        return [binary, "serve-read-only", "--location", location]
+    @property
+    def isolation(self) -> str:
+        return self.main.isolation if self.main else ""
 
-    def prepare(self, binary: str, location: str) -> None:
-        """Load the files into ``location`` with ``oxigraph load``, one call per file."""
-        from perr_graph.store import FORMATS
-
-        for f in self.files:
-            if not f.exists():
-                raise InputError("file not found", f)
-            media = FORMATS.get(f.suffix.lower())
-            if media is None:
-                raise InputError(
-                    f"unknown RDF file type {f.suffix!r} (use .ttl, .trig, .nt, .nq, .jsonld, .rdf)", f
-                )
-            cmd = [binary, "load", "--location", location, "--file", str(f), "--format", media]
-            if f.suffix.lower() not in QUAD_SUFFIXES:
-                cmd += ["--graph", f"file://{f.resolve()}"]
-            done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
-            if done.returncode != 0:
-                msg = (done.stderr or done.stdout).strip().splitlines()
-                raise InputError(f"oxigraph load failed: {msg[-1] if msg else done.returncode}", f)
-
-    def start(self) -> OxigraphServer:
-        binary = oxigraph_binary()
-        location = str(self.keep) if self.keep else tempfile.mkdtemp(prefix="perr-oxigraph-")
-        self.location = location
-        self._log = tempfile.TemporaryFile(prefix="perr-oxigraph-log-")  # noqa: SIM115 - kept open for the server's lifetime, closed in stop()
+    def start(self) -> Engine:
+        loads = load_arguments(self.files)
+        self.folder = tempfile.mkdtemp(prefix="perr-serve-")
+        self._log = tempfile.TemporaryFile(prefix="perr-oxigraph-log-")  # noqa: SIM115 - closed in stop()
         try:
-            self.prepare(binary, location)
-            fixed = self.port
-            for _attempt in range(3):  # a free port can be taken between probing and binding: try again
-                self.port = fixed or free_port()
-                cmd = [
-                    *self.command(binary, location),
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--timeout-s",
-                    str(max(1, round(self.timeout_s))),
-                ]
-                self.process = subprocess.Popen(
-                    cmd,
-                    stdin=subprocess.DEVNULL,
-                    stdout=self._log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-                if self._wait_ready(self.process):
-                    return self
-                self._terminate()
-                if fixed:
-                    break
-            raise EndpointError(f"Oxigraph did not start: {self._tail()}")
+            self.main = Gate(self._location, self.timeout_s, self._log, loads, self.stack_bytes)
         except BaseException:
             self.stop()
             raise
+        return self
 
-    def _wait_ready(self, process: subprocess.Popen) -> bool:
-        deadline = time.monotonic() + self.startup_timeout
-        probe = self.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                return False
+    @property
+    def _location(self) -> str:
+        assert self.folder is not None
+        return os.path.join(self.folder, "store")
+
+    def _new_gate(self) -> Gate:
+        assert self._log is not None
+        return Gate(self._location, self.timeout_s, self._log, None, self.stack_bytes)
+
+    def lease(self, quarantine: bool = False, wait: float = 5.0) -> Lease:
+        """A connection for one query: to the main gate, or (``quarantine``) alone to the quarantine gate,
+        started if need be. EngineDown if it cannot be had (then the caller answers 502 or 503)."""
+        if quarantine:
+            if not self._suspects.acquire(timeout=wait):
+                raise EngineDown("busy")
+            try:  # suspects run one at a time: the quarantine gate is started by the one holding the place
+                gate = self.quarantine
+                if gate is None or gate.stopped or gate.process.poll() is not None:
+                    gate = self._new_gate()
+                    with self._lock:
+                        self.quarantine = gate
+                return self._open(gate, quarantine=True)
+            except BaseException:
+                self._suspects.release()
+                raise
+        for _attempt in range(2):
+            with self._lock:
+                gate = self.main
+            if gate is None:
+                raise EngineDown("stopped")
             try:
-                with urllib.request.urlopen(probe, timeout=2) as r:
-                    r.read()
-                    return True
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.05)
-        return False
+                return self._open(gate, quarantine=False)
+            except EngineDown:
+                self._replace(gate)
+        raise EngineDown("the SPARQL engine does not start")
 
-    def _tail(self) -> str:
-        if self._log is None:
-            return "no output"
-        self._log.seek(0)
-        lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
-        return lines[-1] if lines else "no output"
+    def _open(self, gate: Gate, quarantine: bool) -> Lease:
+        sock = gate.connect()
+        with gate._lock:
+            gate.inflight += 1
+        return Lease(gate, sock, quarantine)
 
-    def _terminate(self) -> None:
-        p, self.process = self.process, None
-        if p is None or p.poll() is not None:
-            return
-        p.terminate()
-        try:
-            p.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=5)
+    def _replace(self, gate: Gate) -> None:
+        """Put a new gate in the place of ``gate`` (main or quarantine), unless that was done meanwhile."""
+        with self._restart:
+            with self._lock:
+                is_main, is_quarantine = gate is self.main, gate is self.quarantine
+            if not (is_main or is_quarantine):
+                return
+            new = self._new_gate() if is_main else None
+            with self._lock:
+                if is_main:
+                    self.main = new
+                    self.restarts += 1
+                else:
+                    self.quarantine = None
+        gate.stop()
+
+    def release(self, lease: Lease, outcome: str) -> str:
+        """What the query's attempt came to (``ok``, ``timeout``, ``broken``) → what to do next: ``done``,
+        ``retry`` (on main), ``quarantine`` (retry alone), ``killer`` (it stopped the engine twice)."""
+        gate = lease.gate
+        with contextlib.suppress(OSError):
+            lease.sock.close()
+        with gate._lock:
+            gate.inflight -= 1
+        if lease.quarantine:
+            self._suspects.release()
+        if outcome == "timeout":
+            self._replace(gate)  # Oxigraph did not cancel it: its CPU and memory go with the process
+            return "done"
+        if outcome != "broken":
+            return "done"
+        if gate.stopped:  # stopped on purpose for another query's timeout: this one is innocent
+            return "retry"
+        if gate.up():
+            return "done"  # the engine is fine: the connection broke for another reason
+        self._replace(gate)
+        return "killer" if lease.quarantine else "quarantine"
 
     def stop(self) -> None:
-        self._terminate()
+        with self._lock:
+            gates = [g for g in (self.main, self.quarantine) if g is not None]
+            self.main = self.quarantine = None
+        for gate in gates:
+            gate.stop()
         if self._log is not None:
             self._log.close()
             self._log = None
-        if self.location and not self.keep:
-            shutil.rmtree(self.location, ignore_errors=True)
-        self.location = None
+        if self.folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+    def pids(self) -> list[int]:
+        """The processes of the running gates and Oxigraphs (tests and measures)."""
+        out = []
+        for gate in (self.main, self.quarantine):
+            if gate is not None and not gate.stopped:
+                out.append(gate.pid)
+                pid = gate.engine_pid()
+                if pid:
+                    out.append(pid)
+        return out

@@ -1,17 +1,23 @@
-"""``perr serve``: the engine (:mod:`.oxigraph`) and the checking front (:mod:`.front`), started and stopped
-together."""
+"""``perr serve``: the engine (:mod:`.oxigraph`, behind its gate) and the checking front (:mod:`.front`), started
+and stopped together."""
 
 from __future__ import annotations
 
+import json
+import urllib.parse
 from pathlib import Path
 
 from perr_graph.errors import EndpointError
 from perr_graph.serve.front import Front
-from perr_graph.serve.oxigraph import OxigraphServer
+from perr_graph.serve.oxigraph import Engine
+from perr_graph.serve.upstream import exchange
+
+#: the graphs the engine holds: what FROM and the protocol's graph parameters may name
+_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 
 
 class Service:
-    """Oxigraph + front, started together and stopped together (``with Service(...) as s: s.url``)."""
+    """Engine + front, started together and stopped together (``with Service(...) as s: s.url``)."""
 
     def __init__(
         self,
@@ -21,11 +27,13 @@ class Service:
         port: int = 0,
         timeout: float = 30.0,
         max_bytes: int = 5_000_000,
+        cors: str | None = None,
     ):
         self.files = files
         self.host, self.port = host, port
         self.timeout, self.max_bytes = timeout, max_bytes
-        self.oxigraph: OxigraphServer | None = None
+        self.cors = cors
+        self.engine: Engine | None = None
         self.front: Front | None = None
 
     @property
@@ -33,6 +41,11 @@ class Service:
         if self.front is None:
             raise RuntimeError("the service is not started")
         return self.front.url
+
+    @property
+    def isolated(self) -> bool:
+        """Whether the engine runs without network access (a network namespace of its own)."""
+        return self.engine is not None and "namespace" in self.engine.isolation
 
     def __enter__(self) -> Service:
         self.start()
@@ -42,26 +55,23 @@ class Service:
         self.stop()
 
     def start(self) -> Service:
-        from perr_graph.store import default_dataset, graph_names, open_store
-
-        store = open_store(
-            self.files
-        )  # builds the dataset if missing; its graph names are the FROM allow-list
-        graphs = frozenset(graph_names(store))
-        del store
-        files = self.files or [default_dataset()]
-        self.oxigraph = OxigraphServer(files, timeout_s=self.timeout).start()
+        self.engine = Engine(self.files, timeout_s=self.timeout).start()
         try:
+            graphs = _graph_names(self.engine)
             self.front = Front(
                 (self.host, self.port),
-                self.oxigraph.query_url,
+                self.engine,
                 graphs,
                 timeout=self.timeout + 2,
                 max_bytes=self.max_bytes,
+                cors=self.cors,
             )
         except OSError as exc:
-            self.oxigraph.stop()
+            self.engine.stop()
             raise EndpointError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from None
+        except BaseException:
+            self.engine.stop()
+            raise
         return self
 
     def serve_forever(self, poll_interval: float = 0.2) -> None:
@@ -75,6 +85,18 @@ class Service:
         if self.front is not None:
             self.front.server_close()
             self.front = None
-        if self.oxigraph is not None:
-            self.oxigraph.stop()
-            self.oxigraph = None
+        if self.engine is not None:
+            self.engine.stop()
+            self.engine = None
+
+
+def _graph_names(engine: Engine) -> frozenset[str]:
+    """The named graphs the engine holds (asked to the engine: the data is loaded once, by it)."""
+    lease = engine.lease()
+    body = urllib.parse.urlencode({"query": _GRAPHS}).encode()
+    attempt = exchange(lease.sock, "/query", body, "application/sparql-results+json", 60, 50_000_000)
+    engine.release(lease, attempt.outcome)
+    if attempt.outcome != "ok" or attempt.status != 200:
+        raise EndpointError(f"the SPARQL engine did not list its graphs ({attempt.outcome} {attempt.status})")
+    rows = json.loads(attempt.body)["results"]["bindings"]
+    return frozenset(row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri")

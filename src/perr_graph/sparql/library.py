@@ -91,11 +91,18 @@ def find(name_or_path: str, directory: Path = paths.QUERIES) -> QueryFile:
     p = Path(name_or_path)
     if p.suffix == ".rq" and p.exists():
         return parse(p)
-    for q in library(directory):
-        if name_or_path in (q.name, q.path.stem, q.path.name, q.path.stem.split("-")[0]):
+    return lookup(name_or_path, directory)
+
+
+def lookup(name: str, directory: Path = paths.QUERIES) -> QueryFile:
+    """A library query by name, number or file name, and nothing else: never a path (for names that come from
+    outside, as the query page's ``library=`` field)."""
+    queries = library(directory)
+    for q in queries:
+        if name in (q.name, q.path.stem, q.path.name, q.path.stem.split("-")[0]):
             return q
-    names = ", ".join(q.name for q in library(directory))
-    raise QueryError(f"no query named {name_or_path!r} (library: {names})")
+    names = ", ".join(q.name for q in queries)
+    raise QueryError(f"no query named {name!r} in the library ({names})")
 
 
 def bindings(q: QueryFile, given: dict[str, str]):

@@ -1,18 +1,20 @@
 """Running a query on the embedded store (pyoxigraph): held or streamed answers, under limits.
 
 Every query passes :func:`perr_graph.sparql.safety.check_query` before an engine sees it (read-only, no SERVICE,
-no FROM outside the dataset), and runs under :class:`Limits` (a timeout and a cap on the number of rows).
+no FROM outside the dataset, bounded in size and shape), and its canonical text runs under :class:`Limits` (a
+timeout and a cap on the number of rows), in a child process that is killed past the timeout
+(:mod:`perr_graph.sparql.child`).
 Answers are :class:`Result` objects (held), or written as the engine produces them in a W3C SPARQL results
 format (streamed, :func:`stream_local`); :mod:`perr_graph.sparql.output` writes held answers out.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 
 from perr_graph.errors import QueryError
+from perr_graph.sparql.child import run_in_child
 from perr_graph.sparql.library import QueryFile, bind, source_of
 from perr_graph.sparql.output import results_format
 
@@ -109,18 +111,6 @@ def _prepare(store, q: QueryFile | str, params: dict[str, str] | None, policy, a
     return checked, subs, path
 
 
-def _on_worker(work, box: dict, cancel: threading.Event, timeout: float, path) -> None:
-    """Run ``work`` on a daemon thread (pyoxigraph releases the GIL); past ``timeout`` raise at once."""
-    worker = threading.Thread(target=work, name="perr-query", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        cancel.set()
-        raise QueryError(f"query timed out after {timeout:g} s (raise --timeout, or add a LIMIT)", path)
-    if "error" in box:
-        raise QueryError(box["error"], path)
-
-
 def run_local(
     store,
     q: QueryFile | str,
@@ -132,49 +122,59 @@ def run_local(
 ) -> Result:
     """Check, then run a query on a pyoxigraph store with its parameters bound by ``substitutions``.
 
-    The query runs in a worker thread (pyoxigraph releases the GIL): past ``limits.timeout`` the caller gets a
-    :class:`QueryError` at once. The engine itself cannot be interrupted mid-way: a query that aggregates
-    keeps its thread busy until it finishes (the ``perr`` process exits regardless: the thread is a daemon).
-    Rows are read one by one and reading stops past ``limits.max_rows``.
+    The engine runs in a child process (:mod:`perr_graph.sparql.child`): past ``limits.timeout`` it is killed
+    and the caller gets a :class:`QueryError`; if the engine dies on the query, a QueryError too. Rows are read
+    one by one and reading stops past ``limits.max_rows``.
     """
+    import json
+
+    import pyoxigraph as ox
+
     limits = limits or Limits()
     checked, subs, path = _prepare(store, q, params, policy, allow_forms)
-    box: dict = {}
-    cancel = threading.Event()
+    chunks: list[bytes] = []
 
-    def work():
-        import pyoxigraph as ox
-
+    def work(writer) -> None:
         answer = None
         try:
             answer = store.query(checked.text, substitutions=subs)
             if isinstance(answer, ox.QueryBoolean):
-                box["result"] = Result(boolean=bool(answer))
+                writer.write(json.dumps(Result(boolean=bool(answer)).to_json()).encode())
                 return
             variables = [v.value for v in answer.variables]
             rows: list[list] = []
             for solution in answer:
-                if cancel.is_set():
-                    return
                 if len(rows) >= limits.max_rows:
-                    box["over"] = True
+                    writer.error(f"more than {limits.max_rows} rows: add a LIMIT or raise --max-rows")
                     return
                 rows.append([solution[v] for v in variables])
-            box["result"] = Result(variables, rows)
+            writer.write(json.dumps(Result(variables, rows).to_json()).encode())
         except SyntaxError as exc:
-            box["error"] = f"syntax error: {exc}"
+            writer.error(f"syntax error: {exc}")
         except (OSError, ValueError, RuntimeError) as exc:
-            box["error"] = f"query failed: {exc}"
+            writer.error(f"query failed: {exc}")
         finally:
             # pyoxigraph's results may only be dropped on the thread that made them
             answer = solution = None
 
     started = time.monotonic()
-    _on_worker(work, box, cancel, limits.timeout, path)
-    if box.get("over"):
-        raise QueryError(f"more than {limits.max_rows} rows: add a LIMIT or raise --max-rows", path)
-    box["result"].elapsed = time.monotonic() - started
-    return box["result"]
+    run_in_child(work, chunks.append, timeout=limits.timeout, path=path)
+    result = _result(b"".join(chunks))
+    result.elapsed = time.monotonic() - started
+    return result
+
+
+def _result(data: bytes) -> Result:
+    """A :class:`Result` from the SPARQL JSON results the child wrote (terms as pyoxigraph reads them)."""
+    import pyoxigraph as ox
+
+    answer = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+    if isinstance(answer, ox.QueryBoolean):
+        return Result(boolean=bool(answer))
+    variables = [v.value for v in answer.variables]
+    rows = [[solution[v] for v in variables] for solution in answer]
+    del answer
+    return Result(variables, rows)
 
 
 def stream_local(
@@ -189,40 +189,27 @@ def stream_local(
 ) -> int:
     """Check, then run a query on a pyoxigraph store and write its answer to the binary file ``out`` in a W3C
     results format (csv, tsv, json, xml) as the engine produces it: no row is held in memory, whatever the size
-    of the answer, and there is no cap on rows. Returns the number of bytes written."""
-    writer = results_format(fmt)
+    of the answer, and there is no cap on rows. Returns the number of bytes written. The engine runs in a child
+    process, as for :func:`run_local`."""
+    writer_format = results_format(fmt)
     checked, subs, path = _prepare(store, q, params, policy, ("SELECT", "ASK"))
-    box: dict = {}
-    cancel = threading.Event()
+    written = [0]
 
-    class Counting:
-        """The output, counting bytes; writing stops once the caller gave up (timeout)."""
-
-        def __init__(self) -> None:
-            self.n = 0
-
-        def write(self, b) -> int:
-            if cancel.is_set():
-                raise OSError("cancelled")
-            self.n += len(b)
-            return out.write(b)
-
-        def flush(self) -> None:
-            out.flush()
-
-    sink = Counting()
-
-    def work():
+    def work(writer) -> None:
         answer = None
         try:
             answer = store.query(checked.text, substitutions=subs)
-            answer.serialize(output=sink, format=writer)
+            answer.serialize(output=writer, format=writer_format)
         except SyntaxError as exc:
-            box["error"] = f"syntax error: {exc}"
+            writer.error(f"syntax error: {exc}")
         except (OSError, ValueError, RuntimeError) as exc:
-            box["error"] = f"query failed: {exc}"
+            writer.error(f"query failed: {exc}")
         finally:
             answer = None
 
-    _on_worker(work, box, cancel, timeout, path)
-    return sink.n
+    def on_data(data: bytes) -> None:
+        out.write(data)
+        written[0] += len(data)
+
+    run_in_child(work, on_data, timeout=timeout, path=path)
+    return written[0]
