@@ -100,7 +100,7 @@ def test_the_engine_has_no_network_and_no_port_on_the_host(service, recorder):
     engine = service.engine
     if not engine.isolation.endswith("namespace") and not engine.isolation.endswith("namespaces"):
         pytest.skip(f"this platform does not isolate the engine ({engine.isolation})")
-    pid = engine.main.engine_pid()
+    pid = engine.wait_ready(60).engine_pid()
     assert os.readlink(f"/proc/{pid}/ns/net") != os.readlink("/proc/self/ns/net")
     lease = engine.lease()
     body = urllib.parse.urlencode(
@@ -155,7 +155,7 @@ def test_a_query_that_kills_the_engine_is_refused_and_the_engine_restarts(fragil
     """The killer gets one line (400), is remembered, and the engine serves the next queries; a query that was
     running beside it when the engine died is sent again and answered."""
     front, engine = fragile
-    first = engine.main.engine_pid()
+    first = engine.wait_ready(60).engine_pid()
     front.check(PLUS)  # checked beforehand (a long check): now it reaches the engine at once
     bystander: dict[str, tuple] = {}
 
@@ -168,7 +168,7 @@ def test_a_query_that_kills_the_engine_is_refused_and_the_engine_restarts(fragil
     status, _, body = ask(front, PLUS)
     t.join(60)
     assert status == 400 and b"it stopped the SPARQL engine" in body and body.count(b"\n") == 1
-    assert engine.main.engine_pid() != first and engine.restarts >= 1
+    assert engine.wait_ready(60).engine_pid() != first and engine.restarts >= 1
     assert bystander["answer"][0] == 200, bystander
     status, _, _ = ask(front, COUNT)
     assert status == 200
@@ -182,7 +182,7 @@ def test_an_engine_killed_mid_query_is_restarted_and_the_query_answered(service)
     """Oxigraph killed (SIGKILL) while a query runs: the query is sent again, alone, to a second engine and
     answered; a new engine takes the queries that follow."""
     engine = service.engine
-    first = engine.main.engine_pid()
+    first = engine.wait_ready(60).engine_pid()
     answer: dict[str, tuple] = {}
 
     def long_query() -> None:
@@ -196,7 +196,7 @@ def test_an_engine_killed_mid_query_is_restarted_and_the_query_answered(service)
     os.kill(first, signal.SIGKILL)
     t.join(60)
     assert answer["it"][0] in (200, 504), answer  # answered again (or past its time: it is a heavy one)
-    assert engine.main.engine_pid() not in (None, first)
+    assert engine.wait_ready(60).engine_pid() not in (None, first)
     status, _, _ = ask(service, COUNT)
     assert status == 200
 
@@ -209,11 +209,11 @@ def test_a_timed_out_query_is_stopped_in_the_engine(service):
     """Before: the front answered 504, but Oxigraph went on sorting the cross product (one core, 2.5 GB)."""
     from support.servers import cpu_seconds, rss_kb, wait_gone
 
-    old = service.engine.main.engine_pid()
+    old = service.engine.wait_ready(60).engine_pid()
     status, _, body = ask(service, CROSS)
     assert status == 504 and b"timed out" in body
     assert wait_gone(old, 10), "the engine that ran it is gone: its CPU and memory with it"
-    new = service.engine.main.engine_pid()
+    new = service.engine.wait_ready(60).engine_pid()
     assert new != old
     before = cpu_seconds(new)
     time.sleep(1.0)

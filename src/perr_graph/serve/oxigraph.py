@@ -223,11 +223,14 @@ class Engine:
         self.folder: str | None = None
         self.main: Gate | None = None
         self.quarantine: Gate | None = None
+        self.restarts = 0
         self._log: IO[bytes] | None = None
         self._lock = threading.Lock()  # who is main, who is quarantine
-        self._restart = threading.Lock()  # one restart at a time
+        self._main_ready = threading.Event()  # cleared while a new main gate starts
+        self._failure = ""  # why the last start of a main gate failed
+        self._stopping = False
+        self._restarting = False
         self._suspects = threading.BoundedSemaphore(1)  # queries retried in quarantine run alone
-        self.restarts = 0
 
     def __enter__(self) -> Engine:
         return self.start()
@@ -237,7 +240,8 @@ class Engine:
 
     @property
     def isolation(self) -> str:
-        return self.main.isolation if self.main else ""
+        gate = self.main
+        return gate.isolation if gate is not None else ""
 
     def start(self) -> Engine:
         loads = load_arguments(self.files)
@@ -248,6 +252,7 @@ class Engine:
         except BaseException:
             self.stop()
             raise
+        self._main_ready.set()
         return self
 
     @property
@@ -260,31 +265,42 @@ class Engine:
         return Gate(self._location, self.timeout_s, self._log, None, self.stack_bytes)
 
     def lease(self, quarantine: bool = False, wait: float = 5.0) -> Lease:
-        """A connection for one query: to the main gate, or (``quarantine``) alone to the quarantine gate,
-        started if need be. EngineDown if it cannot be had (then the caller answers 502 or 503)."""
+        """A connection for one query: to the main gate (waiting up to ``wait`` seconds while a new one
+        starts), or (``quarantine``) alone to the quarantine gate, started if need be. EngineDown if it cannot
+        be had: ``busy`` (the caller answers 503), or why (502)."""
         if quarantine:
-            if not self._suspects.acquire(timeout=wait):
-                raise EngineDown("busy")
-            try:  # suspects run one at a time: the quarantine gate is started by the one holding the place
-                gate = self.quarantine
-                if gate is None or gate.stopped or gate.process.poll() is not None:
-                    gate = self._new_gate()
-                    with self._lock:
-                        self.quarantine = gate
-                return self._open(gate, quarantine=True)
-            except BaseException:
-                self._suspects.release()
-                raise
+            return self._lease_quarantine(wait)
         for _attempt in range(2):
+            if not self._main_ready.wait(wait):
+                raise EngineDown("busy")
             with self._lock:
                 gate = self.main
             if gate is None:
-                raise EngineDown("stopped")
+                raise EngineDown(self._failure or "stopped")
             try:
                 return self._open(gate, quarantine=False)
             except EngineDown:
                 self._replace(gate)
-        raise EngineDown("the SPARQL engine does not start")
+        raise EngineDown(self._failure or "the SPARQL engine does not start")
+
+    def wait_ready(self, timeout: float) -> Gate | None:
+        """The main gate, once none is starting (within ``timeout`` seconds); None if there is none."""
+        self._main_ready.wait(timeout)
+        return self.main
+
+    def _lease_quarantine(self, wait: float) -> Lease:
+        if not self._suspects.acquire(timeout=wait):
+            raise EngineDown("busy")
+        try:  # suspects run one at a time: the quarantine gate is started by the one holding the place
+            gate = self.quarantine
+            if gate is None or gate.stopped or gate.process.poll() is not None:
+                gate = self._new_gate()
+                with self._lock:
+                    self.quarantine = gate
+            return self._open(gate, quarantine=True)
+        except BaseException:
+            self._suspects.release()
+            raise
 
     def _open(self, gate: Gate, quarantine: bool) -> Lease:
         sock = gate.connect()
@@ -293,20 +309,39 @@ class Engine:
         return Lease(gate, sock, quarantine)
 
     def _replace(self, gate: Gate) -> None:
-        """Put a new gate in the place of ``gate`` (main or quarantine), unless that was done meanwhile."""
-        with self._restart:
-            with self._lock:
-                is_main, is_quarantine = gate is self.main, gate is self.quarantine
-            if not (is_main or is_quarantine):
+        """Stop ``gate`` at once (its queries' CPU and memory go with it) and, if it was the main one, start a
+        new one in the background; leases wait for it. Nothing happens if that was done meanwhile."""
+        with self._lock:
+            if gate is self.main:
+                self.main = None
+                self._main_ready.clear()
+                self._restarting = True
+                self.restarts += 1
+                again = True
+            elif gate is self.quarantine:
+                self.quarantine = None
+                again = False
+            else:
                 return
-            new = self._new_gate() if is_main else None
-            with self._lock:
-                if is_main:
-                    self.main = new
-                    self.restarts += 1
-                else:
-                    self.quarantine = None
         gate.stop()
+        if again:
+            threading.Thread(target=self._start_main, name="perr-engine-restart", daemon=True).start()
+
+    def _start_main(self) -> None:
+        gate = None
+        if not self._stopping:
+            try:
+                gate = self._new_gate()
+                self._failure = ""
+            except (EndpointError, OSError) as exc:
+                self._failure = str(exc)
+        with self._lock:
+            if self._stopping and gate is not None:
+                gate.stop()
+                gate = None
+            self.main = gate
+            self._restarting = False
+        self._main_ready.set()
 
     def release(self, lease: Lease, outcome: str) -> str:
         """What the query's attempt came to (``ok``, ``timeout``, ``broken``) → what to do next: ``done``,
@@ -331,6 +366,9 @@ class Engine:
         return "killer" if lease.quarantine else "quarantine"
 
     def stop(self) -> None:
+        self._stopping = True
+        if self._restarting:
+            self._main_ready.wait(START_TIMEOUT)  # a restart under way ends first
         with self._lock:
             gates = [g for g in (self.main, self.quarantine) if g is not None]
             self.main = self.quarantine = None
@@ -342,14 +380,3 @@ class Engine:
         if self.folder:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
-
-    def pids(self) -> list[int]:
-        """The processes of the running gates and Oxigraphs (tests and measures)."""
-        out = []
-        for gate in (self.main, self.quarantine):
-            if gate is not None and not gate.stopped:
-                out.append(gate.pid)
-                pid = gate.engine_pid()
-                if pid:
-                    out.append(pid)
-        return out
