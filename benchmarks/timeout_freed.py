@@ -74,7 +74,11 @@ def _sample(pids, seconds: float) -> dict:
         time.sleep(0.1)
     end = {p: _stat(p)[0] for p in pids()}
     cpu = sum(end.values()) - sum(v for p, v in start.items() if p in end)
-    return {"cpu_seconds": round(cpu, 2), "rss_mb_peak": round(peak / 1024, 1), "rss_mb_end": round(samples[-1] / 1024, 1)}
+    return {
+        "cpu_seconds": round(cpu, 2),
+        "rss_mb_peak": round(peak / 1024, 1),
+        "rss_mb_end": round(samples[-1] / 1024, 1),
+    }
 
 
 def measure_query(data: Path, timeout: float, after: float) -> dict:
@@ -92,7 +96,12 @@ def measure_query(data: Path, timeout: float, after: float) -> dict:
     except QueryError as exc:
         outcome = str(exc)
     returned = round(time.monotonic() - started, 2)
-    return {"idle": before, "returned_after_s": returned, "outcome": outcome, "after": _sample(lambda: _tree(me), after)}
+    return {
+        "idle": before,
+        "returned_after_s": returned,
+        "outcome": outcome,
+        "after": _sample(lambda: _tree(me), after),
+    }
 
 
 def measure_serve(data: Path, timeout: float, after: float) -> dict:

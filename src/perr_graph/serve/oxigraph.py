@@ -41,6 +41,9 @@ QUAD_SUFFIXES = {".nq", ".nquads", ".trig"}
 #: how long a gate may take to load the data and start Oxigraph
 START_TIMEOUT = 600.0
 
+#: seconds the quarantine gate stays up once its last suspect is answered
+QUARANTINE_IDLE = 2.0
+
 #: the stack of each of Oxigraph's threads (``RUST_MIN_STACK``; virtual memory: only what is used is touched).
 #: On Rust's default of 2 MB, a 16 KB ``BIND(1+1+…)`` of 8,000 terms overflows it and kills the process; on
 #: 256 MB it is answered (measured with oxigraph 0.5.13), and the limits of the check stay far below that.
@@ -214,7 +217,11 @@ class Lease:
 
 class Engine:
     """The gates of ``perr serve`` (see the module docstring). ``with Engine(files) as e:`` or
-    :meth:`start` / :meth:`stop`."""
+    :meth:`start` / :meth:`stop`.
+
+    Besides the main gate, a spare one is kept started (one more Oxigraph, idle: some 45 MB with its gate), so
+    that a gate stopped for a timeout or a crash is replaced at once; a background thread starts the next
+    spare."""
 
     def __init__(self, files: list[Path], *, timeout_s: float = 30.0, stack_bytes: int | None = STACK_BYTES):
         self.files = [Path(f) for f in files]
@@ -222,14 +229,16 @@ class Engine:
         self.stack_bytes = stack_bytes
         self.folder: str | None = None
         self.main: Gate | None = None
+        self.spare: Gate | None = None
         self.quarantine: Gate | None = None
         self.restarts = 0
         self._log: IO[bytes] | None = None
-        self._lock = threading.Lock()  # who is main, who is quarantine
-        self._main_ready = threading.Event()  # cleared while a new main gate starts
-        self._failure = ""  # why the last start of a main gate failed
+        self._lock = threading.Lock()  # who is main, spare, quarantine
+        self._main_ready = threading.Event()  # cleared while there is no main gate
+        self._wake = threading.Event()  # the maintainer has gates to start
+        self._maintainer: threading.Thread | None = None
+        self._failure = ""  # why the last start of a gate failed
         self._stopping = False
-        self._restarting = False
         self._suspects = threading.BoundedSemaphore(1)  # queries retried in quarantine run alone
 
     def __enter__(self) -> Engine:
@@ -253,6 +262,9 @@ class Engine:
             self.stop()
             raise
         self._main_ready.set()
+        self._maintainer = threading.Thread(target=self._maintain, name="perr-engine-spares", daemon=True)
+        self._maintainer.start()
+        self._wake.set()
         return self
 
     @property
@@ -264,12 +276,41 @@ class Engine:
         assert self._log is not None
         return Gate(self._location, self.timeout_s, self._log, None, self.stack_bytes)
 
+    def _maintain(self) -> None:
+        """In the background: start gates until there is a main one and a spare one."""
+        while not self._stopping:
+            self._wake.wait()
+            self._wake.clear()
+            while not self._stopping and (self.main is None or self.spare is None):
+                try:
+                    gate: Gate | None = self._new_gate()
+                    self._failure = ""
+                except (EndpointError, OSError, ValueError) as exc:
+                    self._failure = str(exc)
+                    self._main_ready.set()  # leases fail at once, with the reason, instead of waiting
+                    break
+                with self._lock:
+                    if self._stopping:
+                        pass
+                    elif self.main is None:
+                        self.main, gate = gate, None
+                        self._main_ready.set()
+                    elif self.spare is None:
+                        self.spare, gate = gate, None
+                if gate is not None:
+                    gate.stop()
+
+    def wait_ready(self, timeout: float) -> Gate | None:
+        """The main gate, once none is starting (within ``timeout`` seconds); None if there is none."""
+        self._main_ready.wait(timeout)
+        return self.main
+
     def lease(self, quarantine: bool = False, wait: float = 5.0) -> Lease:
         """A connection for one query: to the main gate (waiting up to ``wait`` seconds while a new one
-        starts), or (``quarantine``) alone to the quarantine gate, started if need be. EngineDown if it cannot
-        be had: ``busy`` (the caller answers 503), or why (502)."""
+        starts), or (``quarantine``) alone to the quarantine gate. EngineDown if it cannot be had: ``busy`` (the
+        caller answers 503), or why (502)."""
         if quarantine:
-            return self._lease_quarantine(wait)
+            return self._lease_quarantine(max(wait, self.timeout_s))
         for _attempt in range(2):
             if not self._main_ready.wait(wait):
                 raise EngineDown("busy")
@@ -283,24 +324,42 @@ class Engine:
                 self._replace(gate)
         raise EngineDown(self._failure or "the SPARQL engine does not start")
 
-    def wait_ready(self, timeout: float) -> Gate | None:
-        """The main gate, once none is starting (within ``timeout`` seconds); None if there is none."""
-        self._main_ready.wait(timeout)
-        return self.main
-
     def _lease_quarantine(self, wait: float) -> Lease:
         if not self._suspects.acquire(timeout=wait):
             raise EngineDown("busy")
-        try:  # suspects run one at a time: the quarantine gate is started by the one holding the place
-            gate = self.quarantine
-            if gate is None or gate.stopped or gate.process.poll() is not None:
-                gate = self._new_gate()
+        try:  # suspects run one at a time, on the spare gate if there is one
+            for attempt in range(2):
                 with self._lock:
-                    self.quarantine = gate
-            return self._open(gate, quarantine=True)
+                    gate = self.quarantine
+                    if gate is None or gate.stopped or gate.process.poll() is not None:
+                        gate, self.spare = self.spare, None
+                        self.quarantine = gate
+                self._wake.set()
+                if gate is None:
+                    gate = self._new_gate()
+                    with self._lock:
+                        self.quarantine = gate
+                try:
+                    return self._open(gate, quarantine=True)
+                except EngineDown:
+                    self._replace(gate)
+                    if attempt:
+                        raise
+            raise EngineDown(
+                "the SPARQL engine does not start"
+            )  # pragma: no cover - the loop returns or raises
         except BaseException:
             self._suspects.release()
             raise
+
+    def _stop_idle_quarantine(self, gate: Gate) -> None:
+        """The quarantine gate holds memory: it is stopped once no suspect has used it for a moment."""
+        if self._suspects.acquire(blocking=False):
+            try:
+                if gate is self.quarantine and gate.inflight == 0:
+                    self._replace(gate)
+            finally:
+                self._suspects.release()
 
     def _open(self, gate: Gate, quarantine: bool) -> Lease:
         sock = gate.connect()
@@ -309,39 +368,22 @@ class Engine:
         return Lease(gate, sock, quarantine)
 
     def _replace(self, gate: Gate) -> None:
-        """Stop ``gate`` at once (its queries' CPU and memory go with it) and, if it was the main one, start a
-        new one in the background; leases wait for it. Nothing happens if that was done meanwhile."""
+        """Stop ``gate`` at once (its queries' CPU and memory go with it); the spare gate, if one is ready, takes
+        the place of a main one, and the maintainer starts the next. Nothing happens if that was done meanwhile."""
         with self._lock:
             if gate is self.main:
-                self.main = None
-                self._main_ready.clear()
-                self._restarting = True
+                self.main, self.spare = self.spare, None
+                if self.main is None:
+                    self._main_ready.clear()
                 self.restarts += 1
-                again = True
             elif gate is self.quarantine:
                 self.quarantine = None
-                again = False
+            elif gate is self.spare:
+                self.spare = None
             else:
                 return
+        self._wake.set()
         gate.stop()
-        if again:
-            threading.Thread(target=self._start_main, name="perr-engine-restart", daemon=True).start()
-
-    def _start_main(self) -> None:
-        gate = None
-        if not self._stopping:
-            try:
-                gate = self._new_gate()
-                self._failure = ""
-            except (EndpointError, OSError) as exc:
-                self._failure = str(exc)
-        with self._lock:
-            if self._stopping and gate is not None:
-                gate.stop()
-                gate = None
-            self.main = gate
-            self._restarting = False
-        self._main_ready.set()
 
     def release(self, lease: Lease, outcome: str) -> str:
         """What the query's attempt came to (``ok``, ``timeout``, ``broken``) → what to do next: ``done``,
@@ -353,6 +395,9 @@ class Engine:
             gate.inflight -= 1
         if lease.quarantine:
             self._suspects.release()
+            timer = threading.Timer(QUARANTINE_IDLE, self._stop_idle_quarantine, [gate])
+            timer.daemon = True
+            timer.start()
         if outcome == "timeout":
             self._replace(gate)  # Oxigraph did not cancel it: its CPU and memory go with the process
             return "done"
@@ -367,11 +412,12 @@ class Engine:
 
     def stop(self) -> None:
         self._stopping = True
-        if self._restarting:
-            self._main_ready.wait(START_TIMEOUT)  # a restart under way ends first
+        self._wake.set()
+        if self._maintainer is not None:
+            self._maintainer.join(START_TIMEOUT)
         with self._lock:
-            gates = [g for g in (self.main, self.quarantine) if g is not None]
-            self.main = self.quarantine = None
+            gates = [g for g in (self.main, self.spare, self.quarantine) if g is not None]
+            self.main = self.spare = self.quarantine = None
         for gate in gates:
             gate.stop()
         if self._log is not None:
