@@ -318,92 +318,66 @@ def machine() -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument(
-        "--clients", type=int, default=8, help=f"concurrent clients (default 8, at most {MAX_CLIENTS})"
-    )
-    p.add_argument(
-        "--duration", type=float, default=20.0, help=f"seconds of load (default 20, at most {MAX_DURATION:g})"
-    )
-    p.add_argument(
-        "--data", type=Path, default=ROOT / "dist" / "perr.nq", help="dataset (default dist/perr.nq)"
-    )
-    p.add_argument("--timeout", type=float, default=30.0, help="perr serve --timeout (default 30)")
-    p.add_argument("--json", type=Path, help="also write the figures here, as JSON")
-    p.add_argument(
-        "--hostile", action="store_true", help="one more client: engine-killing, timing-out queries"
-    )
-    p.add_argument(
-        "--kill-every", type=float, metavar="S", help="with --hostile: SIGKILL Oxigraph every S seconds"
-    )
-    args = p.parse_args(argv)
-    if not 1 <= args.clients <= MAX_CLIENTS or not 0 < args.duration <= MAX_DURATION:
-        p.error(f"--clients must be 1..{MAX_CLIENTS} and --duration 0..{MAX_DURATION:g}")
-
+def expected_answers(data: Path) -> list[tuple[str, bytes, int]]:
+    """(label, request body, rows the embedded store gives) for each request of :data:`REQUESTS`."""
     sys.path.insert(0, str(ROOT / "src"))
     from perr_graph.sparql import library as queries
     from perr_graph.sparql.run import run_local
     from perr_graph.store import open_store
 
-    if not args.data.exists():
-        say(f"{args.data} is missing: perr build")
+    if not data.exists():
+        say(f"{data} is missing: perr build")
         subprocess.run([sys.executable, "-m", "perr_graph.cli", "build"], cwd=ROOT, check=True)
     say("expected answers from the embedded store")
-    store = open_store([args.data])
+    store = open_store([data])
     bodies = []
     for label, name, params in REQUESTS:
         q = queries.find(name)
         expected = len(run_local(store, q, params).rows)
         bodies.append((label, form(name, q.text, params), expected))
-    del store
+    return bodies
 
-    say("starting perr serve")
-    serve = Serve(args.data, args.timeout)
-    try:
-        url = serve.base + "/sparql"
-        front = serve.proc.pid
-        say(f"{serve.base}: front pid {front}, engine {hostile.by_role(front)}; warm-up")
-        for label, body, expected in bodies:
-            status, rows = ask(url, body)
-            if status != 200 or rows != expected:
-                raise SystemExit(f"warm-up: {label}: HTTP {status}, {rows} rows (expected {expected})")
-        samples: list[dict] = []
-        cpu_by_pid: dict[int, float] = {}
-        engines: set[int] = set()
-        stop = threading.Event()
-        watch = hostile.start(sampler, front, stop, samples, cpu_by_pid, engines)
-        time.sleep(0.3)  # a first sample before the load
-        cpu_start = dict(cpu_by_pid)
-        run = Run()
-        say(
-            f"{args.clients} clients for {args.duration:g} s" + (" and a hostile one" if args.hostile else "")
-        )
-        load_before = loadavg()
-        own_before = time.process_time()
-        started = time.monotonic()
-        stop_at = started + args.duration
-        threads = [hostile.start(client, i, url, bodies, stop_at, run) for i in range(args.clients)]
-        killed: list[int] = []
-        if args.hostile:
-            threads.append(hostile.start(hostile.hostile_client, url, stop_at, run, Outcome, ask))
-            if args.kill_every:
-                threads.append(hostile.start(hostile.crasher, front, args.kill_every, stop_at, killed))
-        for t in threads:
-            t.join(args.duration + REQUEST_TIMEOUT + 5)
-        elapsed = time.monotonic() - started
-        time.sleep(0.3)  # a last sample after the load
-        stop.set()
-        watch.join(5)
-        cpu = {"front": round(cpu_by_pid.get(front, 0) - cpu_start.get(front, 0), 1)}
-        cpu["engine"] = round(sum(v - cpu_start.get(p, 0) for p, v in cpu_by_pid.items() if p != front), 1)
-        cpu["clients"] = round(time.process_time() - own_before, 1)
-    finally:
-        serve.stop()
 
+def load(args, serve: Serve, bodies) -> dict:
+    """The clients (and the hostile one) for ``args.duration`` seconds against ``serve``, sampled meanwhile."""
+    url = serve.base + "/sparql"
+    front = serve.proc.pid
+    say(f"{serve.base}: front pid {front}, engine {hostile.by_role(front)}; warm-up")
+    for label, body, expected in bodies:
+        status, rows = ask(url, body)
+        if status != 200 or rows != expected:
+            raise SystemExit(f"warm-up: {label}: HTTP {status}, {rows} rows (expected {expected})")
+    samples: list[dict] = []
+    cpu_by_pid: dict[int, float] = {}
+    engines: set[int] = set()
+    stop = threading.Event()
+    watch = hostile.start(sampler, front, stop, samples, cpu_by_pid, engines)
+    time.sleep(0.3)  # a first sample before the load
+    cpu_start = dict(cpu_by_pid)
+    run = Run()
+    say(f"{args.clients} clients for {args.duration:g} s" + (" and a hostile one" if args.hostile else ""))
+    load_before = loadavg()
+    own_before = time.process_time()
+    started = time.monotonic()
+    stop_at = started + args.duration
+    threads = [hostile.start(client, i, url, bodies, stop_at, run) for i in range(args.clients)]
+    killed: list[int] = []
+    if args.hostile:
+        threads.append(hostile.start(hostile.hostile_client, url, stop_at, run, Outcome, ask))
+        if args.kill_every:
+            threads.append(hostile.start(hostile.crasher, front, args.kill_every, stop_at, killed))
+    for t in threads:
+        t.join(args.duration + REQUEST_TIMEOUT + 5)
+    elapsed = time.monotonic() - started
+    time.sleep(0.3)  # a last sample after the load
+    stop.set()
+    watch.join(5)
+    cpu = {"front": round(cpu_by_pid.get(front, 0) - cpu_start.get(front, 0), 1)}
+    cpu["engine"] = round(sum(v - cpu_start.get(p, 0) for p, v in cpu_by_pid.items() if p != front), 1)
+    cpu["clients"] = round(time.process_time() - own_before, 1)
     normal = [o for o in run.outcomes if not o.label.startswith("hostile")]
     hostile_outcomes = [o for o in run.outcomes if o.label.startswith("hostile")]
-    result = {
+    return {
         "clients": args.clients,
         "duration_s": round(elapsed, 1),
         "machine": machine(),
@@ -428,9 +402,11 @@ def main(argv: list[str] | None = None) -> int:
         "answers_not_200": sorted(set(ERRORS))[:20],
     }
 
-    o = result["overall"]
+
+def report(result: dict) -> None:
+    o, cpu, elapsed = result["overall"], result["cpu_seconds"], result["duration_s"]
     print(
-        f"\nperr serve under load: {args.clients} clients, {elapsed:.1f} s, {o['requests']} requests, "
+        f"\nperr serve under load: {result['clients']} clients, {elapsed:.1f} s, {o['requests']} requests, "
         f"{o['errors']} errors"
     )
     print(
@@ -458,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  CPU seconds used during the run: front {cpu['front']}, engine processes {cpu['engine']}, "
         f"clients {cpu['clients']} (of {elapsed * (os.cpu_count() or 1):.0f} available); "
-        f"1-minute load average before the run {load_before}"
+        f"1-minute load average before the run {result['loadavg_before']}"
     )
     mc = result["machine"]
     print(
@@ -467,11 +443,43 @@ def main(argv: list[str] | None = None) -> int:
     )
     for line in result["errors"]:
         print(f"  error: {line}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument(
+        "--clients", type=int, default=8, help=f"concurrent clients (default 8, at most {MAX_CLIENTS})"
+    )
+    p.add_argument(
+        "--duration", type=float, default=20.0, help=f"seconds of load (default 20, at most {MAX_DURATION:g})"
+    )
+    p.add_argument(
+        "--data", type=Path, default=ROOT / "dist" / "perr.nq", help="dataset (default dist/perr.nq)"
+    )
+    p.add_argument("--timeout", type=float, default=30.0, help="perr serve --timeout (default 30)")
+    p.add_argument("--json", type=Path, help="also write the figures here, as JSON")
+    p.add_argument(
+        "--hostile", action="store_true", help="one more client: engine-killing, timing-out queries"
+    )
+    p.add_argument(
+        "--kill-every", type=float, metavar="S", help="with --hostile: SIGKILL Oxigraph every S seconds"
+    )
+    args = p.parse_args(argv)
+    if not 1 <= args.clients <= MAX_CLIENTS or not 0 < args.duration <= MAX_DURATION:
+        p.error(f"--clients must be 1..{MAX_CLIENTS} and --duration 0..{MAX_DURATION:g}")
+    bodies = expected_answers(args.data)
+    say("starting perr serve")
+    serve = Serve(args.data, args.timeout)
+    try:
+        result = load(args, serve, bodies)
+    finally:
+        serve.stop()
+    report(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         say(f"wrote {args.json}")
     unexpected = any(h["unexpected"] for h in result["hostile"].values())
-    return 1 if o["errors"] or unexpected else 0
+    return 1 if result["overall"]["errors"] or unexpected else 0
 
 
 if __name__ == "__main__":

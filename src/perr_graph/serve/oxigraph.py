@@ -4,12 +4,12 @@ package), read-only, reachable by the front only, restarted when it fails.
 * :class:`Gate` is one Oxigraph behind its gate process (:mod:`perr_graph.serve.gate`): without network access
   where the platform allows it, on a loopback no other process shares, handing the front one connected socket
   per query; it dies with the front and leaves nothing in the temporary folder.
-* :class:`Engine` keeps one such gate for the queries (``main``), loads the data once into a temporary folder
-  that every later gate reopens (a restart takes a fraction of a second), and decides what becomes of a query
-  whose answer did not come (:meth:`Engine.release`):
+* :class:`Engine` keeps one such gate for the queries (``main``) and a spare one, started and idle; it loads the
+  data once into a temporary folder that every later gate reopens, and decides what becomes of a query whose
+  answer did not come (:meth:`Engine.release`):
 
   - past the front's time limit, Oxigraph did not cancel the query itself (its own ``--timeout-s`` runs out
-    first): the gate is stopped (the query's CPU and memory are freed at once) and a new one takes its place; the
+    first): the gate is stopped (the query's CPU and memory are freed at once) and the spare takes its place; the
     other queries that were running on it are sent again to the new one;
   - when Oxigraph stops in the middle of queries (a query overflowed its stack, the process was killed), a new
     gate takes its place; each query that was running is sent again, alone, to a second engine
