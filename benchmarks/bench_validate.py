@@ -42,21 +42,21 @@ def main() -> int:
     from rdflib.namespace import SH
 
     from perr_graph import namespaces as ns
-    from perr_graph.store import default_dataset
+    from perr_graph.build import ensure_dataset
+    from perr_graph.inputs.corpus import find_corpus
     from perr_graph.validate import Shapes, validate_dataset
 
-    nq = default_dataset()
-    if not nq.exists():
-        from perr_graph.build import build
-
-        build()
-    shapes = Shapes.load()
+    corpus = find_corpus()
+    nq = ensure_dataset(corpus)
+    shapes = Shapes.load(corpus.shapes)
     print(
         f"dataset {nq} ({nq.stat().st_size // 1024} KiB); {len(shapes.graph)} shape triples, "
         f"{len(shapes.node_shapes())} node shapes, {len(shapes.checks)} compiled checks"
     )
 
-    perr_time, report = best(lambda: validate_dataset([nq], shapes=shapes), args.repeat)
+    perr_time, report = best(
+        lambda: validate_dataset([nq], shapes=shapes, sources=corpus.sources), args.repeat
+    )
     c = report.counts()
     print(
         f"perr engine, 5 protocols + shared, per protocol graph:  {perr_time:7.2f} s  "

@@ -187,9 +187,10 @@ class Digest:
 
 def task_build(a) -> dict:
     from perr_graph.build import build
+    from perr_graph.inputs.corpus import find_corpus
 
     t = time.perf_counter()
-    result = build(Path(a.out))
+    result = build(find_corpus(), Path(a.out))
     seconds = time.perf_counter() - t
     return {
         "seconds": seconds,

@@ -1,18 +1,58 @@
-"""Shared fixtures: the real dataset, built once per test session into a temporary folder (never into tests/)."""
+"""Shared fixtures: the real dataset, built once per test session into a temporary folder (never into tests/).
+
+Every test runs with ``PERR_HOME`` naming a temporary corpus whose data is the checkout's (``data/``) and whose
+outputs go to a temporary folder, so that a command run in process or as a subprocess finds the five protocols
+and never writes into the checkout. Tests of corpus discovery set their own environment.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from perr_graph.inputs import paths
+from support import project
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """The result of ``perr build`` on the real sources: graphs, protocols (facts) and output files."""
+def corpus_home(tmp_path_factory) -> Path:
+    """A corpus folder holding only a perr.toml: the checkout's data, outputs in its own dist/."""
+    return project.make_test_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _perr_home(corpus_home):
+    """Every test runs on the test corpus; and no test writes the checkout's own outputs (dist/)."""
+    before = _outputs(project.ROOT / "dist")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PERR_HOME", str(corpus_home))
+        yield
+    after = _outputs(project.ROOT / "dist")
+    if after != before:
+        pytest.fail(
+            f"the tests wrote into the checkout's dist/: {sorted(set(after.items()) - set(before.items()))}"
+        )
+
+
+def _outputs(folder: Path) -> dict[str, int]:
+    return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else {}
+
+
+@pytest.fixture(scope="session")
+def corpus(corpus_home):
+    """The corpus the commands find during the tests (:func:`corpus_home`)."""
+    from perr_graph.inputs.corpus import open_corpus
+
+    return open_corpus(corpus_home, "PERR_HOME")
+
+
+@pytest.fixture(scope="session")
+def built(corpus):
+    """The result of ``perr build`` on the real sources: graphs, protocols (facts) and output files, written to
+    the test corpus's dist/ (so commands run without --data find it built)."""
     from perr_graph.build import build
 
-    return build(tmp_path_factory.mktemp("dist"))
+    return build(corpus)
 
 
 @pytest.fixture(scope="session")
@@ -41,13 +81,13 @@ def protocols(built):
 
 
 @pytest.fixture(scope="session")
-def sources():
+def sources(corpus):
     """The source texts, by protocol id."""
     from perr_graph.inputs.catalogue import load_source, read_catalogue
 
-    return {pid: load_source(e) for pid, e in read_catalogue().items()}
+    return {pid: load_source(e, corpus.sources) for pid, e in read_catalogue(corpus.catalogue).items()}
 
 
 @pytest.fixture(scope="session")
 def project_root():
-    return paths.ROOT
+    return project.ROOT

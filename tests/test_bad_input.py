@@ -8,18 +8,25 @@ from pathlib import Path
 
 import pytest
 
-from perr_graph.build import concept_slugs, ontology_graph
+from perr_graph import resources
 from perr_graph.errors import ConfigError, PerrError
-from perr_graph.inputs import paths
+from perr_graph.inputs.catalogue import load_source, read_catalogue
+from perr_graph.inputs.ontology import concept_slugs, ontology_graph
 from perr_graph.inputs.registry import Registry
 from perr_graph.read.protocol import read_protocol
+from support import project
 
-REGISTRY = Registry.load()
-CONCEPTS = concept_slugs(ontology_graph())
+REGISTRY = Registry.load(project.REGISTRY)
+CONCEPTS = concept_slugs(ontology_graph(resources.ontology()))
+CATALOGUE = read_catalogue(project.SOURCES / "catalogue.csv")
+
+
+def source(pid: str):
+    return load_source(CATALOGUE[pid], project.SOURCES)
 
 
 def config_with(tmp_path, pid, old, new) -> Path:
-    text = (paths.PROTOCOLS / f"{pid}.toml").read_text(encoding="utf-8")
+    text = (project.PROTOCOLS / f"{pid}.toml").read_text(encoding="utf-8")
     assert old in text
     f = tmp_path / f"{pid}.toml"
     f.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -52,10 +59,10 @@ def config_with(tmp_path, pid, old, new) -> Path:
 def test_configuration_mistakes_point_at_their_line(tmp_path, old, new, message):
     cfg = config_with(tmp_path, "montelimar", old, new)
     with pytest.raises(PerrError) as exc:
-        read_protocol(cfg, REGISTRY, concepts=CONCEPTS)
+        read_protocol(cfg, REGISTRY, source("montelimar"), concepts=CONCEPTS)
     text = str(exc.value)
     assert message in text and "\n" not in text
-    assert text.startswith((str(cfg), str(paths.SOURCES)))
+    assert text.startswith((str(cfg), str(project.SOURCES)))
     if text.startswith(str(cfg)):
         line = int(text.split(":")[1])
         assert (
@@ -67,7 +74,7 @@ def test_configuration_mistakes_point_at_their_line(tmp_path, old, new, message)
 def test_toml_syntax_error_is_reported(tmp_path):
     cfg = config_with(tmp_path, "montelimar", "lines = [110, 124]", "lines = [110, 124")
     with pytest.raises(ConfigError, match="not valid TOML"):
-        read_protocol(cfg, REGISTRY)
+        read_protocol(cfg, REGISTRY, source("montelimar"))
 
 
 @pytest.mark.parametrize(
@@ -80,7 +87,7 @@ def test_toml_syntax_error_is_reported(tmp_path):
 )
 def test_registry_mistakes(tmp_path, file, append, message):
     reg = tmp_path / "registry"
-    shutil.copytree(paths.REGISTRY, reg)
+    shutil.copytree(project.REGISTRY, reg)
     (reg / file).write_text((reg / file).read_text(encoding="utf-8") + append, encoding="utf-8")
     with pytest.raises(ConfigError) as exc:
         Registry.load(reg)
@@ -90,7 +97,7 @@ def test_registry_mistakes(tmp_path, file, append, message):
 def test_cli_build_with_a_broken_project_exits_2_and_writes_nothing(tmp_path):
     home = tmp_path / "home"
     for folder in ("data", "ontology"):
-        shutil.copytree(paths.ROOT / folder, home / folder)
+        shutil.copytree(project.ROOT / folder, home / folder)
     cfg = home / "data" / "protocols" / "montelimar.toml"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace('reader = "matrix"', 'reader = "matrices"', 1))
     out = tmp_path / "out"

@@ -10,8 +10,8 @@ from perr_graph.cli import main
 from perr_graph.rdf.serialize import write_atomic
 
 
-def test_build_is_byte_identical_from_one_run_to_the_next(built, tmp_path):
-    again = build(tmp_path)
+def test_build_is_byte_identical_from_one_run_to_the_next(built, corpus, tmp_path):
+    again = build(corpus, tmp_path)
     for first, second in zip(built.outputs, again.outputs, strict=False):
         assert first.read_bytes() == second.read_bytes(), first.name
 

@@ -16,6 +16,7 @@ from perr_graph.cli import main
 from perr_graph.inputs.registry import Registry
 from perr_graph.sparql.library import find
 from perr_graph.sparql.run import select
+from support import project
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def tables(store):
 
 @pytest.fixture(scope="module")
 def registry():
-    return Registry.load()
+    return Registry.load(project.REGISTRY)
 
 
 def sparql_round_1(x: float) -> float:
@@ -268,3 +269,32 @@ def test_command_lists_the_tables_and_help_runs():
     for command in ("compare", "report"):
         out = subprocess.run([perr, command, "--help"], capture_output=True, text=True, timeout=60)
         assert out.returncode == 0 and f"usage: perr {command}" in out.stdout
+
+
+def test_analysis_and_report_modules_import_no_cycle():
+    """The modules of ``analysis/`` and ``report/`` import one another without a cycle (``compare`` once imported
+    ``network``, which imported ``compare``); imports inside functions count too."""
+    import ast
+    from pathlib import Path
+
+    import perr_graph
+
+    root = Path(perr_graph.__file__).parent
+    imports: dict[str, set[str]] = {}
+    for room in ("analysis", "report"):
+        for path in sorted((root / room).rglob("*.py")):
+            parts = path.relative_to(root.parent).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found = imports.setdefault(name, set())
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    found.add(node.module)
+                    found.update(f"{node.module}.{a.name}" for a in node.names)
+                elif isinstance(node, ast.Import):
+                    found.update(a.name for a in node.names)
+    edges = {a: {b for b in found if b in imports and b != a} for a, found in imports.items()}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(b == goal or (b not in seen and reaches(b, goal, seen | {b})) for b in edges[start])
+
+    assert [m for m in sorted(edges) if reaches(m, m, set())] == []

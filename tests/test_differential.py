@@ -203,7 +203,7 @@ def _through_perr_query(text: str, tiny: Path, store: Path, endpoint_url: str, m
     data = ["--data", str(tiny)]
     q = store.parent / "q.rq"
     q.write_text(text, encoding="utf-8")
-    monkeypatch.setattr("perr_graph.store.default_dataset", lambda: tiny)
+    monkeypatch.setattr("perr_graph.build.ensure_dataset", lambda corpus, progress=None: tiny)
     runs = [
         [str(q)],  # the built dataset
         [str(q), *data],

@@ -5,15 +5,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perr_graph.errors import PerrError
-from perr_graph.inputs import paths
 from perr_graph.inputs.catalogue import SourceText, read_catalogue
 from perr_graph.inputs.registry import Registry
 from perr_graph.read.protocol import read_protocol
+from support import project
 
-REGISTRY = Registry.load()
-CATALOGUE = read_catalogue()
+REGISTRY = Registry.load(project.REGISTRY)
+CATALOGUE = read_catalogue(project.SOURCES / "catalogue.csv")
 TEXTS = {
-    pid: (paths.SOURCES / e.file).read_text(encoding="utf-8").split("\n") for pid, e in CATALOGUE.items()
+    pid: (project.SOURCES / e.file).read_text(encoding="utf-8").split("\n") for pid, e in CATALOGUE.items()
 }
 
 SETTINGS = settings(
@@ -29,7 +29,7 @@ def read_lines(tmp_path, pid, lines):
     f.write_text("\n".join(lines), encoding="utf-8")
     try:
         source = SourceText.load(f)
-        read_protocol(paths.PROTOCOLS / f"{pid}.toml", REGISTRY, source)
+        read_protocol(project.PROTOCOLS / f"{pid}.toml", REGISTRY, source)
     except PerrError as exc:
         assert str(exc)  # a one-line message, with the file when it concerns one
         assert "\n" not in str(exc)

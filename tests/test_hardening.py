@@ -107,8 +107,7 @@ def test_the_bypass_is_refused_in_every_mode(capsys, monkeypatch, tmp_path, data
         code, out, err = run(
             capsys, "query", "-", "--data", str(dataset_nq), stdin=text, monkeypatch=monkeypatch
         )
-    elif mode == "built":
-        monkeypatch.setattr("perr_graph.store.default_dataset", lambda: dataset_nq)
+    elif mode == "built":  # the test corpus's dataset, built by the dataset_nq fixture
         code, out, err = run(capsys, "query", str(f))
     elif mode == "endpoint":
         code, out, err = run(capsys, "query", str(f), "--endpoint", recorder.base + "sparql")

@@ -1,6 +1,7 @@
 """Every quote in the graph stands verbatim in its source text at the lines it gives."""
 
 from perr_graph.inputs.catalogue import read_catalogue
+from support import project
 
 QUOTES = """
 PREFIX oa: <http://www.w3.org/ns/oa#>
@@ -17,7 +18,7 @@ SELECT ?fact ?file ?start ?end ?exact WHERE {
 
 
 def test_every_quote_is_found_at_its_lines(store, sources):
-    by_file = {e.file: sources[pid] for pid, e in read_catalogue().items()}
+    by_file = {e.file: sources[pid] for pid, e in read_catalogue(project.SOURCES / "catalogue.csv").items()}
     checked, missing = 0, []
     for row in store.query(QUOTES):
         text = by_file[row["file"].value]

@@ -23,13 +23,12 @@ import pytest
 
 from perr_graph.cli import main
 from perr_graph.errors import QueryError
-from perr_graph.inputs import paths
 from perr_graph.sparql import library as queries
 from perr_graph.sparql.run import Result, run_local
-from support import golden
+from support import golden, project
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "queries"
-QUERY_FILES = sorted(paths.QUERIES.glob("*.rq"))
+QUERY_FILES = sorted(project.QUERIES.glob("*.rq"))
 UPDATE = os.environ.get("PERR_UPDATE_GOLDEN") == "1"
 
 
@@ -112,7 +111,7 @@ def test_golden(path, library_results):
         GOLDEN.mkdir(parents=True, exist_ok=True)
         target.write_text(golden.to_csv(rows), encoding="utf-8")
     assert target.exists(), (
-        f"no golden file {target.relative_to(paths.ROOT)}: check the result by eye, then "
+        f"no golden file {target.relative_to(project.ROOT)}: check the result by eye, then "
         "PERR_UPDATE_GOLDEN=1 pytest tests/test_queries.py -k golden"
     )
     expected = golden.read_csv(target)

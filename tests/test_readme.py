@@ -8,9 +8,9 @@ import tomllib
 
 import pytest
 
-from perr_graph.inputs import paths
+from support import project
 
-README = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+README = (project.ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def commands() -> list[str]:
@@ -21,7 +21,7 @@ def test_readme_opens_with_the_two_commands():
     first, second = commands()[:2]
     assert "pip install" in first and "perr build" in first
     assert second == "bash scripts/test.sh"
-    assert "bash scripts/test.sh" in (paths.ROOT / ".ci" / "run").read_text()
+    assert "bash scripts/test.sh" in (project.ROOT / ".ci" / "run").read_text()
 
 
 @pytest.mark.parametrize("name", ["stats", "example", "findings"])
@@ -30,7 +30,7 @@ def test_generated_blocks_match_the_code(name):
     (refresh them with scripts/refresh-readme.py)."""
     import sys
 
-    sys.path.insert(0, str(paths.ROOT / "scripts"))
+    sys.path.insert(0, str(project.ROOT / "scripts"))
     from readme_blocks import generate
 
     block = re.search(rf"<!-- {name}:begin -->\n```\n(.*?)\n```", README, flags=re.S).group(1)
@@ -38,7 +38,7 @@ def test_generated_blocks_match_the_code(name):
 
 
 def test_lead_notes_are_the_configurations_words():
-    for cfg_path in sorted(paths.PROTOCOLS.glob("*.toml")):
+    for cfg_path in sorted(project.PROTOCOLS.glob("*.toml")):
         note = " ".join(tomllib.loads(cfg_path.read_text(encoding="utf-8"))["lead_note"].split())
         assert note in " ".join(README.split()), cfg_path.name
 
@@ -46,10 +46,10 @@ def test_lead_notes_are_the_configurations_words():
 @pytest.mark.slow
 def test_first_command_on_a_fresh_clone(tmp_path):
     """Clone the committed project and run the README's first command there (it installs from PyPI)."""
-    if not (paths.ROOT / ".git").exists():
+    if not (project.ROOT / ".git").exists():
         pytest.skip("not a git checkout")
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", str(paths.ROOT), str(clone)], check=True, timeout=120)
+    subprocess.run(["git", "clone", "-q", str(project.ROOT), str(clone)], check=True, timeout=120)
     if not (clone / "README.md").exists():
         pytest.skip("nothing committed yet")
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PERR_HOME")}

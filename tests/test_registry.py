@@ -6,36 +6,38 @@ import shutil
 import pytest
 
 from perr_graph.errors import ConfigError, RegistryError
-from perr_graph.inputs import paths
 from perr_graph.inputs.catalogue import SourceText, load_source, read_catalogue
 from perr_graph.inputs.config import load_config, protocol_configs
 from perr_graph.inputs.registry import Registry
+from perr_graph.read.blocks import MatrixBlock
 from perr_graph.read.protocol import read_protocol
+from perr_graph.read.table import block_models
+from support import project
 
 
 @pytest.fixture(scope="module")
 def registry():
-    return Registry.load()
+    return Registry.load(project.REGISTRY)
 
 
 def matrix_cells():
     """Every non-empty partner cell of every matrix block, read straight from the text (not through the reader)."""
-    catalogue = read_catalogue()
-    for cfg_path in protocol_configs():
-        cfg = load_config(cfg_path)
-        source = load_source(catalogue[cfg["id"]])
-        for block in cfg["read"]:
-            if block["reader"] != "matrix":
+    catalogue = read_catalogue(project.SOURCES / "catalogue.csv")
+    for cfg_path in protocol_configs(project.PROTOCOLS):
+        cfg = load_config(cfg_path, block_models())
+        source = load_source(catalogue[cfg.id], project.SOURCES)
+        for block in cfg.read:
+            if not isinstance(block, MatrixBlock):
                 continue
-            header = source.line(block["header"]).split("\t")
+            header = source.line(block.header).split("\t")
             first_col = min(i for i, h in enumerate(header) if h.strip())
-            for n in range(block["header"] + 1, block["lines"][1] + 1):
+            for n in range(block.header + 1, block.lines[1] + 1):
                 cells = source.line(n).split("\t")
-                shift = block.get("shift", {}).get(str(n), 0)
+                shift = block.shift.get(n, 0)
                 cells = [""] * shift + cells
                 for cell in cells[first_col:]:
                     if cell.strip():
-                        yield cfg["id"], n, cell.strip()
+                        yield cfg.id, n, cell.strip()
 
 
 def test_every_mark_in_the_matrices_resolves(registry):
@@ -73,7 +75,7 @@ def test_same_organisation_across_protocols_is_one_node(registry):
 
 
 def test_registry_references_are_checked(tmp_path):
-    shutil.copytree(paths.REGISTRY, tmp_path / "registry")
+    shutil.copytree(project.REGISTRY, tmp_path / "registry")
     p = tmp_path / "registry" / "aliases.csv"
     p.write_text(p.read_text(encoding="utf-8") + "Foo,,no-such-partner,\n", encoding="utf-8")
     with pytest.raises(ConfigError) as exc:
@@ -82,8 +84,8 @@ def test_registry_references_are_checked(tmp_path):
 
 
 def _mutated(tmp_path, pid, line, old, new):
-    entry = read_catalogue()[pid]
-    lines = (paths.SOURCES / entry.file).read_text(encoding="utf-8").split("\n")
+    entry = read_catalogue(project.SOURCES / "catalogue.csv")[pid]
+    lines = (project.SOURCES / entry.file).read_text(encoding="utf-8").split("\n")
     assert old in lines[line - 1]
     lines[line - 1] = lines[line - 1].replace(old, new, 1)
     f = tmp_path / entry.file
@@ -94,7 +96,7 @@ def _mutated(tmp_path, pid, line, old, new):
 def test_an_unknown_mark_is_an_error_with_file_and_line(tmp_path, registry):
     source = _mutated(tmp_path, "montelimar", 116, "\tPI\t", "\tZZQ\t")
     with pytest.raises(RegistryError) as exc:
-        read_protocol(paths.PROTOCOLS / "montelimar.toml", registry, source)
+        read_protocol(project.PROTOCOLS / "montelimar.toml", registry, source)
     assert str(exc.value).startswith(f"{source.path}:116: unknown partner mark 'ZZQ'")
 
 
@@ -102,12 +104,12 @@ def test_a_shifted_row_is_an_error_unless_acknowledged(tmp_path, registry):
     # line 138 shifted one cell left, as line 124 is in the real text
     source = _mutated(tmp_path, "montelimar", 138, "Prendre en compte le sentiment d'insécurité\t", "")
     with pytest.raises(Exception) as exc:
-        read_protocol(paths.PROTOCOLS / "montelimar.toml", registry, source)
+        read_protocol(project.PROTOCOLS / "montelimar.toml", registry, source)
     assert ":138: a mark stands in the text column" in str(exc.value)
 
 
 def test_a_configured_quote_that_is_not_in_the_text_is_an_error(tmp_path, registry):
     source = _mutated(tmp_path, "valence", 124, "2 190", "2 191")
     with pytest.raises(Exception) as exc:
-        read_protocol(paths.PROTOCOLS / "valence.toml", registry, source)
+        read_protocol(project.PROTOCOLS / "valence.toml", registry, source)
     assert ":124: quote not found" in str(exc.value)

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 from html.parser import HTMLParser
@@ -17,6 +18,7 @@ import pytest
 
 from perr_graph.cli import main
 from perr_graph.inputs.catalogue import read_catalogue
+from support import project
 
 
 class Page(HTMLParser):
@@ -48,12 +50,12 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def report_dir(store, dataset_nq, tmp_path_factory):
+def report_dir(store, dataset_nq, corpus, tmp_path_factory):
     from perr_graph.report import build_report, validation_findings
 
     out = tmp_path_factory.mktemp("report")
-    findings = validation_findings([dataset_nq])
-    build_report(store, out, findings)
+    findings = validation_findings([dataset_nq], sources=corpus.sources, dataset=dataset_nq)
+    build_report(store, out, findings, sources=corpus.sources)
     return out
 
 
@@ -118,7 +120,7 @@ def test_every_commitment_links_to_its_source_line(pages, protocols, sources):
 
 
 def test_source_pages_show_the_text_line_by_line(report_dir, sources):
-    catalogue = read_catalogue()
+    catalogue = read_catalogue(project.SOURCES / "catalogue.csv")
     for pid, src in sources.items():
         html = (report_dir / f"source-{pid}.html").read_text(encoding="utf-8")
         lines = dict(
@@ -161,6 +163,26 @@ def test_cli_writes_the_same_report_again(capsys, tmp_path, dataset_nq, report_d
     assert set(again) == set(first) and len(first) > 20
     assert [k for k in first if first[k] != again[k]] == [Path("validation.html")]
     assert b"--no-validation" in again[Path("validation.html")]
+
+
+def test_two_runs_write_the_same_bytes(tmp_path, dataset_nq):
+    """Two ``perr report`` processes on the same dataset write byte-identical folders. Each runs with its own
+    ``PYTHONHASHSEED``: set and dict order of strings changes between processes, not within one, so the report
+    must be built twice in two processes (an edge of the network once came out in either direction)."""
+    runs = {}
+    for seed in ("1", "2"):
+        out = tmp_path / f"run-{seed}"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        cmd = [sys.executable, "-m", "perr_graph.cli", "report", "-o", str(out), "--data", str(dataset_nq)]
+        runs[out] = subprocess.Popen([*cmd, "--no-validation"], env=env, stderr=subprocess.PIPE, text=True)
+    for proc in runs.values():
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    first, second = (
+        {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} for out in runs
+    )
+    assert set(first) == set(second) and len(first) > 20
+    assert [str(k) for k in sorted(first) if first[k] != second[k]] == []
 
 
 # --- in the browser ---------------------------------------------------------------------------------------------
@@ -279,3 +301,18 @@ def test_browser_compare_matches_network_validation_ontology(browser_pages, buil
 
     ontology = Page(browser_pages["ontology.html"][0]).all_text()
     assert "perr:Commitment" in ontology and "perr:Involvement" in ontology and "Concept schemes" in ontology
+
+
+def test_templates_escape_as_the_standard_library():
+    """Every value a template prints is escaped by :func:`html.escape` (``&#x27;`` for a quote, as the pages have
+    always been written), None prints nothing, and HTML made by code passes as it is."""
+    from html import escape
+
+    from markupsafe import Markup
+
+    from perr_graph.report.render import environment
+
+    text = 'L\'État & <les> "communes"'
+    template = environment().from_string('<a title="{{ x }}">{{ x }}</a>{{ nothing }}{{ svg }}')
+    page = template.render(x=text, nothing=None, svg=Markup("<svg></svg>"))
+    assert page == f'<a title="{escape(text)}">{escape(text)}</a><svg></svg>'

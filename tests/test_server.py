@@ -28,13 +28,12 @@ from pathlib import Path
 import pytest
 
 from perr_graph.cli import main
-from perr_graph.inputs import paths
 from perr_graph.remote.endpoint import remote_query
 from perr_graph.serve.service import Service
 from perr_graph.sparql import library as queries
 from perr_graph.sparql.run import run_local
 from support import browser as support_browser
-from support import golden, servers
+from support import golden, project, servers
 from support.servers import OxigraphServer, wait_gone
 from support.servers import closed_port as _closed_port
 from support.servers import graph_count as _count
@@ -45,7 +44,7 @@ browser = support_browser.browser
 
 pytestmark = pytest.mark.server
 
-QUERY_FILES = sorted(paths.QUERIES.glob("*.rq"))
+QUERY_FILES = sorted(project.QUERIES.glob("*.rq"))
 
 
 @pytest.fixture(scope="module")

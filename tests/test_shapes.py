@@ -27,6 +27,7 @@ from perr_graph.validate import (
     validate,
     validate_report,
 )
+from support import project
 
 EXAMPLES = Path(__file__).resolve().parent / "shapes"
 PROTOCOLS = ("valence", "loriol", "montelimar", "voiron", "puy")
@@ -116,7 +117,7 @@ def test_example(path, shapes, shared):
     g = Graph().parse(path, format="turtle")
     text = path.read_text(encoding="utf-8")
     assert text.startswith("#"), "each example starts with a comment that says what it tests"
-    report = validate_report(g, shapes, shared=shared, name=path.parent.name)
+    report = validate_report(g, shapes, shared=shared, sources=project.SOURCES, name=path.parent.name)
     if path.name == "conforms.ttl":
         assert not found(report, node_shape), report.text()
         if node_shape == PERRSH.ProtocolShape:  # the complete protocol: nothing at all, from any shape
@@ -131,15 +132,15 @@ def test_validate_is_pyshacl_shaped_and_leaves_its_input_alone(shared):
     g = Graph().parse(EXAMPLES / "ProtocolShape" / "violates.ttl", format="turtle")
     before = set(g)
     shared_before = [len(s) for s in shared]
-    conforms, report_graph, text = validate(g, shared=shared)
+    conforms, report_graph, text = validate(g, shared=shared, sources=project.SOURCES)
     assert conforms is False
     assert set(g) == before and [len(s) for s in shared] == shared_before
     assert (None, RDF.type, SH.ValidationReport) in report_graph
     assert (None, SH.sourceShape, PERRSH["Protocol-territory"]) in report_graph
     assert "Protocol-territory" in text and "The protocol must have exactly one territory" in text
-    conforms, _, _ = validate(g, shared=shared, fail_on="warning")
+    conforms, _, _ = validate(g, shared=shared, sources=project.SOURCES, fail_on="warning")
     assert conforms is False
-    fr = validate(g, shared=shared, lang="fr")[2]
+    fr = validate(g, shared=shared, sources=project.SOURCES, lang="fr")[2]
     assert "Le protocole doit avoir exactement un territoire" in fr
 
 
@@ -150,7 +151,9 @@ def test_validate_is_pyshacl_shaped_and_leaves_its_input_alone(shared):
 def real(built, shapes, shared):
     """Each real protocol's report (perr engine), by protocol id."""
     return {
-        pid: validate_report(built.graphs[ns.protocol_graph(pid)], shapes, shared=shared, name=pid)
+        pid: validate_report(
+            built.graphs[ns.protocol_graph(pid)], shapes, shared=shared, sources=project.SOURCES, name=pid
+        )
         for pid in PROTOCOLS
     }
 
@@ -200,7 +203,7 @@ def test_broken_copy_lead_removed(built, shapes, shared):
             g.remove((inv, None, None))
             g.remove((commitment, ns.PERR.lead, partner))
             g.remove((commitment, ns.PERR.involvedPartner, partner))
-    report = validate_report(g, shapes, shared=shared)
+    report = validate_report(g, shapes, shared=shared, sources=project.SOURCES)
     assert [(r.focus, r.severity, path_text(r.path)) for r in _results(report, "Commitment-lead")] == [
         (commitment, SH.Warning, "perr:lead")
     ]
@@ -209,7 +212,7 @@ def test_broken_copy_lead_removed(built, shapes, shared):
     g2 = _broken(built, "voiron")
     partner = g2.value(commitment, ns.PERR.lead)
     g2.remove((commitment, ns.PERR.lead, partner))
-    report2 = validate_report(g2, shapes, shared=shared)
+    report2 = validate_report(g2, shapes, shared=shared, sources=project.SOURCES)
     assert [(r.focus, r.value, r.severity) for r in _results(report2, "Commitment-leadShortcut")] == [
         (commitment, partner, SH.Violation)
     ]
@@ -221,7 +224,7 @@ def test_broken_copy_qpv_of_another_territory(built, shapes, shared):
     brunetiere = ns.territory("brunetiere")  # a QPV of Voiron
     g.add((ns.protocol("valence"), ns.PERR.priorityNeighbourhood, brunetiere))
     g.add((commitment, URIRef("http://purl.org/dc/terms/spatial"), brunetiere))
-    report = validate_report(g, shapes, shared=shared)
+    report = validate_report(g, shapes, shared=shared, sources=project.SOURCES)
     assert [(r.focus, r.value, r.severity) for r in _results(report, "Protocol-qpvInTerritory")] == [
         (ns.protocol("valence"), brunetiere, SH.Violation)
     ]
@@ -235,7 +238,7 @@ def test_broken_copy_no_signatory(built, shapes, shared):
     g.remove((None, ns.PERR.signatory, None))
     for s in list(g.subjects(RDF.type, ns.PERR.Signatory)):
         g.remove((s, None, None))
-    report = validate_report(g, shapes, shared=shared)
+    report = validate_report(g, shapes, shared=shared, sources=project.SOURCES)
     assert [(r.focus, r.severity) for r in _results(report, "Protocol-signatory")] == [
         (ns.protocol("valence"), SH.Warning)
     ]
@@ -244,7 +247,7 @@ def test_broken_copy_no_signatory(built, shapes, shared):
     g2 = _broken(built, "valence")
     g2.remove((ns.protocol("valence"), ns.PERR.signatory, ns.org("etat")))
     g2.remove((ns.in_protocol("valence", "signatory", "etat"), None, None))
-    report2 = validate_report(g2, shapes, shared=shared)
+    report2 = validate_report(g2, shapes, shared=shared, sources=project.SOURCES)
     assert [(r.focus, r.severity) for r in _results(report2, "Protocol-stateSignatory")] == [
         (ns.protocol("valence"), SH.Violation)
     ]
@@ -260,7 +263,7 @@ def test_broken_copy_partner_both_lead_and_associated(built, shapes, shared):
     g.add((inv, ns.PERR.partner, partner))
     g.add((inv, ns.PERR.role, ns.ROLE["partenaire-associe"]))
     g.add((commitment, ns.PERR.associatedPartner, partner))
-    report = validate_report(g, shapes, shared=shared)
+    report = validate_report(g, shapes, shared=shared, sources=project.SOURCES)
     assert [(r.focus, r.value, r.severity) for r in _results(report, "Commitment-leadAndAssociated")] == [
         (commitment, partner, SH.Violation)
     ]
@@ -272,7 +275,7 @@ def test_broken_copy_quote_not_in_the_source(built, shapes, shared):
     quote = ns.child(commitment, "source", "quote")
     line = int(g.value(ns.child(commitment, "source"), ns.PERR.lineStart))
     g.set((quote, ns.OA.exact, Literal("Une phrase que le protocole n'a jamais écrite")))
-    report = validate_report(g, shapes, shared=shared)
+    report = validate_report(g, shapes, shared=shared, sources=project.SOURCES)
     quotes = _results(report, "QuoteMatchesSource")
     assert [(r.focus, r.severity, r.line) for r in quotes] == [(commitment, SH.Violation, line)]
     record = next(x for x in report.records() if x["shape"] == "QuoteMatchesSource")

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import SH
 
+from perr_graph import namespaces as ns
 from perr_graph import validate as V
 from perr_graph import validate_fast as F
-from perr_graph.inputs import paths
-from perr_graph.synth import generate as synth
+from perr_graph.synth.basis import Basis
+from perr_graph.synth.write import write
+from support import project
 
 PROTOCOL = "https://w3id.org/perr-graph/graph/protocol/"
 PERR = "https://w3id.org/perr-graph/ontology#"
@@ -30,11 +32,11 @@ def same(a: V.Report, b: V.Report) -> None:
 
 @pytest.fixture(scope="module")
 def plain_real(dataset_nq):
-    return V.validate_dataset([dataset_nq], sources=paths.SOURCES)
+    return V.validate_dataset([dataset_nq], sources=project.SOURCES)
 
 
 def test_real_five_same_report(dataset_nq, plain_real):
-    fast = F.validate_dataset([dataset_nq], sources=paths.SOURCES, jobs=2)
+    fast = F.validate_dataset([dataset_nq], sources=project.SOURCES, jobs=2)
     same(plain_real, fast)
     assert fast.counts()[SH.Warning] > 100  # not a trivial comparison
 
@@ -68,15 +70,15 @@ def damaged(dataset_nq, tmp_path_factory) -> Path:
 
 
 def test_damaged_copy_same_report(damaged):
-    plain = V.validate_dataset([damaged], sources=paths.SOURCES)
-    fast = F.validate_dataset([damaged], sources=paths.SOURCES, jobs=1)
+    plain = V.validate_dataset([damaged], sources=project.SOURCES)
+    fast = F.validate_dataset([damaged], sources=project.SOURCES, jobs=1)
     same(plain, fast)
     assert plain.counts()[SH.Violation] >= 3  # the faults were seen
 
 
 def test_synthetic_same_report_and_cache(built, tmp_path):
-    basis = synth.Basis.from_build(built.protocols, built.graphs[synth.ns.ONTOLOGY_GRAPH])
-    data = synth.write(tmp_path / "s.nq", 6, seed=4, basis=basis, jobs=1, texts=tmp_path / "texts")
+    basis = Basis.from_build(built.protocols, built.graphs[ns.ONTOLOGY_GRAPH])
+    data = write(tmp_path / "s.nq", 6, seed=4, basis=basis, jobs=1, texts=tmp_path / "texts")
     plain = V.validate_dataset([data.path], sources=tmp_path / "texts")
     cache = tmp_path / "cache"
     cold = F.validate_dataset([data.path], sources=tmp_path / "texts", jobs=2, cache=cache)

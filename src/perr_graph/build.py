@@ -1,29 +1,33 @@
-"""``perr build``: read every protocol, write the dataset.
+"""``perr build``: the pipeline, inputs → read → rdf → write.
 
-One named graph per protocol, and the ontology, the registry, the reference identifiers and a DCAT/VoID
-description in their own graphs (``docs/model.md``, "Named graphs"). Output: ``perr.trig`` and ``perr.nq``,
-deterministic and written atomically.
+Reads a corpus (:class:`~perr_graph.inputs.corpus.Corpus`): the ontology, the registry, the catalogue, then each
+protocol's configuration and text; writes one named graph per protocol, and the ontology, the registry, the
+reference identifiers, the matched commitments and a DCAT/VoID description in their own graphs (``docs/model.md``,
+"Named graphs"). Output: ``perr.trig`` and ``perr.nq``, deterministic and written atomically.
+
+Commands that need the built dataset get it from :func:`ensure_dataset`, which builds it into the corpus's output
+folder when it is missing (and says so); nothing else builds, and opening a store never does.
 """
 
 from __future__ import annotations
 
-import csv
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, VOID, XSD
+from rdflib import Graph, URIRef
 
-from perr_graph import __version__
 from perr_graph import namespaces as ns
-from perr_graph.errors import ConfigError, InputError
-from perr_graph.inputs import paths
+from perr_graph.errors import ConfigError
 from perr_graph.inputs.catalogue import load_source, read_catalogue
 from perr_graph.inputs.config import protocol_configs
-from perr_graph.inputs.registry import Registry
+from perr_graph.inputs.corpus import Corpus
+from perr_graph.inputs.ontology import categories, concept_slugs, ontology_graph
+from perr_graph.inputs.registry import Registry, reference_targets
 from perr_graph.model import Protocol
 from perr_graph.rdf import emit
+from perr_graph.rdf.dataset import dataset_description
 from perr_graph.rdf.serialize import nquads, trig, write_atomic
 from perr_graph.read.protocol import read_protocol
 
@@ -35,60 +39,19 @@ class BuildResult:
     outputs: list[Path]
 
 
-def ontology_graph() -> Graph:
-    g = Graph()
-    for f in sorted(paths.ONTOLOGY.glob("*.ttl")):
-        try:
-            g.parse(f, format="turtle")
-        except Exception as exc:  # rdflib raises several exception types for syntax errors
-            raise InputError(f"cannot parse the ontology: {exc}", f) from None
-    return g
-
-
-def concept_slugs(onto: Graph) -> dict[str, set[str]]:
-    """scheme short name → the concept slugs the ontology defines in it (``docs/model.md``)."""
-    out: dict[str, set[str]] = {}
-    for scheme, namespace in ns.SCHEMES.items():
-        prefix = str(namespace)
-        out[scheme] = {
-            str(s)[len(prefix) :] for s in onto.subjects(RDF.type, SKOS.Concept) if str(s).startswith(prefix)
-        }
-    return out
-
-
-def categories(onto: Graph) -> set[str]:
-    """The partner-category slugs the ontology defines (the registry may use no other)."""
-    prefix = str(ns.CATEGORY)
-    return {str(s)[len(prefix) :] for s in onto.subjects(RDF.type, None) if str(s).startswith(prefix)}
-
-
-def reference_targets(registry: Registry, path: Path) -> dict[tuple[str, str], URIRef]:
-    """``data/registry/reference-map.csv``: which node each row of the reference file identifies."""
-    targets = {}
-    with path.open(encoding="utf-8", newline="") as f:
-        for n, row in enumerate(csv.DictReader(f), start=2):
-            kind, _, ident = row["target"].partition(":")
-            if kind == "org" and ident in registry.partners:
-                node = ns.org(ident)
-            elif kind == "territory" and ident in registry.territories:
-                node = ns.territory(ident)
-            elif kind == "contract":
-                node = ns.contract(ident)
-            else:
-                raise ConfigError(
-                    f"target {row['target']!r} is not a known org:, territory: or contract: id", path, n
-                )
-            targets[(row["kind"], row["name"], row["scheme"])] = node
-    return targets
-
-
 def build(
-    output: Path | None = None, progress: Callable[[str], None] | None = None, write: bool = True
+    corpus: Corpus,
+    output: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    write: bool = True,
 ) -> BuildResult:
+    """Read every protocol of ``corpus`` and, with ``write``, write the dataset into ``output`` (default: the
+    corpus's output folder)."""
     say = progress or (lambda _msg: None)
-    onto = ontology_graph()
-    registry = Registry.load(categories=categories(onto) or None)
-    catalogue = read_catalogue()
+    check_base_iri(corpus)
+    onto = ontology_graph(corpus.ontology)
+    registry = Registry.load(corpus.registry, categories=categories(onto) or None)
+    catalogue = read_catalogue(corpus.catalogue)
     concepts = concept_slugs(onto)
     graphs: dict[URIRef, Graph] = {ns.ONTOLOGY_GRAPH: onto}
 
@@ -97,13 +60,13 @@ def build(
     graphs[ns.REGISTRY_GRAPH] = reg
 
     protocols = []
-    for cfg_path in protocol_configs():
+    for cfg_path in protocol_configs(corpus.protocols):
         say(f"reading {cfg_path.name}")
         pid = cfg_path.stem
         if pid not in catalogue:
             raise ConfigError(f"protocol {pid!r} has a configuration but no catalogue row", cfg_path)
         entry = catalogue[pid]
-        source = load_source(entry)
+        source = load_source(entry, corpus.sources)
         protocol = read_protocol(cfg_path, registry, source, concepts)
         if protocol.pid != pid:
             raise ConfigError(f"id {protocol.pid!r} differs from the file name {pid!r}", cfg_path)
@@ -114,7 +77,7 @@ def build(
 
     ref = Graph()
     emit.reference_graph(
-        ref, paths.REFERENCE, reference_targets(registry, paths.REGISTRY / "reference-map.csv")
+        ref, corpus.reference, reference_targets(registry, corpus.registry / "reference-map.csv")
     )
     graphs[ns.REFERENCE_GRAPH] = ref
 
@@ -128,7 +91,7 @@ def build(
 
     outputs = []
     if write:
-        out = output or paths.DIST
+        out = output or corpus.output
         say(f"writing {out}/perr.trig and perr.nq")
         write_atomic(out / "perr.nq", nquads(graphs))
         write_atomic(out / "perr.trig", trig(graphs))
@@ -136,50 +99,24 @@ def build(
     return BuildResult(graphs, protocols, outputs)
 
 
-def dataset_description(graphs: dict[URIRef, Graph], protocols: list[Protocol]) -> Graph:
-    g = Graph()
-    D = ns.DATASET
-    g.add((D, RDF.type, DCAT.Dataset))
-    g.add((D, RDF.type, VOID.Dataset))
-    g.add(
-        (
-            D,
-            DCTERMS.title,
-            Literal("perr-graph : les protocoles d'engagements renforcés et réciproques", lang="fr"),
+def ensure_dataset(corpus: Corpus, progress: Callable[[str], None] | None = None) -> Path:
+    """The corpus's built dataset (``perr.nq`` in its output folder), built first when it is missing; the
+    build is announced on standard error (or to ``progress``)."""
+    dataset = corpus.dataset
+    if not dataset.exists():
+        say = progress or (lambda m: print(f"perr: {m}", file=sys.stderr, flush=True))
+        say(f"no built dataset in {corpus.output}: building {corpus.describe()} first")
+        build(corpus, progress=progress)
+    return dataset
+
+
+def check_base_iri(corpus: Corpus) -> None:
+    """The IRIs are minted by :mod:`perr_graph.namespaces` under one base; a corpus asking for another is
+    refused rather than silently built under the wrong one."""
+    if corpus.base_iri != ns.BASE:
+        raise ConfigError(
+            f"base_iri {corpus.base_iri!r}: this version of perr-graph mints every IRI under {ns.BASE} "
+            "(another base is not supported yet)",
+            corpus.settings_file,
+            corpus.settings_line("base_iri"),
         )
-    )
-    g.add((D, DCTERMS.title, Literal("perr-graph: the PERR urban-policy protocols", lang="en")))
-    g.add(
-        (
-            D,
-            DCTERMS.description,
-            Literal(
-                "Commitments, partners, leads, indicators, signatories and territories of the French 'protocoles "
-                "d'engagements renforcés et réciproques' (2019–2022), each fact traced to its source text and line.",
-                lang="en",
-            ),
-        )
-    )
-    g.add((D, DCTERMS.hasVersion, Literal(__version__)))
-    g.add((D, VOID.uriSpace, Literal(str(ns.ID))))
-    g.add((D, VOID.vocabulary, URIRef(str(ns.PERR))))
-    for fmt, media in (("trig", "application/trig"), ("nq", "application/n-quads")):
-        dist = ns.ID[f"dataset/distribution/{fmt}"]
-        g.add((D, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCAT.mediaType, Literal(media)))
-        g.add((dist, DCAT.downloadURL, URIRef(f"file:perr.{fmt}")))
-    total = 0
-    for name, graph in sorted(graphs.items()):
-        sub = ns.ID["dataset/graph/" + str(name)[len(str(ns.GRAPH)) :]]
-        g.add((D, VOID.subset, sub))
-        g.add((sub, RDF.type, VOID.Dataset))
-        g.add((sub, RDFS.label, Literal(str(name))))
-        g.add((sub, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
-        total += len(graph)
-    for p in protocols:
-        sub = ns.ID[f"dataset/graph/protocol/{p.pid}"]
-        g.add((sub, DCTERMS.source, ns.source(p.pid)))
-        g.add((sub, DCTERMS.subject, ns.protocol(p.pid)))
-    g.add((D, VOID.triples, Literal(total, datatype=XSD.integer)))
-    return g

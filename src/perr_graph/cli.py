@@ -2,6 +2,8 @@
 
 Each subcommand lives in ``perr_graph/commands/<name>.py`` with ``HELP``, ``add_arguments(parser)`` and
 ``run(args) -> int``; heavy libraries are imported inside ``run`` so that ``perr --help`` is instant.
+Every command accepts ``--corpus DIR`` (before or after its name); a command finds its corpus with
+:func:`perr_graph.inputs.corpus.find_corpus` from ``args.corpus``.
 Errors of the project's own kind (:class:`~perr_graph.errors.PerrError`) print one line and exit with their code
 (2 for bad input); a traceback is shown only with ``--debug``.
 """
@@ -11,12 +13,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from perr_graph import __version__
 from perr_graph.errors import PerrError
 
 #: subcommands in pipeline order: (name, module)
 COMMANDS = [
+    ("init", "perr_graph.commands.init"),
     ("build", "perr_graph.commands.build"),
     ("stats", "perr_graph.commands.stats"),
     ("validate", "perr_graph.commands.validate"),
@@ -37,16 +42,12 @@ def parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 success, 1 validation results at or above the threshold, 2 bad input or unreachable "
         "service. Run 'perr COMMAND --help' for a command's options.",
     )
-    p.add_argument("--version", action="version", version=f"perr-graph {__version__}")
+    p.add_argument("--version", action="store_true", help="show the version and the corpus in use, and exit")
     p.add_argument("--debug", action="store_true", help="show a traceback on error")
+    _corpus_option(p, None)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # a command not built yet
-            raise
+        module = importlib.import_module(module_name)
         sp = sub.add_parser(
             name,
             help=module.HELP,
@@ -56,26 +57,52 @@ def parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on error"
         )
+        _corpus_option(sp, argparse.SUPPRESS)
         module.add_arguments(sp)
         sp.set_defaults(_run=module.run)
     return p
 
 
+def _corpus_option(p: argparse.ArgumentParser, default: object) -> None:
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        default=default,
+        metavar="DIR",
+        help="the corpus to work on (default: $PERR_HOME, else the nearest perr.toml from the current folder "
+        "upwards, else the bundled five protocols)",
+    )
+
+
+def version(args: argparse.Namespace) -> int:
+    """``perr --version``: the package's version and the corpus a command would use here."""
+    from perr_graph.inputs.corpus import find_corpus
+
+    print(f"perr-graph {__version__}\n{find_corpus(args.corpus).describe()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)
+    if args.version and not getattr(args, "command", None):
+        return _run(args, version, "--version")
     if not getattr(args, "command", None):
         p.print_help()
         return 2
+    return _run(args, args._run, args.command)
+
+
+def _run(args: argparse.Namespace, run: Callable[[argparse.Namespace], int | None], name: str) -> int:
     try:
-        return int(args._run(args) or 0)
+        return int(run(args) or 0)
     except PerrError as exc:
         if getattr(args, "debug", False):
             raise
-        print(f"perr {args.command}: {exc}", file=sys.stderr)
+        print(f"perr {name}: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print(f"perr {args.command}: interrupted", file=sys.stderr)
+        print(f"perr {name}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

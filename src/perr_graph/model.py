@@ -1,7 +1,7 @@
 """What the readers find, before it becomes RDF: plain dataclasses, one per kind of fact.
 
-Every fact carries a :class:`Span` (lines and verbatim quote). The emitter (``emit.py``) turns these into
-triples following ``docs/model.md``; keeping the two apart lets the readers be tested without RDF.
+Every fact carries a :class:`Span` (lines and verbatim quote). The emitters (:mod:`perr_graph.rdf.emit`) turn these
+into triples following ``docs/model.md``; keeping the two apart lets the readers be tested without RDF.
 """
 
 from __future__ import annotations

@@ -8,7 +8,20 @@ stay stable from one build to the next.
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    TIME,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
 
 BASE = "https://w3id.org/perr-graph/"
 
@@ -32,8 +45,9 @@ SCHEMA = Namespace("https://schema.org/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 RFC5147 = URIRef("http://tools.ietf.org/rfc/rfc5147")
 
-#: prefix -> namespace, bound on every graph we write and used by the query runner.
-PREFIXES: dict[str, Namespace] = {
+#: prefix -> namespace, bound on every graph we write and used by the query runner (ours are ``Namespace``
+#: strings, the standard ones rdflib's ``DefinedNamespace`` classes; ``str()`` of either is the namespace IRI)
+PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "perr": PERR,
     "id": ID,
     "graph": GRAPH,

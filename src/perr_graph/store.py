@@ -1,7 +1,10 @@
-"""The embedded store: the built dataset in pyoxigraph (Oxigraph's Rust engine, in-process).
+"""The embedded store: RDF files in pyoxigraph (Oxigraph's Rust engine, in-process).
 
 rdflib's memory store answers the same SPARQL but 15× slower or more on our queries; pyoxigraph keeps the named
 graphs, answers the query library in milliseconds and needs no server.
+
+This module opens or loads the files it is given, and nothing else: it never builds. A command that works on
+the built dataset asks :func:`perr_graph.build.ensure_dataset` for it first.
 """
 
 from __future__ import annotations
@@ -10,10 +13,11 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from perr_graph.errors import InputError
-from perr_graph.inputs import paths
 
 #: the file in an on-disk store that says which files it was made from
 MANIFEST = "perr-store.json"
@@ -33,43 +37,25 @@ FORMATS = {
 }
 
 
-def default_dataset() -> Path:
-    return paths.DIST / "perr.nq"
-
-
-def _files(files: list[Path] | None, build_if_missing: bool) -> list[Path]:
-    if files:
-        return [Path(f) for f in files]
-    nq = default_dataset()
-    if not nq.exists():
-        if not build_if_missing:
-            raise InputError("no built dataset: run 'perr build' first", nq)
-        from perr_graph.build import build
-
-        build()
-    return [nq]
-
-
 def open_store(
-    files: list[Path] | None = None,
-    build_if_missing: bool = True,
-    location: Path | None = None,
-    progress=None,
+    files: Sequence[Path], location: Path | None = None, progress: Callable[[str], None] | None = None
 ):
-    """A pyoxigraph Store holding ``files`` (default: the built dataset, built first if missing): in memory, or,
-    with ``location``, the on-disk store of :func:`open_disk_store` (``progress`` says when it is being made)."""
+    """A pyoxigraph Store holding ``files``: in memory, or, with ``location``, the on-disk store of
+    :func:`open_disk_store` (``progress`` says when it is being made)."""
     import pyoxigraph as ox
 
-    files = _files(files, build_if_missing)
+    paths = [Path(f) for f in files]
+    if not paths:
+        raise InputError("no RDF file to open (give the dataset or --data FILE)")
     if location is not None:
-        return open_disk_store(Path(location), files, progress)
+        return open_disk_store(Path(location), paths, progress)
     store = ox.Store()
-    for f in files:
+    for f in paths:
         load_file(store, f)
     return store
 
 
-def _stamp(files: list[Path]) -> list[dict]:
+def _stamp(files: list[Path]) -> list[dict[str, object]]:
     out = []
     for f in files:
         try:
@@ -80,7 +66,7 @@ def _stamp(files: list[Path]) -> list[dict]:
     return out
 
 
-def open_disk_store(location: Path, files: list[Path], progress=None):
+def open_disk_store(location: Path, files: list[Path], progress: Callable[[str], None] | None = None):
     """An on-disk Oxigraph store (RocksDB) in ``location`` holding ``files``, opened read-only.
 
     For datasets too large to load into memory at each run (the national graph: millions of triples). Made
@@ -147,7 +133,7 @@ _STORE_FILE = re.compile(
 )
 
 
-def _recorded(manifest: Path) -> list[dict] | None:
+def _recorded(manifest: Path) -> list[dict[str, object]] | None:
     """The files a store's manifest records, or None if it is not a manifest perr wrote (unreadable, not JSON,
     not ``{"files": [{"file", "size", "mtime_ns"}, …]}``)."""
     try:
@@ -167,7 +153,7 @@ def _recorded(manifest: Path) -> list[dict] | None:
     return files
 
 
-def load_file(store, path: Path) -> None:
+def load_file(store: Any, path: Path) -> None:
     import pyoxigraph as ox
 
     fmt = FORMATS.get(path.suffix.lower())
@@ -189,7 +175,7 @@ def load_file(store, path: Path) -> None:
         raise InputError(str(exc), path) from None
 
 
-def graph_names(store) -> list[str]:
+def graph_names(store: Any) -> list[str]:
     """The IRIs of the store's named graphs, sorted (blank-node graph names are left out)."""
     import pyoxigraph as ox
 

@@ -1,4 +1,6 @@
-"""Plain-text tables for the terminal (no dependency): columns aligned, numbers right-aligned."""
+"""Plain values and plain-text tables (no dependency). :func:`plain_value` is how a value is written wherever the
+project writes a table — the terminal, the comparison's CSV and the report's pages — and :func:`render` aligns a
+table for the terminal, numbers right-aligned."""
 
 from __future__ import annotations
 

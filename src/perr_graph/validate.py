@@ -33,7 +33,7 @@ import itertools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +43,6 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS, XSD
 
 from perr_graph import namespaces as ns
 from perr_graph.errors import InputError, PerrError
-from perr_graph.inputs import paths
 
 #: the shapes' own namespace (``perrsh:`` in ontology/shapes/*.ttl)
 PERRSH = Namespace(ns.BASE + "shapes#")
@@ -450,11 +449,19 @@ class Shapes:
         self._compile()
 
     @classmethod
-    def load(cls, directory: Path = paths.SHAPES) -> Shapes:
+    def load(cls, directory: Path | Sequence[Path] | None = None) -> Shapes:
+        """The shapes in ``directory``: one folder or several (a corpus's own join the bundled ones); by default
+        the bundled shapes."""
+        from perr_graph import resources
+
+        if directory is None:
+            folders = [resources.shapes()]
+        else:
+            folders = [directory] if isinstance(directory, Path) else list(directory)
         g = Graph()
-        files = sorted(Path(directory).glob("*.ttl"))
+        files = [f for folder in folders for f in sorted(Path(folder).glob("*.ttl"))]
         if not files:
-            raise ShapesError("no shapes (*.ttl) in the folder", directory)
+            raise ShapesError("no shapes (*.ttl) in the folder", ", ".join(str(f) for f in folders))
         for f in files:
             try:
                 g.parse(f, format="turtle")
@@ -884,7 +891,7 @@ SELECT ?fact ?file ?start ?end ?exact WHERE {
 }"""
 
 
-def check_quotes(store, unit: Unit, sources: Path | None = paths.SOURCES) -> tuple[list[Result], list[str]]:
+def check_quotes(store, unit: Unit, sources: Path | None = None) -> tuple[list[Result], list[str]]:
     """``perrsh:QuoteMatchesSource``: every quote stands verbatim in its lines of the source file, when that file is
     under ``sources`` (docs/model.md: "a substring of those lines", lines joined by newlines)."""
     from perr_graph.inputs.catalogue import SourceText
@@ -1023,7 +1030,7 @@ def validate_store(
     store,
     units: list[Unit],
     shapes: Shapes | None = None,
-    sources: Path | None = paths.SOURCES,
+    sources: Path | None = None,
     fail_on: str = "violation",
 ) -> Report:
     """Validate each unit of a pyoxigraph store (read only) with the ``perr`` engine."""
@@ -1051,7 +1058,7 @@ def validate(
     ont_graph: Graph | None = None,
     *,
     shared: Graph | Iterable[Graph] | None = None,
-    sources: Path | None = paths.SOURCES,
+    sources: Path | None = None,
     fail_on: str = "violation",
     lang: str = "en",
     engine: str = "perr",
@@ -1081,7 +1088,7 @@ def validate_report(
     ont_graph: Graph | None = None,
     *,
     shared: Graph | Iterable[Graph] | None = None,
-    sources: Path | None = paths.SOURCES,
+    sources: Path | None = None,
     fail_on: str = "violation",
     engine: str = "perr",
     name: str = "data",
@@ -1227,9 +1234,9 @@ def _unit_name(store, graph) -> str:
     return name.rstrip("/").rsplit("/", 1)[-1]
 
 
-def open_units(files: list[Path] | None = None, shared: bool = True):
-    """What ``perr validate`` reads: the built dataset (``files`` empty; built first if missing), or the given RDF
-    files, as a pyoxigraph store and its validation units.
+def open_units(files: list[Path] | None = None, shared: bool = True, dataset: Path | None = None):
+    """What ``perr validate`` reads: the built ``dataset`` (``files`` empty), or the given RDF files, as a
+    pyoxigraph store and its validation units.
 
     Each protocol graph is one unit, with the shared graphs; a file without named graphs is one protocol. Shared
     graphs a file does not bring are taken from the built dataset (only the ontology when ``shared`` is False: the
@@ -1243,8 +1250,10 @@ def open_units(files: list[Path] | None = None, shared: bool = True):
         store = ox.Store()
         for f in files:
             load_file(store, Path(f))
+    elif dataset is not None:
+        store = open_store([dataset])
     else:
-        store = open_store()
+        raise InputError("nothing to validate: give RDF files or the built dataset")
     units, present = discover_units(store)
     if not units:
         raise InputError(
@@ -1254,7 +1263,13 @@ def open_units(files: list[Path] | None = None, shared: bool = True):
     wanted = [str(g) for g in SHARED_GRAPHS] if shared else [str(ns.ONTOLOGY_GRAPH)]
     missing = [g for g in wanted if g not in present]
     if missing:
-        built = open_store()
+        if dataset is None:
+            raise InputError(
+                f"the files lack the shared graph(s) {', '.join(missing)} and no built dataset was given to "
+                "take them from",
+                files[0] if files else None,
+            )
+        built = open_store([dataset])
         for g in missing:
             store.extend(list(built.quads_for_pattern(None, None, None, ox.NamedNode(g))))
     shared_names = [g for g in (str(x) for x in SHARED_GRAPHS) if g in present or g in missing]
@@ -1274,12 +1289,15 @@ def validate_dataset(
     files: list[Path] | None = None,
     shared: bool = True,
     shapes: Shapes | None = None,
-    sources: Path | None = paths.SOURCES,
+    sources: Path | None = None,
     fail_on: str = "violation",
+    dataset: Path | None = None,
 ) -> Report:
     """The reference path of ``perr validate`` (:func:`open_units`, then :func:`validate_store`): every check of
     every protocol on the one store that holds them all. :mod:`perr_graph.validate_fast` gives the same report,
-    linear in the number of protocols."""
+    linear in the number of protocols. ``sources``: the folder of the source texts the quotes are compared with
+    (None: not compared); ``dataset``: the built dataset, validated when ``files`` is empty and the source of the
+    shared graphs the files lack."""
     check_severity(fail_on)
-    store, units = open_units(files, shared)
+    store, units = open_units(files, shared, dataset)
     return validate_store(store, units, shapes or Shapes.load(), sources, fail_on)

@@ -42,7 +42,6 @@ from pathlib import Path
 from rdflib.namespace import SH
 
 from perr_graph import validate as V
-from perr_graph.inputs import paths
 
 #: stands for the IRI of the unit's own graph in a restricted check
 OWN = "urn:perr:validate-fast:own-graph"
@@ -296,7 +295,7 @@ def validate_store(
     store,
     units: list[V.Unit],
     shapes: V.Shapes | None = None,
-    sources: Path | None = paths.SOURCES,
+    sources: Path | None = None,
     fail_on: str = "violation",
     *,
     jobs: int | None = None,
@@ -430,18 +429,19 @@ def validate_dataset(
     files: list[Path] | None = None,
     shared: bool = True,
     shapes: V.Shapes | None = None,
-    sources: Path | None = paths.SOURCES,
+    sources: Path | None = None,
     fail_on: str = "violation",
     *,
     jobs: int | None = None,
     cache: Path | None = None,
     fast: FastChecks | None = None,
     progress=None,
+    dataset: Path | None = None,
 ) -> V.Report:
     """:func:`perr_graph.validate.validate_dataset` (same arguments, same units, same report), through
     :func:`validate_store` above."""
     V.check_severity(fail_on)
-    store, units = V.open_units(files, shared)
+    store, units = V.open_units(files, shared, dataset)
     return validate_store(
         store,
         units,

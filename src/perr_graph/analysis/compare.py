@@ -13,9 +13,8 @@ import io
 import json
 from dataclasses import dataclass, field
 
-from perr_graph import namespaces as ns
-from perr_graph.sparql.library import find
-from perr_graph.sparql.run import select
+from perr_graph.analysis.answers import run
+from perr_graph.analysis.network import metrics_rows, partner_graphs
 from perr_graph.terminal import plain_value, render
 
 #: the roles an involvement can carry, in the order the tables show them (``role:`` concepts)
@@ -44,44 +43,6 @@ class Table:
 
     def records(self) -> list[dict]:
         return [dict(zip(self.columns, r, strict=False)) for r in self.rows]
-
-
-def _value(term):
-    """A query term as a Python value: int or float for numeric literals, the text (or IRI) otherwise."""
-    if term is None:
-        return None
-    dt = getattr(term, "datatype", None)
-    v = term.value
-    if dt is not None:
-        kind = dt.value.rsplit("#", 1)[-1]
-        if kind in ("integer", "int", "long", "nonNegativeInteger"):
-            return int(v)
-        if kind in ("decimal", "double", "float"):
-            return float(v)
-    return v
-
-
-_PROTOCOL = str(ns.ID["protocol/"])
-
-
-def pid(iri: str) -> str:
-    """``valence`` for ``id:protocol/valence``."""
-    return iri[len(_PROTOCOL) :] if iri.startswith(_PROTOCOL) else iri
-
-
-def run(store, name: str, params: dict[str, str] | None = None) -> tuple[str, list[dict]]:
-    """A library query's answer as records of plain values (protocol IRIs in the ``protocol``, ``protocol_a`` and
-    ``protocol_b`` columns as protocol ids), and the query's file name."""
-    q = find(name)
-    columns, rows = select(store, q, params)
-    out = []
-    for r in rows:
-        rec = {c: _value(v) for c, v in zip(columns, r, strict=False)}
-        for c in ("protocol", "protocol_a", "protocol_b"):
-            if isinstance(rec.get(c), str):
-                rec[c] = pid(rec[c])
-        out.append(rec)
-    return q.path.name, out
 
 
 def protocol_ids(store) -> list[str]:
@@ -243,8 +204,6 @@ def matches(store) -> Table:
 
 
 def network_table(store) -> Table:
-    from perr_graph.analysis.network import metrics_rows, partner_graphs
-
     graphs = partner_graphs(store)
     cols = [
         "partner_label",

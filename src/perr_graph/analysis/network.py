@@ -24,6 +24,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from perr_graph.analysis.answers import run
 from perr_graph.rdf.serialize import write_atomic
 
 ALL = "all"
@@ -32,8 +33,6 @@ SEED = 20192022
 
 def partner_graphs(store) -> dict[str, nx.Graph]:
     """``{"all": G, pid: G, …}`` from the query library's answers on the store."""
-    from perr_graph.analysis.compare import run
-
     _, activity = run(store, "partner-activity")
     _, pairs = run(store, "partner-pairs")
     graphs: dict[str, nx.Graph] = {}
@@ -164,6 +163,18 @@ def write_exports(graphs: dict[str, nx.Graph], directory: Path) -> list[Path]:
 # --- layout and picture -------------------------------------------------------------------------------------
 
 
+def connected_part(g: nx.Graph) -> tuple[nx.Graph, list[str]]:
+    """The graph without its isolated nodes (drawn apart they only stretch the picture), and those nodes.
+
+    A copy with the isolated nodes removed keeps ``g``'s node order; ``g.subgraph(nodes).copy()`` would not: when
+    it keeps fewer than half of the nodes, networkx iterates the kept nodes as a set, whose order changes with
+    Python's string hashing from one process to the next, and with it the orientation of every edge."""
+    alone = sorted(n for n in g if g.degree(n) == 0)
+    part = g.copy()
+    part.remove_nodes_from(alone)
+    return part, alone
+
+
 def layout(
     g: nx.Graph, seed: int = SEED, iterations: int = 400, spread: float = 4.0
 ) -> dict[str, tuple[float, float]]:
@@ -179,7 +190,10 @@ def layout(
     rng = random.Random(seed)
     pos = {v: [rng.random(), rng.random()] for v in nodes}
     k = spread * math.sqrt(1.0 / n)
-    edges = [(a, b, 1.0 + 0.3 * math.log(d.get("weight", 1))) for a, b, d in sorted(g.edges(data=True))]
+    # each edge once, its endpoints in IRI order (networkx gives them in the order the nodes were added)
+    edges = sorted(
+        (min(a, b), max(a, b), 1.0 + 0.3 * math.log(d.get("weight", 1))) for a, b, d in g.edges(data=True)
+    )
     gravity = 0.6
     t0 = 0.12
     t = t0

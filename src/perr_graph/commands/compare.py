@@ -18,7 +18,7 @@ library (queries/30-*.rq to 42-*.rq):
   matches              commitments that say the same thing in two protocols (graph:matches)
   network              partner network: degree, weighted degree, betweenness, community
 
-Reads the built dataset (dist/perr.nq, built first if missing) or the files given with --data. With --network
+Reads the corpus's built dataset (dist/perr.nq, built first if missing) or the files given with --data. With --network
 DIR, also writes the partner network (overall and per protocol) as GraphML and GEXF for Gephi."""
 
 
@@ -70,10 +70,12 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     from perr_graph.analysis.compare import compare, to_csv, to_json, to_text
+    from perr_graph.build import ensure_dataset
+    from perr_graph.inputs.corpus import find_corpus
     from perr_graph.rdf.serialize import write_atomic
     from perr_graph.store import open_store
 
-    store = open_store(args.data)
+    store = open_store(args.data or [ensure_dataset(find_corpus(args.corpus))])
     tables = compare(store, args.table)
     text = {"table": to_text, "csv": to_csv, "json": to_json}[args.format](tables)
     if args.output:

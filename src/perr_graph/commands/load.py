@@ -55,8 +55,15 @@ def run(args) -> int:
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise EndpointError(f"--timeout {args.timeout}: give a number of seconds, more than 0")
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
+    if args.data:
+        files = args.data
+    else:
+        from perr_graph.build import ensure_dataset
+        from perr_graph.inputs.corpus import find_corpus
+
+        files = [ensure_dataset(find_corpus(args.corpus))]
     loads = load_dataset(
-        args.endpoint, args.data, query_url=args.query_endpoint, timeout=args.timeout, progress=say
+        args.endpoint, files, query_url=args.query_endpoint, timeout=args.timeout, progress=say
     )
 
     def name(r):

@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 HELP = "run a SPARQL query from the library (or a file) on the dataset or on a SPARQL endpoint"
-DESCRIPTION = """Run a SELECT or ASK query on the built dataset (embedded Oxigraph store; built first if missing),
-on the RDF files given with --data, or on any SPARQL 1.1 endpoint with --endpoint.
+DESCRIPTION = """Run a SELECT or ASK query on the corpus's built dataset (embedded Oxigraph store; built first if
+missing), on the RDF files given with --data, or on any SPARQL 1.1 endpoint with --endpoint.
 
 QUERY is a library query by name (who-leads-what), number (01) or file name, the path of a .rq file, or - to
-read the query from standard input. 'perr query --list' lists the library (docs/queries.md describes it).
+read the query from standard input. 'perr query --list' lists the library (docs/queries.md describes it): the
+bundled queries and the corpus's own (queries/*.rq in the corpus).
 
 Parameters are bound as RDF terms, never pasted into the text: --param partner=https://w3id.org/perr-graph/id/org/caf-drome
 (typed by the query's '#+ param:' header; for a query outside the library, <…> is an IRI, anything else a
@@ -109,8 +110,8 @@ def _params(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def load_query(spec: str):
-    """A QueryFile for a library name/number, a file path, or '-' (stdin)."""
+def load_query(spec: str, library: Sequence[Path]):
+    """A QueryFile for a library name/number (in the ``library`` folders), a file path, or '-' (stdin)."""
     from perr_graph.errors import QueryError
     from perr_graph.sparql.library import QueryFile, find, parse
 
@@ -125,26 +126,32 @@ def load_query(spec: str):
         return parse(path)
     if path.suffix == ".rq" or "/" in spec:
         raise QueryError("file not found", path)
-    return find(spec)
+    return find(spec, library)
 
 
-def list_library() -> str:
+def list_library(folders: Sequence[Path]) -> str:
+    from perr_graph.errors import QueryError
     from perr_graph.sparql.library import library
     from perr_graph.terminal import render
 
+    queries = library(folders)
+    if not queries:
+        raise QueryError("the query library is empty (no .rq file)", ", ".join(str(f) for f in folders))
     rows = [
-        [q.path.stem.split("-")[0], q.name, q.title, ", ".join(p.name for p in q.params)] for q in library()
+        [q.path.stem.split("-")[0], q.name, q.title, ", ".join(p.name for p in q.params)] for q in queries
     ]
     return render(["no", "name", "title", "params"], rows, max_width=70)
 
 
 def run(args) -> int:
     from perr_graph.errors import QueryError
+    from perr_graph.inputs.corpus import find_corpus
     from perr_graph.sparql.output import serialize, table
     from perr_graph.sparql.run import Limits
 
+    corpus = find_corpus(args.corpus)
     if args.list:
-        print(list_library())
+        print(list_library(corpus.queries))
         return 0
     if not args.query:
         raise QueryError("which query? give a library name (see 'perr query --list'), a .rq file or -")
@@ -154,10 +161,10 @@ def run(args) -> int:
         raise QueryError(f"--timeout {args.timeout}: give a number of seconds, more than 0")
     if args.max_rows < 0:
         raise QueryError("--max-rows must be positive, or 0 (no cap)")
-    q = load_query(args.query)
+    q = load_query(args.query, corpus.queries)
     params = _params(args.param)
     if args.max_rows == 0 and not args.endpoint and args.format != "table":
-        return _stream(args, q, params)
+        return _stream(args, q, params, corpus)
     limits = Limits(timeout=args.timeout, max_rows=args.max_rows or sys.maxsize)
     if args.endpoint:
         from perr_graph.remote.endpoint import remote_query
@@ -166,7 +173,7 @@ def run(args) -> int:
     else:
         from perr_graph.sparql.run import run_local
 
-        result = run_local(_local_store(args), q, params, limits=limits)
+        result = run_local(_local_store(args, corpus), q, params, limits=limits)
     if args.format == "table":
         text = table(result, max_width=args.width) + "\n"
     else:
@@ -184,11 +191,11 @@ def run(args) -> int:
     return 0
 
 
-def _stream(args, q, params) -> int:
+def _stream(args, q, params, corpus) -> int:
     """--max-rows 0 on the embedded store: the answer goes from the engine to the output, never held."""
     from perr_graph.sparql.run import stream_local
 
-    store = _local_store(args)
+    store = _local_store(args, corpus)
     if args.output:
         from perr_graph.rdf.serialize import atomic_file
 
@@ -201,16 +208,17 @@ def _stream(args, q, params) -> int:
     return 0
 
 
-def _local_store(args):
-    """The embedded store: --data (or the built dataset), in memory or in the on-disk --store."""
+def _local_store(args, corpus):
+    """The embedded store: --data (or the corpus's built dataset), in memory or in the on-disk --store."""
+    from perr_graph.build import ensure_dataset
     from perr_graph.store import open_store
 
+    def say(message: str) -> None:
+        print(f"perr query: {message}", file=sys.stderr, flush=True)
+
+    files = args.data or [ensure_dataset(corpus)]
     with _writing(args.store, "the store in") if args.store else contextlib.nullcontext():
-        return open_store(
-            args.data,
-            location=args.store,
-            progress=lambda m: print(f"perr query: {m}", file=sys.stderr, flush=True),
-        )
+        return open_store(files, location=args.store, progress=say)
 
 
 @contextlib.contextmanager

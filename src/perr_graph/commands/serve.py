@@ -46,7 +46,7 @@ def add_arguments(p) -> None:
         type=Path,
         action="append",
         metavar="FILE",
-        help="serve these RDF files instead of the built dataset; repeatable",
+        help="serve these RDF files instead of the corpus's built dataset; repeatable",
     )
     p.add_argument(
         "--timeout", type=float, default=30.0, metavar="SECONDS", help="query time limit (default 30)"
@@ -79,21 +79,9 @@ def _check(args) -> str | None:
     return parse_cors(args.cors)
 
 
-def _dataset(files: list[Path] | None) -> list[Path]:
-    """The files to serve: --data, or the built dataset (built first if missing)."""
-    if files:
-        return files
-    from perr_graph.store import default_dataset
-
-    nq = default_dataset()
-    if not nq.exists():
-        from perr_graph.build import build
-
-        build()
-    return [nq]
-
-
 def run(args) -> int:
+    from perr_graph.build import ensure_dataset
+    from perr_graph.inputs.corpus import find_corpus
     from perr_graph.serve.service import Service
 
     cors = _check(args)
@@ -101,14 +89,17 @@ def run(args) -> int:
     def stop_on_term(_signum, _frame):
         raise KeyboardInterrupt
 
+    corpus = find_corpus(args.corpus)
+    files = args.data or [ensure_dataset(corpus)]
     previous = signal.signal(signal.SIGTERM, stop_on_term)
     service = Service(
-        _dataset(args.data),
+        files,
         host=args.host,
         port=args.port,
         timeout=args.timeout,
         max_bytes=args.max_bytes,
         cors=cors,
+        queries=corpus.queries,
     )
     try:
         service.start()

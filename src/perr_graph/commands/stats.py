@@ -9,7 +9,8 @@ from pathlib import Path
 HELP = "counts per protocol: commitments, partners, leads, indicators, signatories, QPV, triples"
 DESCRIPTION = """Count, per protocol, what the built graph holds: commitments, partners involved, commitments with
 a known lead and without, indicators, signatories, priority neighbourhoods (QPV) named, and triples in the
-protocol's named graph. Reads the built dataset (dist/perr.nq, built first if missing) or the files given."""
+protocol's named graph. Reads the corpus's built dataset (dist/perr.nq, built first if missing) or the files
+given; the first line, on standard error, says which."""
 
 
 def add_arguments(p) -> None:
@@ -23,24 +24,29 @@ def add_arguments(p) -> None:
     )
 
 
-def stats(files=None) -> list[dict]:
+def stats(files: list[Path]) -> list[dict]:
+    """Query ``protocol-stats`` on ``files``: a record per protocol, its IRI and its counts (integers)."""
+    from perr_graph.analysis.answers import value
     from perr_graph.sparql.library import find
     from perr_graph.sparql.run import select
     from perr_graph.store import open_store
 
     store = open_store(files)
     columns, rows = select(store, find("protocol-stats"))
-    out = []
-    for row in rows:
-        rec = {}
-        for c, v in zip(columns, row, strict=False):
-            rec[c] = v.value if c == "protocol" else int(v.value)
-        out.append(rec)
-    return out
+    return [{c: value(v) for c, v in zip(columns, row, strict=False)} for row in rows]
 
 
 def run(args) -> int:
-    records = stats(args.data)
+    if args.data:
+        files, origin = args.data, "data: " + ", ".join(str(f) for f in args.data)
+    else:
+        from perr_graph.build import ensure_dataset
+        from perr_graph.inputs.corpus import find_corpus
+
+        corpus = find_corpus(args.corpus)
+        files, origin = [ensure_dataset(corpus)], corpus.describe()
+    records = stats(files)
+    print(origin, file=sys.stderr, flush=True)
     if args.json:
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
         print()

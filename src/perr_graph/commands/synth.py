@@ -49,7 +49,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from perr_graph.synth.generate import write
+    from perr_graph.synth.write import write
 
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
     result = write(args.output, args.protocols, args.seed, jobs=args.jobs, texts=args.texts, progress=say)

@@ -6,18 +6,19 @@ import sys
 from pathlib import Path
 
 HELP = "check each protocol against the SHACL shapes and report in plain words"
-DESCRIPTION = """Check each protocol against the shapes in ontology/shapes/ (what a complete, coherent protocol is),
-and say what is wrong or missing, in plain words, with the source file and line of each finding.
+DESCRIPTION = """Check each protocol against the shapes (the bundled ones in ontology/shapes/, what a complete,
+coherent protocol is, and the corpus's own shapes/ if it has one), and say what is wrong or missing, in plain
+words, with the source file and line of each finding.
 
-Without FILE, validates every protocol graph of the built dataset (dist/perr.nq, built first if missing), each on
+Without FILE, validates every protocol graph of the corpus's built dataset (dist/perr.nq, built first if missing), each on
 its own together with the shared graphs (ontology, registry, reference); findings on the shared graphs are reported
 once, under "shared". With FILEs (Turtle, TriG, N-Triples, N-Quads, JSON-LD), validates those exactly the same way:
 each named graph is one protocol, a file without named graphs is one protocol, and the shared graphs of the build
-are added unless --no-shared.
+are added unless --no-shared (taken from the corpus's built dataset when the files do not bring them).
 
 Severities: Violation (the data breaks the model), Warning (the protocol lacks something a protocol should have),
-Info (a data-quality note). Every quote is also compared with its source lines when the source file is under
-data/sources/ (or --sources).
+Info (a data-quality note). Every quote is also compared with its source lines when the source file is in the
+corpus's sources/ (or --sources).
 
 Each protocol is validated in a store of its own (with the shared graphs), on --jobs processes; with --cache DIR,
 only the protocols whose content (graph, shared graphs, shapes, cited texts) changed since the last run are
@@ -62,7 +63,7 @@ def add_arguments(p) -> None:
         "--sources",
         type=Path,
         metavar="DIR",
-        help="folder of the source texts the quotes are compared with (default: data/sources/)",
+        help="folder of the source texts the quotes are compared with (default: the corpus's sources/)",
     )
     p.add_argument(
         "--summary", action="store_true", help="text format: counts and messages only, no list of nodes"
@@ -85,17 +86,22 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from perr_graph.build import ensure_dataset
     from perr_graph.errors import InputError
-    from perr_graph.inputs import paths
+    from perr_graph.inputs.corpus import find_corpus
     from perr_graph.rdf.serialize import write_atomic
+    from perr_graph.validate import Shapes
     from perr_graph.validate_fast import validate_dataset
 
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs must be at least 1")
+    corpus = find_corpus(args.corpus)
     report = validate_dataset(
         args.files or None,
         shared=not args.no_shared,
-        sources=args.sources or paths.SOURCES,
+        shapes=Shapes.load(corpus.shapes),
+        sources=args.sources or corpus.sources,
+        dataset=ensure_dataset(corpus),
         fail_on=args.fail_on,
         jobs=args.jobs,
         cache=args.cache,

@@ -1,4 +1,4 @@
-"""The source texts and their catalogue (``data/sources/catalogue.csv``).
+"""The source texts and their catalogue (``sources/catalogue.csv`` of a corpus).
 
 A source is read byte-for-byte; line numbers are 1-based, as an editor shows them, and every quote the readers
 record must stand in the lines they say. :meth:`SourceText.require` is how a reader proves it.
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perr_graph.errors import ConfigError, SourceError
-from perr_graph.inputs import paths
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class CatalogueEntry:
     lines: int
 
 
-def read_catalogue(path: Path = paths.CATALOGUE) -> dict[str, CatalogueEntry]:
+def read_catalogue(path: Path) -> dict[str, CatalogueEntry]:
     """The catalogue rows by protocol id."""
     if not path.exists():
         raise ConfigError("catalogue not found", path)
@@ -104,5 +103,6 @@ class SourceText:
             raise SourceError(f"quote not found at line(s) {start}-{end}: {quote[:60]!r}", self.path, start)
 
 
-def load_source(entry: CatalogueEntry, directory: Path = paths.SOURCES) -> SourceText:
+def load_source(entry: CatalogueEntry, directory: Path) -> SourceText:
+    """The text of a catalogue row, from the corpus's ``sources/`` folder, checked against its checksum."""
     return SourceText.load(directory / entry.file, entry.sha256)

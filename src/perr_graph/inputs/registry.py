@@ -1,4 +1,5 @@
-"""The reviewed registry (``data/registry/``): organisations, territories, people and the aliases that name them.
+"""The reviewed registry (``registry/`` of a corpus): organisations, territories, people and the aliases that name
+them, and which node each row of the reference file identifies (:func:`reference_targets`).
 
 Matching rule (``data/registry/README.md``): white space is folded, typographic apostrophes made straight and
 accents ignored; an alias of four characters or more also ignores case, a shorter one (a code such as ``EN``)
@@ -13,8 +14,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import URIRef
+
+from perr_graph import namespaces as ns
 from perr_graph.errors import ConfigError
-from perr_graph.inputs import paths
 from perr_graph.text import fold
 
 #: the partner id that says "these words name no identified organisation"
@@ -187,7 +190,7 @@ class Registry:
     origin: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, directory: Path = paths.REGISTRY, categories: set[str] | None = None) -> Registry:
+    def load(cls, directory: Path, categories: set[str] | None = None) -> Registry:
         partners: dict[str, Partner] = {}
         origin: dict[str, tuple[str, int]] = {}
         p = directory / "partners.csv"
@@ -261,3 +264,23 @@ class Registry:
             if f in spellings and slug(given) == slug(person.given):
                 return person.id, person
         return slug(f"{given} {family}"), None
+
+
+def reference_targets(registry: Registry, path: Path) -> dict[tuple[str, str, str], URIRef]:
+    """``registry/reference-map.csv``: which node each row of the reference file identifies, by the row's
+    (kind, name, scheme)."""
+    targets = {}
+    for n, row in _rows(path, ["kind", "name", "scheme", "target"]):
+        kind, _, ident = row["target"].partition(":")
+        if kind == "org" and ident in registry.partners:
+            node = ns.org(ident)
+        elif kind == "territory" and ident in registry.territories:
+            node = ns.territory(ident)
+        elif kind == "contract":
+            node = ns.contract(ident)
+        else:
+            raise ConfigError(
+                f"target {row['target']!r} is not a known org:, territory: or contract: id", path, n
+            )
+        targets[(row["kind"], row["name"], row["scheme"])] = node
+    return targets

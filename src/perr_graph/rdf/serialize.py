@@ -1,87 +1,92 @@
-"""Deterministic RDF output: N-Quads and TriG whose bytes depend only on the triples, and atomic writes.
+"""Deterministic RDF output: the one N-Quads and TriG writer, whose bytes depend only on the triples, and
+atomic writes.
 
 rdflib's serializers follow its stores' iteration order, which can change between runs; these writers sort
-every statement, so the same input gives byte-identical files. Every file is written to a temporary name in the
-same folder and renamed into place: a failed or interrupted build never leaves a half-written output.
+every statement, with one tie-break rule (:func:`trig`), so the same input gives byte-identical files. They read
+any iterable of triples: an rdflib ``Graph`` (``perr build``) or a plain set (``perr synth``), and write each
+term once (:mod:`perr_graph.rdf.terms`). Every file is written to a temporary name in the same folder and renamed
+into place: a failed or interrupted build never leaves a half-written output.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from perr_graph.namespaces import PREFIXES
+from perr_graph.rdf.terms import term
 
-_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_NAMESPACES = sorted(((str(ns), p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
+#: a statement as the emitters write it (subject, predicate, object)
+Triple = tuple[Node, Node, Node]
 
-
-def _iri(term: URIRef, compact: bool) -> str:
-    s = str(term)
-    if compact:
-        for ns, prefix in _NAMESPACES:
-            if s.startswith(ns) and _LOCAL.match(s[len(ns) :]):
-                return f"{prefix}:{s[len(ns) :]}"
-    return "<" + s.replace(">", "%3E").replace(" ", "%20") + ">"
+_RDF_TYPE = str(RDF.type)
 
 
-def term(t, compact: bool = False) -> str:
-    if isinstance(t, URIRef):
-        return _iri(t, compact)
-    if isinstance(t, Literal):
-        lexical = str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        if t.language:
-            return f'"{lexical}"@{t.language}'
-        if t.datatype and str(t.datatype) != "http://www.w3.org/2001/XMLSchema#string":
-            return f'"{lexical}"^^{_iri(t.datatype, compact)}'
-        return f'"{lexical}"'
-    if isinstance(t, BNode):
-        raise ValueError("blank nodes are not allowed in the dataset (every node has an IRI)")
-    raise TypeError(f"not an RDF term: {t!r}")
+class _Written:
+    """Each term written once (:func:`~perr_graph.rdf.terms.term`): a dataset names the same subjects,
+    predicates and concepts again and again, and writing a term is most of the cost of writing a statement."""
+
+    def __init__(self, compact: bool):
+        self.compact = compact
+        self.memo: dict[Node, str] = {}
+
+    def __call__(self, x: Node) -> str:
+        s = self.memo.get(x)
+        if s is None:
+            s = self.memo[x] = term(x, self.compact)
+        return s
 
 
-def nquads(graphs: dict[URIRef, Graph]) -> Iterator[str]:
-    lines = []
+def nquads(graphs: Mapping[URIRef, Iterable[Triple]]) -> list[str]:
+    """The statements of every graph as N-Quads lines, sorted as written (the line is the sort key, so equal
+    statements give equal lines and the order never depends on the store)."""
+    t = _Written(compact=False)
+    lines: list[str] = []
     for name, g in graphs.items():
-        gn = term(name)
-        lines.extend(f"{term(s)} {term(p)} {term(o)} {gn} .\n" for s, p, o in g)
-    yield from sorted(lines)
+        gn = t(name)
+        lines.extend(f"{t(s)} {t(p)} {t(o)} {gn} .\n" for s, p, o in g)
+    lines.sort()
+    return lines
 
 
-def trig(graphs: dict[URIRef, Graph]) -> Iterator[str]:
-    for prefix, ns in sorted(PREFIXES.items()):
-        yield f"@prefix {prefix}: <{ns}> .\n"
+def trig(graphs: Mapping[URIRef, Iterable[Triple]], prefixes: bool = True) -> list[str]:
+    """The graphs as TriG: the ``@prefix`` lines of every project prefix (unless ``prefixes`` is false: a stream
+    writes them once, at the top), then one block per graph.
+
+    Order: graphs by name; in each, subjects by IRI, one block per subject; its predicates ``rdf:type`` first
+    (written ``a``), then by IRI; each predicate's objects by kind (literal before IRI), lexical form, language
+    tag and, last, their written form, so that objects the first three leave tied (one lexical form with two
+    datatypes) are ordered too and the output never depends on set order."""
+    out = [f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(PREFIXES.items())] if prefixes else []
+    t = _Written(compact=True)
     for name in sorted(graphs):
-        g = graphs[name]
-        yield f"\n{term(name, True)} {{\n"
-        by_subject: dict = {}
-        for s, p, o in g:
+        out.append(f"\n{t(name)} {{\n")
+        by_subject: dict[Node, dict[Node, list[Node]]] = {}
+        for s, p, o in graphs[name]:
             by_subject.setdefault(s, {}).setdefault(p, []).append(o)
-        for s in sorted(by_subject, key=lambda x: str(x)):
+        for s in sorted(by_subject, key=str):
             preds = by_subject[s]
-            parts = []
-            for p in sorted(
-                preds, key=lambda x: (str(x) != "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", str(x))
-            ):
-                objs = " , ".join(
-                    term(o, True)
-                    for o in sorted(
-                        preds[p], key=lambda x: (type(x).__name__, str(x), str(getattr(x, "language", "")))
-                    )
+            parts: list[str] = []
+            for p in sorted(preds, key=lambda x: (str(x) != _RDF_TYPE, str(x))):
+                objs = sorted(
+                    preds[p], key=lambda x: (type(x).__name__, str(x), str(getattr(x, "language", "")), t(x))
                 )
-                parts.append(f"{'a' if str(p).endswith('22-rdf-syntax-ns#type') else term(p, True)} {objs}")
-            yield f"  {term(s, True)}\n    " + " ;\n    ".join(parts) + " .\n"
-        yield "}\n"
+                parts.append(f"{'a' if str(p) == _RDF_TYPE else t(p)} " + " , ".join(t(o) for o in objs))
+            out.append(f"  {t(s)}\n    " + " ;\n    ".join(parts) + " .\n")
+        out.append("}\n")
+    return out
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path):
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """A binary file to write that appears at ``path`` only once it is complete (a temporary file in the same
     folder, synced and renamed into place; removed if anything goes wrong)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,12 +108,3 @@ def write_atomic(path: Path, chunks: Iterable[str]) -> None:
     with atomic_file(path) as f:
         for chunk in chunks:
             f.write(chunk.encode("utf-8"))
-
-
-def to_dataset(graphs: dict[URIRef, Graph]) -> Dataset:
-    ds = Dataset()
-    for name, g in graphs.items():
-        target = ds.graph(name)
-        for t in g:
-            target.add(t)
-    return ds

@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import re
 
+from perr_graph.inputs.config import Quoted
 from perr_graph.model import GovernanceBody, Objective, PopulationFigure, Span
 from perr_graph.read.base import Context
 from perr_graph.text import clean, find_dates, fold
 
 
-def _span(ctx: Context, entry: dict, what: str) -> Span:
-    if "line" not in entry or "quote" not in entry:
-        raise ctx.config_error(f"{what} needs line and quote")
-    return ctx.span(entry["line"], entry["quote"], entry.get("end_line"))
+def _span(ctx: Context, entry: Quoted) -> Span:
+    return ctx.span(entry.line, entry.quote, entry.end_line)
 
 
 def _digits(text: str) -> str:
     return re.sub(r"[^\d]", "", text)
 
 
-def _check_number(ctx: Context, value, quote: str, line: int, what: str) -> None:
+def _check_number(ctx: Context, value: int | None, quote: str, line: int, what: str) -> None:
     if value is not None and str(value) not in _digits(quote) and str(value).replace(".", ",") not in quote:
         raise ctx.error(f"{what} {value} does not appear in the quote {quote!r}", line)
 
@@ -43,57 +42,51 @@ def _territory(ctx: Context, tid: str) -> str:
 
 def read(ctx: Context) -> None:
     cfg, p = ctx.config, ctx.protocol
-    if "title" in cfg:
-        a, b = cfg["title"]["lines"]
+    if cfg.title is not None:
+        a, b = cfg.title.lines
         p.title_span = ctx.line_span(a, b)
         p.title = clean(p.title_span.quote.replace("#", " "))
-    if "period" in cfg:
-        e = cfg["period"]
-        span = _span(ctx, e, "[period]")
-        for k in ("start", "end"):
-            _check_number(ctx, e.get(k), span.quote, span.start, f"period {k}")
-        p.period = (e.get("start"), e.get("end"), span)
-    if "signing" in cfg:
-        e = cfg["signing"]
-        span = _span(ctx, e, "[signing]")
-        _check_date(ctx, e.get("date"), span.quote, span.start)
-        if e.get("place") and fold(e["place"]).lower() not in fold(span.quote).lower():
-            raise ctx.error(f"place {e['place']!r} is not in the quote", span.start)
-        p.signing = (e.get("date"), e.get("place"), span)
-    if "contract" in cfg:
-        e = cfg["contract"]
-        span = _span(ctx, e, "[contract]")
-        _check_date(ctx, e.get("signature_date"), span.quote, span.start)
-        p.contract = (e["title"], e.get("signature_date"), span)
-    for e in cfg.get("qpv", []):
-        p.qpv.append((_territory(ctx, e["territory"]), _span(ctx, e, "[[qpv]]")))
-    for e in cfg.get("watch", []):
-        p.watch.append((_territory(ctx, e["territory"]), _span(ctx, e, "[[watch]]")))
-    for e in cfg.get("place", []):
-        p.places.append((_territory(ctx, e["territory"]), _span(ctx, e, "[[place]]")))
-    for e in cfg.get("objective", []):
-        a, b = e["lines"]
+    if cfg.period is not None:
+        period = cfg.period
+        span = _span(ctx, period)
+        _check_number(ctx, period.start, span.quote, span.start, "period start")
+        _check_number(ctx, period.end, span.quote, span.start, "period end")
+        p.period = (period.start, period.end, span)
+    if cfg.signing is not None:
+        signing = cfg.signing
+        span = _span(ctx, signing)
+        _check_date(ctx, signing.date, span.quote, span.start)
+        if signing.place and fold(signing.place).lower() not in fold(span.quote).lower():
+            raise ctx.error(f"place {signing.place!r} is not in the quote", span.start)
+        p.signing = (signing.date, signing.place, span)
+    if cfg.contract is not None:
+        contract = cfg.contract
+        span = _span(ctx, contract)
+        _check_date(ctx, contract.signature_date, span.quote, span.start)
+        p.contract = (contract.title, contract.signature_date, span)
+    for m in cfg.qpv:
+        p.qpv.append((_territory(ctx, m.territory), _span(ctx, m)))
+    for m in cfg.watch:
+        p.watch.append((_territory(ctx, m.territory), _span(ctx, m)))
+    for m in cfg.place:
+        p.places.append((_territory(ctx, m.territory), _span(ctx, m)))
+    for o in cfg.objective:
+        a, b = o.lines
         span = ctx.line_span(a, b)
         p.objectives.append(Objective(ctx.key("objective", a), clean(span.quote), span, None, None))
-    for e in cfg.get("population", []):
-        span = _span(ctx, e, "[[population]]")
-        _check_number(ctx, e["value"], span.quote, span.start, "population")
-        _check_number(ctx, e.get("year"), span.quote, span.start, "year")
+    for pop in cfg.population:
+        span = _span(ctx, pop)
+        _check_number(ctx, pop.value, span.quote, span.start, "population")
+        _check_number(ctx, pop.year, span.quote, span.start, "year")
         p.populations.append(
-            PopulationFigure(
-                _territory(ctx, e["territory"]),
-                e["value"],
-                e.get("year"),
-                bool(e.get("approximate", False)),
-                span,
-            )
+            PopulationFigure(_territory(ctx, pop.territory), pop.value, pop.year, pop.approximate, span)
         )
-    for e in cfg.get("body", []):
-        span = _span(ctx, e, "[[body]]")
-        body = GovernanceBody(e["slug"], e["label"], e["type"], span)
-        for kind in ("chairs", "members"):
-            for ref in e.get(kind, []):
-                rspan = _span(ctx, ref, f"[[body]] {kind}")
+    for entry in cfg.body:
+        span = _span(ctx, entry)
+        body = GovernanceBody(entry.slug, entry.label, entry.type, span)
+        for kind, refs in (("chairs", entry.chairs), ("members", entry.members)):
+            for ref in refs:
+                rspan = _span(ctx, ref)
                 for name in _split_list(rspan.quote):
                     for partner in ctx.partners_in_phrase(name, rspan.start):
                         getattr(body, kind).append((partner, rspan))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from perr_graph.errors import ConfigError, RegistryError, SourceError
 from perr_graph.inputs.catalogue import SourceText
+from perr_graph.inputs.config import Block, ProtocolConfig
 from perr_graph.inputs.registry import NOBODY, Registry
 from perr_graph.model import Involvement, Protocol, Section, Span
 from perr_graph.text import clean, fold, line_key_for
@@ -18,7 +18,7 @@ class Context:
 
     pid: str
     source: SourceText
-    config: dict[str, Any]
+    config: ProtocolConfig
     registry: Registry
     protocol: Protocol
     _keys: dict[str, set[str]] = field(default_factory=dict)
@@ -32,16 +32,16 @@ class Context:
     def error(self, message: str, line: int | None) -> SourceError:
         return SourceError(message, self.source.path, line)
 
-    def config_error(self, message: str, block: dict | None = None, value: str | None = None) -> ConfigError:
+    def config_error(self, message: str, block: Block | None = None, value: str | None = None) -> ConfigError:
         """An error in the configuration, pointing at the block or at the line where ``value`` is written."""
-        line = block.get("_line") if block else None
+        line = block.toml_line if block else None
         if value is not None:
             line = self.config_line(value) or line
-        return ConfigError(message, self.config["_path"], line)
+        return ConfigError(message, self.config.path, line)
 
     def config_line(self, value: str) -> int | None:
         """The line of the configuration where the string ``value`` is written."""
-        for n, line in enumerate(self.config["_text"].split("\n"), start=1):
+        for n, line in enumerate(self.config.text.split("\n"), start=1):
             if f'"{value}"' in line:
                 return n
         return None
@@ -118,18 +118,16 @@ class Context:
     def label_info_optional(self, label: str) -> tuple[str | None, list[str]] | None:
         """(pillar, themes) for a label the ``[labels]`` table maps, or None when it does not map it."""
         want = _label_key(label)
-        for written, info in self.config.get("labels", {}).items():
+        for written, info in self.config.labels.items():
             if _label_key(written) == want:
-                return info.get("pillar"), list(info.get("themes", []))
+                return info.pillar, list(info.themes)
         return None
 
     def label_info(self, label: str, line: int | None) -> tuple[str | None, list[str]]:
         """(pillar, themes) for a heading or theme label, from the configuration's ``[labels]`` table."""
-        labels = self.config.get("labels", {})
-        want = _label_key(label)
-        for written, info in labels.items():
-            if _label_key(written) == want:
-                return info.get("pillar"), list(info.get("themes", []))
+        found = self.label_info_optional(label)
+        if found is not None:
+            return found
         raise SourceError(
             f"label {clean(label)!r} is not mapped to a pillar/themes in the configuration's [labels] table",
             self.source.path,

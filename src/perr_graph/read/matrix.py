@@ -23,48 +23,35 @@ from __future__ import annotations
 
 import re
 
+from perr_graph.inputs.config import Matrix
 from perr_graph.inputs.registry import NOBODY
-from perr_graph.model import Challenge, Commitment
+from perr_graph.model import Challenge, Commitment, Involvement
 from perr_graph.read.base import Context
+from perr_graph.read.blocks import MatrixBlock
 from perr_graph.text import clean, despace_letters
 
 MARK = re.compile(r"^([Xx])(?:\s+(.*))?$")
 
 
-def read(ctx: Context, block: dict) -> None:
-    first, last = block["lines"]
-    conf = ctx.config.get("matrix", {})
-    marks: dict[str, dict] = conf.get("marks", {})
-    unmarked = conf.get("unmarked", {})
-    free = conf.get("free", {})
-    if not marks:
+def read(ctx: Context, block: MatrixBlock) -> None:
+    first, last = block.lines
+    legend = ctx.config.matrix
+    if legend is None or not legend.marks:
         raise ctx.config_error("a matrix block needs a [matrix] table with marks = {X = …, x = …}", block)
-    header_line = block.get("header")
-    if not isinstance(header_line, int) or not first <= header_line <= last:
+    header_line = block.header
+    if not first <= header_line <= last:
         raise ctx.config_error("a matrix block needs header = <line of the partner column names>", block)
-    shift: dict[str, int] = {str(k): v for k, v in block.get("shift", {}).items()}
-
     header = ctx.source.line(header_line).split("\t")
-    columns: dict[int, str] = {}  # cell index -> partner id, or NOBODY for a free column
-    for i, name in enumerate(header):
-        if name.strip():
-            columns[i] = ctx.partner(name.strip(), header_line, what="column header")
-    if not columns:
-        raise ctx.error("header line names no partner column", header_line)
-    first_col = min(columns)
-    text_col = first_col - 1
-    if text_col < 0:
-        raise ctx.error("no column left of the partner columns for the commitment text", header_line)
+    columns = _columns(ctx, header, header_line)
+    text_col = min(columns) - 1
 
-    heading = block.get("heading")
+    heading = block.heading
     section = (
-        ctx.add_section(
-            ctx.source.line(heading).strip(), heading, pillar=block.get("pillar"), themes=block.get("themes")
-        )
+        ctx.add_section(ctx.source.line(heading).strip(), heading, pillar=block.pillar, themes=block.themes)
         if heading
         else None
     )
-    group_kind = block.get("group", "challenge")  # what the cells left of the text column are
+    group_kind = block.group  # what the cells left of the text column are
     group_label: str | None = None
     group_section = section
     challenge = None
@@ -74,20 +61,7 @@ def read(ctx: Context, block: dict) -> None:
         raw = ctx.source.line(n)
         if not raw.strip():
             continue
-        cells = raw.split("\t")
-        if str(n) in shift:
-            cells = [""] * shift[str(n)] + cells
-        elif text_col < len(cells) and MARK.match(cells[text_col].strip()):
-            raise ctx.error(
-                "a mark stands in the text column: the row looks shifted; acknowledge it in the "
-                "block's shift table",
-                n,
-            )
-        while len(cells) > len(header) and not cells[-1].strip():
-            cells.pop()
-        if len(cells) > len(header):
-            raise ctx.error(f"row has {len(cells)} cells, the header {len(header)}", n)
-        cells += [""] * (len(header) - len(cells))
+        cells = _cells(ctx, raw, n, block.shift.get(n), text_col, len(header))
 
         text_raw = cells[text_col].strip()
         groups = [c.strip() for c in cells[:text_col] if c.strip()]
@@ -128,38 +102,74 @@ def read(ctx: Context, block: dict) -> None:
         )
         for i, partner_col in sorted(columns.items()):
             cell = cells[i].strip()
-            if not cell:
-                continue
-            span = ctx.span(n, cell)
-            if partner_col == NOBODY:
-                role = free.get("role")
-                if not role:
-                    raise ctx.config_error(
-                        "the [matrix] table needs free = {role = …, rule = …} for the "
-                        f"column {header[i].strip()!r}",
-                        block,
-                    )
-                for p in ctx.partners_in_cell(cell, n):
-                    _add(c, ctx.involvement(p, role, cell, free["rule"], span))
-                continue
-            m = MARK.match(cell)
-            if m:
-                mark, codes = m.group(1), m.group(2)
-                if mark not in marks:
-                    raise ctx.config_error(f"the [matrix] marks table has no entry for {mark!r}", block)
-                role, rule = marks[mark]["role"], marks[mark]["rule"]
-                partners = ctx.partners_in_cell(codes, n) if codes else [partner_col]
-            else:
-                if not unmarked:
-                    raise ctx.error(f"cell {cell!r} carries no X/x mark and [matrix] has no unmarked rule", n)
-                role, rule = unmarked["role"], unmarked["rule"]
-                partners = ctx.partners_in_cell(cell, n)
-            for p in partners:
-                _add(c, ctx.involvement(p, role, cell, rule, span))
+            if cell:
+                _involve(ctx, block, legend, c, cell, partner_col, header[i].strip(), n)
         ctx.protocol.commitments.append(c)
 
 
-def _add(c: Commitment, inv) -> None:
+def _columns(ctx: Context, header: list[str], line: int) -> dict[int, str]:
+    """Cell index → partner id (or NOBODY for a free column) of the header's named cells."""
+    columns: dict[int, str] = {}
+    for i, name in enumerate(header):
+        if name.strip():
+            columns[i] = ctx.partner(name.strip(), line, what="column header")
+    if not columns:
+        raise ctx.error("header line names no partner column", line)
+    if min(columns) < 1:
+        raise ctx.error("no column left of the partner columns for the commitment text", line)
+    return columns
+
+
+def _cells(ctx: Context, raw: str, n: int, shift: int | None, text_col: int, width: int) -> list[str]:
+    """The row's cells, as many as the header's: a shifted row moved back (``shift``), empty trailing cells
+    dropped; a row that does not fit is an error."""
+    cells = raw.split("\t")
+    if shift is not None:
+        cells = [""] * shift + cells
+    elif text_col < len(cells) and MARK.match(cells[text_col].strip()):
+        raise ctx.error(
+            "a mark stands in the text column: the row looks shifted; acknowledge it in the block's shift table",
+            n,
+        )
+    while len(cells) > width and not cells[-1].strip():
+        cells.pop()
+    if len(cells) > width:
+        raise ctx.error(f"row has {len(cells)} cells, the header {width}", n)
+    return cells + [""] * (width - len(cells))
+
+
+def _involve(
+    ctx: Context, block: MatrixBlock, legend: Matrix, c: Commitment, cell: str, column: str, name: str, n: int
+) -> None:
+    """The involvements one cell gives ``c``: a free column's partners, a mark's (with its codes), or an unmarked
+    code's, with the role and rule the ``[matrix]`` legend gives them."""
+    span = ctx.span(n, cell)
+    if column == NOBODY:
+        if legend.free is None:
+            raise ctx.config_error(
+                f"the [matrix] table needs free = {{role = …, rule = …}} for the column {name!r}", block
+            )
+        for p in ctx.partners_in_cell(cell, n):
+            _add(c, ctx.involvement(p, legend.free.role, cell, legend.free.rule, span))
+        return
+    m = MARK.match(cell)
+    if m:
+        mark, codes = m.group(1), m.group(2)
+        entry = next((v for k, v in legend.marks.items() if k == mark), None)
+        if entry is None:
+            raise ctx.config_error(f"the [matrix] marks table has no entry for {mark!r}", block)
+        role, rule = entry.role, entry.rule
+        partners = ctx.partners_in_cell(codes, n) if codes else [column]
+    else:
+        if legend.unmarked is None:
+            raise ctx.error(f"cell {cell!r} carries no X/x mark and [matrix] has no unmarked rule", n)
+        role, rule = legend.unmarked.role, legend.unmarked.rule
+        partners = ctx.partners_in_cell(cell, n)
+    for p in partners:
+        _add(c, ctx.involvement(p, role, cell, rule, span))
+
+
+def _add(c: Commitment, inv: Involvement) -> None:
     """Add an involvement; the same partner twice with the same role is one involvement, two pieces of
     evidence."""
     for existing in c.involvements:

@@ -18,6 +18,7 @@ import re
 
 from perr_graph.model import Challenge, Commitment, Indicator, Objective, Span, Target
 from perr_graph.read.base import Context
+from perr_graph.read.blocks import IndicatorLinesBlock, ObjectiveListBlock, ObjectivesTableBlock
 from perr_graph.text import clean, parse_number
 
 _PARAGRAPH_SPLIT = re.compile(r"(?<=</p>)\s*(?=<p)|(?<=</ul>)\s*(?=<p)")
@@ -59,17 +60,13 @@ def read_targets(text: str) -> list[Target]:
     return targets
 
 
-def read(ctx: Context, block: dict) -> None:
-    _first, last = block["lines"]
-    header = block.get("header")
-    if not isinstance(header, int):
-        raise ctx.config_error("an objectives-table block needs header = <line of Enjeux/Objectifs/…>", block)
-    continues = {int(k): int(v) for k, v in block.get("continues", {}).items()}
-    heading = block.get("heading")
+def read(ctx: Context, block: ObjectivesTableBlock) -> None:
+    _first, last = block.lines
+    header = block.header
+    continues = block.continues
+    heading = block.heading
     section = (
-        ctx.add_section(
-            ctx.source.line(heading).strip(), heading, pillar=block.get("pillar"), themes=block.get("themes")
-        )
+        ctx.add_section(ctx.source.line(heading).strip(), heading, pillar=block.pillar, themes=block.themes)
         if heading
         else None
     )
@@ -152,13 +149,13 @@ def read(ctx: Context, block: dict) -> None:
             ctx.protocol.indicators.append(ind)
 
 
-def read_indicator_lines(ctx: Context, block: dict) -> None:
+def read_indicator_lines(ctx: Context, block: IndicatorLinesBlock) -> None:
     """Indicators written one per line (an annex's "Critères d'évaluation"), hung on the objective the block
     names (``objective = <line of an [[objective]] entry>``). Lines ending with "?" or ":" are questions and
     headings, not indicators."""
-    first, last = block["lines"]
-    key = f"L{block['objective']}" if "objective" in block else None
-    if key is None or key not in {o.key for o in ctx.protocol.objectives}:
+    first, last = block.lines
+    key = f"L{block.objective}"
+    if key not in {o.key for o in ctx.protocol.objectives}:
         raise ctx.config_error(
             "an indicator-lines block needs objective = <line of an [[objective]] entry>", block
         )
@@ -172,25 +169,22 @@ def read_indicator_lines(ctx: Context, block: dict) -> None:
         )
 
 
-def read_objective_list(ctx: Context, block: dict) -> None:
+def read_objective_list(ctx: Context, block: ObjectiveListBlock) -> None:
     """Priorities, orientations or préconisations listed as bullets (or, with ``whole_lines = true``, one per
     line): one objective each, under the block's ``heading`` and its ``headings`` (sub-sections). A line ending
     with a colon introduces the list and is not an item."""
     import re as _re
 
-    first, last = block["lines"]
+    first, last = block.lines
     top = (
         ctx.add_section(
-            ctx.source.line(block["heading"]),
-            block["heading"],
-            pillar=block.get("pillar"),
-            themes=block.get("themes"),
+            ctx.source.line(block.heading), block.heading, pillar=block.pillar, themes=block.themes
         )
-        if "heading" in block
+        if block.heading is not None
         else None
     )
     current = top
-    headings = set(block.get("headings", []))
+    headings = set(block.headings)
     for n in range(first, last + 1):
         raw = ctx.source.line(n)
         if not clean(raw):
@@ -199,7 +193,7 @@ def read_objective_list(ctx: Context, block: dict) -> None:
             current = ctx.add_section(raw, n, parent=top.key if top else None)
             continue
         m = _re.match(r"^\s*(?:[-•▶✓]\s*)+(.*)$", raw)
-        body = m.group(1).strip() if m else (raw.strip() if block.get("whole_lines") else "")
+        body = m.group(1).strip() if m else (raw.strip() if block.whole_lines else "")
         if not clean(body) or clean(body).endswith(":"):  # an intro to the list, not an item
             continue
         ctx.protocol.objectives.append(

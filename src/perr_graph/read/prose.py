@@ -25,12 +25,16 @@ from dataclasses import dataclass
 
 from perr_graph.model import Commitment, Span
 from perr_graph.read.base import Context, heading_text
+from perr_graph.read.blocks import ProseBlock
 from perr_graph.text import clean, fold
 
 _BULLET = re.compile(r"^(\s*)(?:[-•▶✓]\s*)+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d+\.\s+(.+?)\s*$")
 _ENGAGE = re.compile(r"s'engagen?t?\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?»])\s+(?=[A-ZÀ-Ý«])")
+
+#: who commits to the bullets that follow: (partner ids, role, rule, evidence as written, span of the evidence)
+Party = tuple[list[str], str, str, str, Span | None]
 
 
 @dataclass
@@ -59,8 +63,9 @@ def assemble(ctx: Context, first: int, last: int, headings: set[int], numbered: 
             kind = "sub" if m.group(1) else "bullet"
             items.append(Item(kind, n, n, body, clean(body)))
             continue
-        if numbered and _NUMBERED.match(line):
-            items.append(Item("numbered", n, n, line.strip(), clean(_NUMBERED.match(line).group(1))))
+        numbered_heading = _NUMBERED.match(line) if numbered else None
+        if numbered_heading:
+            items.append(Item("numbered", n, n, line.strip(), clean(numbered_heading.group(1))))
             continue
         body = line.strip()
         prev = items[-1] if items else None
@@ -81,38 +86,36 @@ def _heading(line: str) -> str:
     return heading_text(line)
 
 
-def read(ctx: Context, block: dict) -> None:
-    first, last = block["lines"]
-    headings = set(block.get("headings", []))
-    heading_party = block.get("heading_party")
-    describe = block.get("describe", True)
-    merge_sub = block.get("sub_bullets", "separate") == "merge"
+def read(ctx: Context, block: ProseBlock) -> None:
+    first, last = block.lines
+    headings = set(block.headings)
+    heading_party = block.heading_party
+    describe = block.describe
+    merge_sub = block.sub_bullets == "merge"
 
     # the block's own section
     section = None
-    if "heading" in block:
-        h = block["heading"]
+    if block.heading is not None:
+        h = block.heading
         section = ctx.add_section(
             _heading(ctx.source.line(h)),
             h,
             quote=ctx.source.line(h).strip(),
-            pillar=block.get("pillar"),
-            themes=block.get("themes"),
+            pillar=block.pillar,
+            themes=block.themes,
         )
-    elif "section" in block:
-        s = block["section"]
-        section = ctx.add_section(
-            s["label"], None, pillar=s.get("pillar"), themes=s.get("themes", []), note=s.get("note")
-        )
+    elif block.section is not None:
+        s = block.section
+        section = ctx.add_section(s.label, None, pillar=s.pillar, themes=s.themes, note=s.note)
     top = section
     current = section
 
     default = _block_party(ctx, block)
-    party = default  # (partners, role, rule, evidence, span)
+    party: Party | None = default
     last_commitment: Commitment | None = None
     heading_section = None  # the last heading's section, parent of numbered sub-headings
 
-    for item in assemble(ctx, first, last, headings, block.get("numbered_headings", False)):
+    for item in assemble(ctx, first, last, headings, block.numbered_headings):
         if item.kind in ("heading", "numbered"):
             parent = top.key if top else None
             if item.kind == "heading":
@@ -149,7 +152,8 @@ def read(ctx: Context, block: dict) -> None:
                 partners = ctx.partners_in_phrase(_party_phrase(sentence), item.start)
                 quote = _quote_for(item.raw, sentence)
                 c = _commitment(ctx, item, sentence, quote, current, top)
-                evidence = sentence[: _ENGAGE.search(sentence).end()]  # verbatim, up to the verb
+                verb = _ENGAGE.search(sentence)
+                evidence = sentence[: verb.end()] if verb else sentence  # verbatim, up to the verb
                 for p in partners:
                     c.involvements.append(
                         ctx.involvement(p, "partie-qui-s-engage", evidence, "inline-commitment", c.span)
@@ -177,8 +181,8 @@ def read(ctx: Context, block: dict) -> None:
         partners, role, rule, evidence, span = party
         for p in partners:
             c.involvements.append(ctx.involvement(p, role, evidence, rule, span or c.span))
-        if "objective" in block:
-            c.objective = f"L{block['objective']}"
+        if block.objective is not None:
+            c.objective = f"L{block.objective}"
         ctx.protocol.commitments.append(c)
         last_commitment = c
 
@@ -214,26 +218,23 @@ def _quote_for(raw: str, sentence: str) -> str:
     return raw[i : i + len(sentence)] if raw[i : i + len(sentence)] == sentence else raw[i:]
 
 
-def _block_party(ctx: Context, block: dict):
-    if "party" not in block:
-        return None
-    role, rule = block.get("role"), block.get("rule")
-    if not role or not rule:
-        raise ctx.config_error("a block with a party needs role and rule", block)
-    evidence = block.get("evidence", "")
+def _block_party(ctx: Context, block: ProseBlock) -> Party | None:
+    if block.party is None or block.role is None or block.rule is None:
+        return None  # the block model requires role and rule with a party
+    evidence = block.evidence or ""
     span = None
-    if "evidence_line" in block:
-        span = ctx.span(block["evidence_line"], evidence)
-    return ([block["party"]], role, rule, evidence or block["party"], span)
+    if block.evidence_line is not None:
+        span = ctx.span(block.evidence_line, evidence)
+    return ([block.party], block.role, block.rule, evidence or block.party, span)
 
 
-def _heading_party(ctx: Context, block: dict, item: Item, how: str):
+def _heading_party(ctx: Context, block: ProseBlock, item: Item, how: str) -> Party:
     if how == "heading":
         partners = ctx.partners_in_phrase(item.text, item.start)
         return (
             partners,
-            block.get("role", "partie-qui-s-engage"),
-            block.get("rule", "partner-section"),
+            block.role or "partie-qui-s-engage",
+            block.rule or "partner-section",
             item.text,
             ctx.span(item.start, item.raw),
         )
@@ -241,8 +242,12 @@ def _heading_party(ctx: Context, block: dict, item: Item, how: str):
         m = re.search(r"\(([^)]*)\)", item.text)
         if not m:
             raise ctx.error("heading has no parentheses naming who follows it up", item.start)
-        partners: list[str] = []
-        for name in re.split(r"\s+et\s+|,\s*", m.group(1)):
-            partners.append(ctx.partner(name.strip(), item.start))
-        return (partners, block["role"], block["rule"], m.group(0), ctx.span(item.start, item.raw))
+        services = [ctx.partner(name.strip(), item.start) for name in re.split(r"\s+et\s+|,\s*", m.group(1))]
+        return (
+            services,
+            block.role or "",
+            block.rule or "",
+            m.group(0),
+            ctx.span(item.start, item.raw),
+        )
     raise ctx.config_error(f"heading_party must be 'heading' or 'parentheses', not {how!r}", block)

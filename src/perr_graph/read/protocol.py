@@ -16,65 +16,45 @@ After the readers, four rules apply to every commitment, whatever layout it came
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from pathlib import Path
 
-from perr_graph.errors import ConfigError
-from perr_graph.inputs import paths
-from perr_graph.inputs.catalogue import SourceText, load_source, read_catalogue
-from perr_graph.inputs.config import load_config
+from perr_graph.errors import ConfigError, PerrError
+from perr_graph.inputs.catalogue import SourceText
+from perr_graph.inputs.config import Block, load_config
 from perr_graph.inputs.registry import SIGNATORIES, Registry
-from perr_graph.model import Involvement, Protocol
-from perr_graph.read import anchored, matrix, objectives, prose, signatories, tables
+from perr_graph.model import Commitment, Involvement, Protocol, Section
+from perr_graph.read import anchored
 from perr_graph.read.base import Context
+from perr_graph.read.table import READERS, block_models
 from perr_graph.text import fold
-
-READERS = {
-    "matrix": matrix.read,
-    "objectives-table": objectives.read,
-    "prose": prose.read,
-    "signatory-list": signatories.read_list,
-    "signature-html": signatories.read_html,
-    "signature-blocks": signatories.read_blocks,
-    "signature-for": signatories.read_for,
-    "statistics": tables.read_statistics,
-    "amounts": tables.read_amounts,
-    "references": tables.read_references,
-    "party-table": tables.read_party_table,
-    "indicator-lines": objectives.read_indicator_lines,
-    "objective-list": objectives.read_objective_list,
-}
 
 _EXPLICIT = re.compile(r"\b(?:port|coordonn|pilot)[ée]{1,2}s?\s+par\s+(.{3,80})", re.IGNORECASE)
 _ENGAGE = re.compile(r"s'engagen?t?\s+à", re.IGNORECASE)
 
 
 def read_protocol(
-    config_path,
+    config_path: Path,
     registry: Registry,
-    source: SourceText | None = None,
+    source: SourceText,
     concepts: dict[str, set[str]] | None = None,
 ) -> Protocol:
-    """Read one protocol. ``concepts`` (scheme → slugs, from the ontology) lets every role, rule, pillar, theme
-    and body type be checked; the build always passes it."""
-    cfg = load_config(config_path)
-    pid = cfg["id"]
-    if source is None:
-        catalogue = read_catalogue()
-        if pid not in catalogue:
-            raise ConfigError(f"protocol {pid!r} is not in data/sources/catalogue.csv", config_path)
-        source = load_source(catalogue[pid])
+    """Read one protocol from its configuration and its source text. ``concepts`` (scheme → slugs, from the
+    ontology) lets every role, rule, pillar, theme and body type be checked; the build always passes it."""
+    cfg = load_config(config_path, block_models())
     protocol = Protocol(
-        pid=pid,
-        epci=cfg.get("epci"),
-        territory=cfg.get("territory"),
-        lead_note=cfg.get("lead_note", "").strip(),
+        pid=cfg.id,
+        epci=cfg.epci,
+        territory=cfg.territory,
+        lead_note=cfg.lead_note.strip(),
     )
-    ctx = Context(pid, source, cfg, registry, protocol)
+    ctx = Context(cfg.id, source, cfg, registry, protocol)
     anchored.read(ctx)
     # signatories first: collective commitments expand to them
-    blocks = sorted(cfg["read"], key=lambda b: not b["reader"].startswith("signat"))
+    blocks = sorted(cfg.read, key=lambda b: not b.reader.startswith("signat"))
     for block in blocks:
         before = len(protocol.commitments)
-        READERS[block["reader"]](ctx, block)
+        READERS[block.reader].read(ctx, block)
         _default_party(ctx, block, protocol.commitments[before:])
     _explicit_words(ctx)
     _expand_signatories(ctx)
@@ -89,7 +69,7 @@ def _check_ids(ctx: Context, concepts: dict[str, set[str]] | None) -> None:
     the ontology's schemes. A typo is an error pointing at the configuration line, never a dangling IRI."""
     p, reg = ctx.protocol, ctx.registry
 
-    def fail(what: str, value: str):
+    def fail(what: str, value: str) -> PerrError:
         return ctx.config_error(f"{what} {value!r} is not defined", value=value)
 
     partners = (
@@ -106,8 +86,9 @@ def _check_ids(ctx: Context, concepts: dict[str, set[str]] | None) -> None:
         return
     used = [("role", i.role) for c in p.commitments for i in c.involvements]
     used += [("rule", i.rule) for c in p.commitments for i in c.involvements]
-    used += [("pillar", x.pillar) for x in [*p.sections, *p.commitments] if x.pillar]
-    used += [("theme", t) for x in [*p.sections, *p.commitments] for t in x.themes]
+    described: list[Section | Commitment] = [*p.sections, *p.commitments]
+    used += [("pillar", x.pillar) for x in described if x.pillar]
+    used += [("theme", t) for x in described for t in x.themes]
     used += [("body", b.body_type) for b in p.bodies] + [("doctype", r.doctype) for r in p.references]
     for scheme, slug in sorted(set(used)):
         if slug not in concepts.get(scheme, set()):
@@ -118,17 +99,17 @@ def _n(key: str) -> int:
     return int(key.split("-")[1]) if "-" in key else 1
 
 
-def _default_party(ctx: Context, block: dict, commitments) -> None:
-    if "party" not in block:
-        return
+def _default_party(ctx: Context, block: Block, commitments: Sequence[Commitment]) -> None:
+    if block.party is None or block.role is None or block.rule is None:
+        return  # the block model requires role and rule with a party
     for c in commitments:
         if not c.involvements:
             c.involvements.append(
                 Involvement(
-                    block["party"],
-                    block["role"],
-                    block.get("evidence", block["party"]),
-                    block["rule"],
+                    block.party,
+                    block.role,
+                    block.evidence if block.evidence is not None else block.party,
+                    block.rule,
                     c.span,
                 )
             )
@@ -139,7 +120,7 @@ def _explicit_words(ctx: Context) -> None:
     coordonné(e) / piloté(e) par X" (rule ``explicit-words``) and, in a table cell, "X s'engage à …" (rule
     ``inline-commitment``: Val de Drôme line 128, "l'État s'engage à accompagner la collectivité"). The words
     win over a mark's undetermined or associated role; the evidence keeps both, verbatim."""
-    ignore = {e["line"] for e in ctx.config.get("explicit_words_ignore", [])}
+    ignore = {e.line for e in ctx.config.explicit_words_ignore}
     for c in ctx.protocol.commitments:
         if c.span.start in ignore:
             continue
@@ -203,7 +184,7 @@ def _expand_signatories(ctx: Context) -> None:
                 raise ConfigError(
                     f"commitment at line {c.span.start} is given to @signatories but the text lists "
                     "no signatory",
-                    ctx.config["_path"],
+                    ctx.config.path,
                 )
         c.involvements = expanded
 
@@ -211,15 +192,9 @@ def _expand_signatories(ctx: Context) -> None:
 def _places_and_amounts(ctx: Context) -> None:
     challenges = {ch.key: ch.label for ch in ctx.protocol.challenges}
     for c in ctx.protocol.commitments:
-        c.places = ctx.territories_in(c.text + " " + challenges.get(c.challenge, ""))
+        enjeu = challenges.get(c.challenge, "") if c.challenge else ""
+        c.places = ctx.territories_in(c.text + " " + enjeu)
     for a in ctx.protocol.amounts:
         inside = [c for c in ctx.protocol.commitments if c.span.start <= a.span.start <= c.span.end]
         if inside:
             a.commitment = inside[0].key
-
-
-def read_all(registry: Registry | None = None, directory=paths.PROTOCOLS) -> list[Protocol]:
-    from perr_graph.inputs.config import protocol_configs
-
-    registry = registry or Registry.load()
-    return [read_protocol(p, registry) for p in protocol_configs(directory)]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from perr_graph.inputs.config import Block
 from perr_graph.model import Signatory
 from perr_graph.read.base import Context
 from perr_graph.text import clean
@@ -59,11 +60,11 @@ def _add(ctx: Context, s: Signatory) -> None:
     ctx.protocol.signatories.append(s)
 
 
-def read_list(ctx: Context, block: dict) -> None:
+def read_list(ctx: Context, block: Block) -> None:
     pattern = re.compile(
         r"^-\s*(?P<org>.+?)\s+(?:représentée?\s+)?par\s+\*\*(?P<name>.+?)\*\*,?\s*(?P<post>.*)$"
     )
-    first, last = block["lines"]
+    first, last = block.lines
     for n in range(first, last + 1):
         line = ctx.source.line(n).strip()
         if not line:
@@ -88,8 +89,8 @@ def read_list(ctx: Context, block: dict) -> None:
         )
 
 
-def read_html(ctx: Context, block: dict) -> None:
-    first, last = block["lines"]
+def read_html(ctx: Context, block: Block) -> None:
+    first, last = block.lines
     for n in range(first, last + 1):
         raw = ctx.source.line(n).strip()
         if not clean(raw):
@@ -118,8 +119,8 @@ def read_html(ctx: Context, block: dict) -> None:
         _add(ctx, Signatory(partner, ctx.span(n, raw), given, family, clean(_CIVILITY.sub("", name)), post))
 
 
-def read_blocks(ctx: Context, block: dict) -> None:
-    first, last = block["lines"]
+def read_blocks(ctx: Context, block: Block) -> None:
+    first, last = block.lines
     role_lines: list[int] = []
     for n in range(first, last + 1):
         line = ctx.source.line(n)
@@ -142,8 +143,8 @@ def read_blocks(ctx: Context, block: dict) -> None:
         raise ctx.error("post with no name line after it", role_lines[0])
 
 
-def read_for(ctx: Context, block: dict) -> None:
-    first, last = block["lines"]
+def read_for(ctx: Context, block: Block) -> None:
+    first, last = block.lines
     n = first
     while n <= last:
         line = ctx.source.line(n)

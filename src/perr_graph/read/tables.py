@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from perr_graph.errors import RegistryError
+from perr_graph.inputs.config import Block
 from perr_graph.model import Amount, Observation, ReferencedDocument, StatRow, StatTable
 from perr_graph.read.base import Context
+from perr_graph.read.blocks import PartyTableBlock, ReferencesBlock
 from perr_graph.text import clean, find_dates, fold, parse_number
 
 # --- statistics tables (Valence: "\tHauts de Valence\tValence" then "Taux de pauvreté\t46 %\t21 %") ---------
@@ -14,9 +16,9 @@ from perr_graph.text import clean, find_dates, fold, parse_number
 _VALUE = re.compile(r"^\s*(\d+(?:[ ,]\d+)?)\s*(%?)\s*$")
 
 
-def read_statistics(ctx: Context, block: dict) -> None:
+def read_statistics(ctx: Context, block: Block) -> None:
     """Each table becomes a Data Cube data set; each cell an observation (territory × statistic)."""
-    first, last = block["lines"]
+    first, last = block.lines
     header = ctx.source.line(first).split("\t")
     areas = []
     for name in header[1:]:
@@ -61,12 +63,12 @@ _AMOUNT = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.;])\s+")
 
 
-def read_amounts(ctx: Context, block: dict) -> None:
+def read_amounts(ctx: Context, block: Block) -> None:
     """Every amount of money written in the block's lines, with the sentence it stands in as its purpose.
 
     "millions" alone counts only where the sentence also says "euros" or "€" (as in "… 4,7 millions, … 1,4
     million d'euros")."""
-    first, last = block["lines"]
+    first, last = block.lines
     for n in range(first, last + 1):
         line = ctx.source.line(n)
         for m in _AMOUNT.finditer(line):
@@ -136,14 +138,14 @@ def doctype_of(title: str) -> str | None:
     return min(found)[1] if found else None
 
 
-def read_references(ctx: Context, block: dict) -> None:
+def read_references(ctx: Context, block: ReferencesBlock) -> None:
     """Bullets (or, with ``whole_lines = true``, every line) naming documents the protocol relies on."""
-    first, last = block["lines"]
-    strip_prefix = block.get("strip_prefix")
+    first, last = block.lines
+    strip_prefix = block.strip_prefix
     for n in range(first, last + 1):
         line = ctx.source.line(n)
         m = re.match(r"^\s*-\s*(.*)$", line)
-        body = m.group(1) if m else (line.strip() if block.get("whole_lines") else "")
+        body = m.group(1) if m else (line.strip() if block.whole_lines else "")
         if not clean(body):
             continue
         if strip_prefix and clean(body).startswith(strip_prefix):
@@ -170,24 +172,24 @@ def read_references(ctx: Context, block: dict) -> None:
 # --- tables whose rows name the body that carries each item (Puy annex 2: adultes-relais, FONJEP posts) -----
 
 
-def read_party_table(ctx: Context, block: dict) -> None:
+def read_party_table(ctx: Context, block: PartyTableBlock) -> None:
     """One commitment per row: its text from ``text_columns``, its party from ``party_column`` (role and rule
     from the block). A party cell the registry maps to ``-`` ("Structure en cours d'identification") gives no
     involvement: nobody is named."""
     from perr_graph.model import Commitment
 
-    first, last = block["lines"]
+    first, last = block.lines
     header = [c.strip() for c in ctx.source.line(first).split("\t")]
     try:
-        party_col = header.index(block["party_column"])
-        text_cols = [header.index(c) for c in block["text_columns"]]
-    except (KeyError, ValueError):
+        party_col = header.index(block.party_column)
+        text_cols = [header.index(c) for c in block.text_columns]
+    except ValueError:
         raise ctx.config_error(
             f"party_column and text_columns must name header cells of line {first}: {header}", block
         ) from None
     section = (
-        ctx.add_section(ctx.source.line(block["heading"]).strip(), block["heading"])
-        if "heading" in block
+        ctx.add_section(ctx.source.line(block.heading).strip(), block.heading)
+        if block.heading is not None
         else None
     )
     for n in range(first + 1, last + 1):
@@ -216,7 +218,7 @@ def read_party_table(ctx: Context, block: dict) -> None:
         if hit.target != "-":
             c.involvements.append(
                 ctx.involvement(
-                    hit.target, block["role"], cells[party_col], block["rule"], ctx.span(n, cells[party_col])
+                    hit.target, block.role, cells[party_col], block.rule, ctx.span(n, cells[party_col])
                 )
             )
         ctx.protocol.commitments.append(c)

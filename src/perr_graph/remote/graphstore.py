@@ -130,14 +130,14 @@ def _any_graph_policy():
 
 def load_dataset(
     url: str,
-    files: list[Path] | None = None,
+    files: list[Path],
     *,
     query_url: str | None = None,
     timeout: float = 60.0,
     progress=None,
     retry: Retry | None = None,
 ) -> list[GraphLoad]:
-    """Push every graph of the dataset (default: the built one) to a Graph Store, one PUT each, and count each
+    """Push every graph of the dataset ``files`` to a Graph Store, one PUT each, and count each
     remotely right after its PUT. One :class:`GraphLoad` per graph, in order, whatever happened:
 
     * a graph the store refused (an HTTP error, after retries for 5xx) is ``failed``, and the next graphs are

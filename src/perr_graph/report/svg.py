@@ -7,42 +7,31 @@ from html import escape
 
 import networkx as nx
 
-from perr_graph.analysis.network import colour, layout, short_label
+from perr_graph.analysis.network import colour, short_label
 
 
 def _f(x: float) -> str:
     return f"{x:.1f}"
 
 
-_LAYOUTS: dict = {}
-
-
-def _layout(g: nx.Graph, seed: int | None):
-    """:func:`network.layout`, computed once per graph (nodes, weighted edges, seed): a report draws each
-    protocol's network twice."""
-    key = (
-        tuple(sorted(g)),
-        tuple(sorted((a, b, d.get("weight", 1)) for a, b, d in g.edges(data=True))),
-        seed,
-    )
-    if key not in _LAYOUTS:
-        _LAYOUTS[key] = layout(g) if seed is None else layout(g, seed=seed)
-    return _LAYOUTS[key]
-
-
-def connected_part(g: nx.Graph) -> tuple[nx.Graph, list[str]]:
-    """The graph without its isolated nodes (drawn apart they only stretch the picture), and those nodes."""
-    alone = sorted(n for n in g if g.degree(n) == 0)
-    return g.subgraph([n for n in g if g.degree(n) > 0]).copy(), alone
+def edges(g: nx.Graph) -> list[tuple[str, str, dict]]:
+    """The edges of ``g`` as ``(a, b, data)`` with ``a < b``, sorted: an undirected edge's endpoints come out of
+    networkx in the order its nodes were added, which the picture must not depend on."""
+    return sorted(((min(a, b), max(a, b), d) for a, b, d in g.edges(data=True)), key=lambda e: e[:2])
 
 
 def network_svg(
-    g: nx.Graph, title: str, width: int = 960, height: int = 620, labels: int = 24, seed: int | None = None
+    g: nx.Graph,
+    pos: dict[str, tuple[float, float]],
+    title: str,
+    width: int = 960,
+    height: int = 620,
+    labels: int = 24,
 ) -> str:
     """The partner network: a node per organisation (area ~ commitments involving it, colour = category), a line
     per pair of organisations sharing commitments (width ~ log of the number shared). The ``labels`` nodes with
-    the largest weighted degree are labelled; every node has a tooltip. Positions from :func:`network.layout`."""
-    pos = _layout(g, seed)
+    the largest weighted degree are labelled; every node has a tooltip. ``pos``: positions in [0, 1]² (from
+    :func:`perr_graph.analysis.network.layout`)."""
     pad_x, pad_top, pad_bottom = 70, 30, 30
 
     def xy(n):
@@ -56,7 +45,7 @@ def network_svg(
     ]
     max_w = max((d["weight"] for _, _, d in g.edges(data=True)), default=1)
     out.append('<g stroke="#7d8797" stroke-linecap="round">')
-    for a, b, d in sorted(g.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1])):
+    for a, b, d in sorted(edges(g), key=lambda e: (e[2]["weight"], e[0], e[1])):
         (x1, y1), (x2, y2) = xy(a), xy(b)
         w = 0.6 + 3.2 * math.log1p(d["weight"]) / math.log1p(max_w)
         op = 0.18 + 0.42 * math.log1p(d["weight"]) / math.log1p(max_w)

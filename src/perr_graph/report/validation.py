@@ -7,11 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def findings(validate_module, files: list[Path] | None = None) -> dict:
+def findings(
+    validate_module, files: list[Path] | None = None, *, sources=None, dataset=None, shapes=None
+) -> dict:
     """``{"conforms", "units": [{name, violations, warnings, infos, notes}], "results": [records]}``."""
     from rdflib.namespace import SH
 
-    report = validate_module.validate_dataset(files or None)
+    report = validate_module.validate_dataset(files or None, sources=sources, dataset=dataset, shapes=shapes)
     units = []
     for u in report.units:
         c = report.counts(u)

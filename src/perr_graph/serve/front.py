@@ -12,10 +12,12 @@ is the engine's decision (:meth:`perr_graph.serve.oxigraph.Engine.release`): sen
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import os
 import threading
 import urllib.parse
+from collections.abc import Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,7 +31,8 @@ from perr_graph.serve.upstream import UrlUpstream, exchange
 from perr_graph.sparql.limits import ShapeLimits
 from perr_graph.sparql.safety import CHECK_SECONDS
 
-STATIC = Path(__file__).resolve().parent / "static"
+#: the offline query page, package data of this package (read with importlib.resources)
+STATIC = Path(str(importlib.resources.files("perr_graph.serve") / "static"))
 
 #: queries forwarded to the engine at the same time, at most (each holds up to ``max_bytes`` of answer in memory)
 MAX_CONCURRENT = 16
@@ -71,7 +74,7 @@ class Front(ThreadingHTTPServer):
         *,
         timeout: float = 30.0,
         max_bytes: int = 5_000_000,
-        queries_dir: Path | None = None,
+        queries_dir: Path | Sequence[Path] | None = None,
         max_concurrent: int = MAX_CONCURRENT,
         queue_wait: float = QUEUE_WAIT,
         cors: str | None = None,
@@ -80,14 +83,13 @@ class Front(ThreadingHTTPServer):
         check_seconds: float = CHECK_SECONDS,
     ):
         super().__init__(address, Handler)
-        from perr_graph.inputs import paths
         from perr_graph.sparql.safety import Policy
 
         self.upstream = UrlUpstream(upstream) if isinstance(upstream, str) else upstream
         self.policy = Policy(graphs=graphs)
         self.query_timeout = timeout
         self.max_bytes = max_bytes
-        self.queries_dir = queries_dir or paths.QUERIES
+        self.queries_dir = queries_dir  # None: the bundled library
         self.slots = threading.BoundedSemaphore(max_concurrent)
         self.queue_wait = queue_wait
         self.checker = Checker(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 
 from perr_graph.errors import EndpointError
@@ -28,8 +29,10 @@ class Service:
         timeout: float = 30.0,
         max_bytes: int = 5_000_000,
         cors: str | None = None,
+        queries: Sequence[Path] | None = None,
     ):
         self.files = files
+        self.queries = queries
         self.host, self.port = host, port
         self.timeout, self.max_bytes = timeout, max_bytes
         self.cors = cors
@@ -65,6 +68,7 @@ class Service:
                 timeout=self.timeout + 2,
                 max_bytes=self.max_bytes,
                 cors=self.cors,
+                queries_dir=self.queries,
             )
         except OSError as exc:
             self.engine.stop()

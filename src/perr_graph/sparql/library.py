@@ -16,11 +16,11 @@ Running a query is :mod:`perr_graph.sparql.run`; writing its answer, :mod:`perr_
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from perr_graph.errors import QueryError
-from perr_graph.inputs import paths
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 
@@ -82,11 +82,30 @@ def parse(path: Path) -> QueryFile:
     return q
 
 
-def library(directory: Path = paths.QUERIES) -> list[QueryFile]:
-    return [parse(p) for p in sorted(directory.glob("*.rq"))]
+def library(directory: Path | Sequence[Path] | None = None) -> list[QueryFile]:
+    """The queries of a library folder, or of several (a corpus's own queries join the bundled ones); by default
+    the bundled library. A name or number used by two files is an error."""
+    from perr_graph import resources
+
+    if directory is None:
+        folders = [resources.queries()]
+    else:
+        folders = [directory] if isinstance(directory, Path) else list(directory)
+    queries: list[QueryFile] = []
+    seen: dict[str, Path] = {}
+    for folder in folders:
+        for p in sorted(Path(folder).glob("*.rq")):
+            number = re.match(r"^(\d+)-", p.stem)
+            for key in {re.sub(r"^\d+-", "", p.stem), *([number.group(1)] if number else [])}:
+                if key in seen and seen[key].resolve() != p.resolve():
+                    raise QueryError(f"query name or number {key!r} is also used by {seen[key]}", p)
+                seen.setdefault(key, p)
+            if all(q.path.resolve() != p.resolve() for q in queries):
+                queries.append(parse(p))
+    return queries
 
 
-def find(name_or_path: str, directory: Path = paths.QUERIES) -> QueryFile:
+def find(name_or_path: str, directory: Path | Sequence[Path] | None = None) -> QueryFile:
     """A library query by name (``who-leads-what``), number (``01``) or file name; or a path to any file."""
     p = Path(name_or_path)
     if p.suffix == ".rq" and p.exists():
@@ -94,7 +113,7 @@ def find(name_or_path: str, directory: Path = paths.QUERIES) -> QueryFile:
     return lookup(name_or_path, directory)
 
 
-def lookup(name: str, directory: Path = paths.QUERIES) -> QueryFile:
+def lookup(name: str, directory: Path | Sequence[Path] | None = None) -> QueryFile:
     """A library query by name, number or file name, and nothing else: never a path (for names that come from
     outside, as the query page's ``library=`` field)."""
     queries = library(directory)

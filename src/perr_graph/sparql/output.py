@@ -42,15 +42,12 @@ def serialize(result: Result, fmt: str) -> bytes:
 
 
 def compact(iri: str) -> str:
-    """``id:org/etat`` for ``https://w3id.org/perr-graph/id/org/etat`` (project prefixes; for people to read)."""
-    from perr_graph.namespaces import PREFIXES
+    """``id:org/etat`` for ``https://w3id.org/perr-graph/id/org/etat`` (project prefixes; for people to read):
+    :func:`perr_graph.rdf.terms.compact`, imported when first used (so that ``perr query --list`` needs no
+    rdflib)."""
+    from perr_graph.rdf.terms import compact as shorten
 
-    best: tuple[str, str] | None = None
-    for prefix, namespace in PREFIXES.items():
-        ns = str(namespace)
-        if iri.startswith(ns) and (best is None or len(ns) > len(best[1])):
-            best = (prefix, ns)
-    return f"{best[0]}:{iri[len(best[1]) :]}" if best else iri
+    return shorten(iri)
 
 
 def display(term) -> str:

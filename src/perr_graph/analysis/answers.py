@@ -1,0 +1,45 @@
+"""A library query's answer as records of plain Python values, for the comparison tables, the partner network and
+the report: numbers as ``int`` or ``float``, IRIs and texts as strings, protocol IRIs as protocol ids."""
+
+from __future__ import annotations
+
+from perr_graph import namespaces as ns
+from perr_graph.sparql.library import find
+from perr_graph.sparql.run import select
+
+_PROTOCOL = str(ns.ID["protocol/"])
+
+
+def value(term):
+    """A query term as a Python value: int or float for numeric literals, the text (or IRI) otherwise."""
+    if term is None:
+        return None
+    dt = getattr(term, "datatype", None)
+    v = term.value
+    if dt is not None:
+        kind = dt.value.rsplit("#", 1)[-1]
+        if kind in ("integer", "int", "long", "nonNegativeInteger"):
+            return int(v)
+        if kind in ("decimal", "double", "float"):
+            return float(v)
+    return v
+
+
+def pid(iri: str) -> str:
+    """``valence`` for ``id:protocol/valence``."""
+    return iri[len(_PROTOCOL) :] if iri.startswith(_PROTOCOL) else iri
+
+
+def run(store, name: str, params: dict[str, str] | None = None) -> tuple[str, list[dict]]:
+    """A library query's answer as records of plain values (protocol IRIs in the ``protocol``, ``protocol_a`` and
+    ``protocol_b`` columns as protocol ids), and the query's file name."""
+    q = find(name)
+    columns, rows = select(store, q, params)
+    out = []
+    for r in rows:
+        rec = {c: value(v) for c, v in zip(columns, r, strict=False)}
+        for c in ("protocol", "protocol_a", "protocol_b"):
+            if isinstance(rec.get(c), str):
+                rec[c] = pid(rec[c])
+        out.append(rec)
+    return q.path.name, out

@@ -1,0 +1,236 @@
+"""The project's one process pool: ordered results of ``work(state, item)`` over worker processes.
+
+Each worker builds its own ``state`` once, by calling ``setup(*setup_args)`` when it starts, and keeps it as a
+local variable of its loop: nothing is read from module globals set before the workers start, so the pool works
+with every start method of :mod:`multiprocessing` ("fork", "spawn", "forkserver"), and nothing is left behind
+in this module between calls. Under "spawn" and "forkserver", ``work`` and ``setup`` must be module-level
+functions (or classes) and ``setup_args``, the items and the results picklable; under "fork", ``setup_args``
+are inherited by the workers, not pickled, so they may hold what cannot be pickled (an open store).
+
+Items go to the workers in chunks; results come back in the order of the items, whatever the number of
+workers, so the output of a caller never depends on it. At most two chunks per worker are in flight (sent and
+not yet yielded), which bounds the memory the results held for reordering take. With one job, no process is
+started: ``setup`` and ``work`` run in this process.
+
+A failure in a worker is raised here, in the caller: the worker's exception (its traceback as the cause), or
+:class:`WorkerError` when a worker died or its exception could not be sent. Closing the iterator early (or an
+error in the caller) stops the workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import queue
+import signal
+import traceback
+from collections.abc import Callable, Generator, Iterable, Iterator
+from itertools import islice
+from multiprocessing.context import DefaultContext, ForkContext, ForkServerContext, SpawnContext
+from typing import Any, Literal, TypeVar
+
+#: a :mod:`multiprocessing` start method; None for the platform's default
+StartMethod = Literal["fork", "spawn", "forkserver"]
+
+State = TypeVar("State")
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+#: chunks in flight per worker (sent to the workers and not yet yielded)
+IN_FLIGHT_PER_WORKER = 2
+#: seconds between two checks that the workers are alive, while waiting for a result
+_POLL = 0.5
+
+
+class WorkerError(RuntimeError):
+    """A worker process died, or failed with an exception that could not be sent back."""
+
+
+class RemoteTraceback(Exception):
+    """The traceback of an exception raised in a worker process (set as the ``__cause__`` of the exception
+    raised in the caller)."""
+
+    def __str__(self) -> str:
+        return "\n" + str(self.args[0]) if self.args else ""
+
+
+def jobs_for(jobs: int | None, n: int) -> int:
+    """How many workers for ``n`` items: ``jobs`` (None or 0: one per core), at most ``n``, at least 1."""
+    return max(1, min(jobs or os.cpu_count() or 1, n))
+
+
+def chunksize_for(n: int, jobs: int, at_most: int = 16, chunks_per_job: int = 8) -> int:
+    """Items per chunk: about ``chunks_per_job`` chunks per worker (so a slow item does not leave the others
+    idle), at most ``at_most`` items, at least 1."""
+    return max(1, min(at_most, n // (jobs * chunks_per_job) or 1))
+
+
+def imap(
+    work: Callable[[State, Item], Result],
+    items: Iterable[Item],
+    *,
+    setup: Callable[..., State],
+    setup_args: tuple[Any, ...] = (),
+    jobs: int = 1,
+    chunksize: int = 1,
+    start_method: StartMethod | None = None,
+) -> Generator[Result, None, None]:
+    """``work(state, item)`` for every item, in the order of ``items``, computed by ``jobs`` worker processes
+    (see the module's docstring), ``state`` being ``setup(*setup_args)`` built once in each worker.
+
+    ``jobs`` 1 or less: no process, ``state`` built once here. ``start_method``: a :mod:`multiprocessing`
+    start method, or None for the platform's default. ``items`` are read as the workers need them."""
+    if jobs <= 1:
+        state = setup(*setup_args)
+        for item in items:
+            yield work(state, item)
+        return
+    yield from _Workers(work, setup, setup_args, jobs, start_method).imap(items, max(1, chunksize))
+
+
+class _Workers:
+    """Worker processes, a queue of tasks (pickled ``(index, chunk)``) and a queue of answers."""
+
+    def __init__(
+        self,
+        work: Callable[[Any, Any], Any],
+        setup: Callable[..., Any],
+        setup_args: tuple[Any, ...],
+        jobs: int,
+        start_method: StartMethod | None,
+    ):
+        ctx = _context(start_method)
+        self.tasks = ctx.Queue()
+        self.answers = ctx.Queue()
+        self.procs = [
+            ctx.Process(target=_worker, args=(work, setup, setup_args, self.tasks, self.answers), daemon=True)
+            for _ in range(jobs)
+        ]
+
+    def imap(self, items: Iterable[Any], chunksize: int) -> Iterator[Any]:
+        chunks = _chunks(items, chunksize)
+        limit = IN_FLIGHT_PER_WORKER * len(self.procs)
+        sent = yielded = 0
+        exhausted = False
+        ready: dict[int, list[Any]] = {}
+        finished = False
+        try:
+            for p in self.procs:
+                p.start()  # under spawn, pickles setup_args: may fail
+            while True:
+                while not exhausted and sent - yielded < limit:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        exhausted = True
+                    else:
+                        self.tasks.put(pickle.dumps((sent, chunk), protocol=pickle.HIGHEST_PROTOCOL))
+                        sent += 1
+                if yielded == sent:
+                    break
+                while yielded not in ready:
+                    index, results = self._answer()
+                    ready[index] = results
+                results = ready.pop(yielded)
+                yielded += 1
+                yield from results
+            finished = True
+        finally:
+            self._stop(finished)
+
+    def _answer(self) -> tuple[int, list[Any]]:
+        """The next answer of any worker; raises what a worker raised, or :class:`WorkerError` if one died."""
+        while True:
+            try:
+                answer = self.answers.get(timeout=_POLL)
+            except queue.Empty:
+                dead = [p for p in self.procs if p.exitcode is not None]
+                if not dead:
+                    continue
+                try:  # what a worker sent just before it ended
+                    answer = self.answers.get(timeout=_POLL)
+                except queue.Empty:
+                    raise WorkerError(
+                        f"a worker process ended unexpectedly (exit code {dead[0].exitcode})"
+                    ) from None
+            index, ok, data, trace = answer
+            if ok:
+                return index, pickle.loads(data)
+            try:
+                exc = pickle.loads(data)
+            except Exception:
+                raise WorkerError(f"a worker process failed:\n{trace}") from None
+            raise exc from RemoteTraceback(trace)
+
+    def _stop(self, finished: bool) -> None:
+        """Let the workers end (after the last answer) or, when the caller stopped early or failed, end them."""
+        if finished:
+            for _ in self.procs:
+                self.tasks.put(None)
+        for p in self.procs:
+            if p.pid is None:  # never started
+                continue
+            if finished:
+                p.join(timeout=30)
+            if p.is_alive():
+                p.terminate()
+            p.join()
+        if not finished:
+            self.tasks.cancel_join_thread()
+        for q in (self.tasks, self.answers):
+            q.close()
+        self.tasks.join_thread()
+
+
+def _context(
+    start_method: StartMethod | None,
+) -> DefaultContext | ForkContext | SpawnContext | ForkServerContext:
+    """The :mod:`multiprocessing` context of a start method (None: the platform's default)."""
+    if start_method == "fork":
+        return multiprocessing.get_context("fork")
+    if start_method == "spawn":
+        return multiprocessing.get_context("spawn")
+    if start_method == "forkserver":
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context()
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _worker(
+    work: Callable[[Any, Any], Any],
+    setup: Callable[..., Any],
+    setup_args: tuple[Any, ...],
+    tasks: Any,
+    answers: Any,
+) -> None:
+    """A worker's loop: build the state, then answer each task with its chunk's results (pickled here, so a
+    result that cannot be pickled is reported, not lost) until told to stop (None). Interrupts are left to the
+    caller's process, which stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        state = setup(*setup_args)
+    except Exception as exc:
+        answers.put(_failure(-1, exc))
+        return
+    while (task := tasks.get()) is not None:
+        index, chunk = pickle.loads(task)
+        try:
+            data = pickle.dumps([work(state, item) for item in chunk], protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            answers.put(_failure(index, exc))
+            return
+        answers.put((index, True, data, ""))
+
+
+def _failure(index: int, exc: BaseException) -> tuple[int, bool, bytes, str]:
+    trace = "".join(traceback.format_exception(exc))
+    try:
+        data = pickle.dumps(exc)
+    except Exception:
+        data = b""
+    return index, False, data, trace

@@ -1,0 +1,38 @@
+"""The project's checkout as the tests see it: its folders, and the corpus it holds (the five protocols).
+
+Tests read the checkout's files but never write into it: :func:`corpus` gives the checkout's corpus with its
+outputs redirected to a temporary folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from perr_graph.inputs.corpus import Corpus, open_corpus
+
+#: the checkout (README.md, .ci/, scripts/, the top-level data/, ontology/, queries/)
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+SOURCES = DATA / "sources"
+PROTOCOLS = DATA / "protocols"
+REGISTRY = DATA / "registry"
+QUERIES = ROOT / "queries"
+
+
+def corpus() -> Corpus:
+    """The checkout's corpus (its perr.toml), for reading: its outputs point nowhere."""
+    return replace(open_corpus(ROOT, "--corpus"), output=Path("/nonexistent/perr-test-output"))
+
+
+def make_test_corpus(folder: Path) -> Path:
+    """Make ``folder`` a corpus that reads the checkout's data and writes into its own ``dist/``."""
+    settings = f"""\
+name = "the five PERR protocols (test corpus)"
+base_iri = "https://w3id.org/perr-graph/"
+licence = "unknown"
+publisher = "perr-graph tests"
+data = {str(DATA)!r}
+"""
+    (folder / "perr.toml").write_text(settings, encoding="utf-8")
+    return folder
