@@ -116,7 +116,10 @@ def load_query(spec: str, library: Sequence[Path]):
     from perr_graph.sparql.library import QueryFile, find, parse
 
     if spec == "-":
-        text = sys.stdin.read()
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError:
+            raise QueryError("the query on standard input is not UTF-8 text") from None
         if not text.strip():
             raise QueryError("empty query on standard input")
         q = QueryFile(Path("<stdin>"), text)

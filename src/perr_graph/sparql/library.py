@@ -51,9 +51,14 @@ class QueryFile:
 
 def parse(path: Path) -> QueryFile:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise QueryError(f"cannot read query ({exc.strerror})", path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = raw.count(b"\n", 0, exc.start) + 1
+        raise QueryError("not UTF-8 text (convert it to UTF-8 first)", path, where) from None
     q = QueryFile(path, text)
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
