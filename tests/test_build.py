@@ -7,7 +7,7 @@ from rdflib import Dataset
 
 from perr_graph.build import build
 from perr_graph.cli import main
-from perr_graph.rdf.serialize import write_atomic
+from perr_graph.outputs import write_atomic
 
 
 def test_build_is_byte_identical_from_one_run_to_the_next(built, corpus, tmp_path):

@@ -430,7 +430,7 @@ def test_a_streamed_write_cancelled_by_the_timeout_is_not_renamed_into_place(tmp
     import time
 
     from perr_graph.errors import QueryError
-    from perr_graph.rdf.serialize import atomic_file
+    from perr_graph.outputs import atomic_file
     from perr_graph.sparql.run import stream_local
 
     # twelve million rows: far more than 0.2 s of writing

@@ -26,9 +26,10 @@ from perr_graph.inputs.corpus import Corpus
 from perr_graph.inputs.ontology import categories, concept_slugs, ontology_graph
 from perr_graph.inputs.registry import Registry, reference_targets
 from perr_graph.model import Protocol
+from perr_graph.outputs import recover, write_set
 from perr_graph.rdf import emit
-from perr_graph.rdf.dataset import dataset_description
-from perr_graph.rdf.serialize import nquads, trig, write_atomic
+from perr_graph.rdf.dataset import Publication, dataset_description
+from perr_graph.rdf.serialize import nquads, trig
 from perr_graph.read.protocol import read_protocol
 
 
@@ -87,14 +88,15 @@ def build(
     graphs[ns.MATCHES_GRAPH] = matches_graph(protocols)
     # --- end of issue 5 --------------------------------------------------------------------------------------
 
-    graphs[ns.DATASET_GRAPH] = dataset_description(graphs, protocols)
+    publication = Publication(corpus.licence, corpus.publisher, corpus.issued, corpus.download_url)
+    graphs[ns.DATASET_GRAPH] = dataset_description(graphs, protocols, publication)
 
     outputs = []
     if write:
         out = output or corpus.output
         say(f"writing {out}/perr.trig and perr.nq")
-        write_atomic(out / "perr.nq", nquads(graphs))
-        write_atomic(out / "perr.trig", trig(graphs))
+        # one set: a kill leaves the old perr.trig and perr.nq or the new ones, never one of each
+        write_set(out, {"perr.trig": trig(graphs), "perr.nq": nquads(graphs)})
         outputs = [out / "perr.trig", out / "perr.nq"]
     return BuildResult(graphs, protocols, outputs)
 
@@ -103,6 +105,7 @@ def ensure_dataset(corpus: Corpus, progress: Callable[[str], None] | None = None
     """The corpus's built dataset (``perr.nq`` in its output folder), built first when it is missing; the
     build is announced on standard error (or to ``progress``)."""
     dataset = corpus.dataset
+    recover(dataset.parent)
     if not dataset.exists():
         say = progress or (lambda m: print(f"perr: {m}", file=sys.stderr, flush=True))
         say(f"no built dataset in {corpus.output}: building {corpus.describe()} first")

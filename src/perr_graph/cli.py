@@ -30,6 +30,7 @@ COMMANDS = [
     ("serve", "perr_graph.commands.serve"),
     ("compare", "perr_graph.commands.compare"),
     ("report", "perr_graph.commands.report"),
+    ("export", "perr_graph.commands.export"),
     ("synth", "perr_graph.commands.synth"),
 ]
 

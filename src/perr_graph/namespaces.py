@@ -154,6 +154,27 @@ def child(parent: URIRef, *parts: str) -> URIRef:
     return URIRef(str(parent) + "".join("/" + p for p in parts))
 
 
+def agent(slug: str) -> URIRef:
+    """An agent that acts on the dataset itself (its publisher): ``id:agent/<slug>``."""
+    return ID[f"agent/{slug}"]
+
+
+#: where IANA registers media types; DCAT 3 (section 6.7.9) recommends these IRIs for ``dcat:mediaType``
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+#: the SPDX licence list, for a licence given by its SPDX identifier
+SPDX_LICENSES = "https://spdx.org/licenses/"
+
+
+def media_type(media: str) -> URIRef:
+    """The IANA IRI of a media type, e.g. ``application/n-quads``."""
+    return URIRef(IANA_MEDIA_TYPES + media)
+
+
+def licence(value: str) -> URIRef:
+    """A licence given as a URL, or as an SPDX identifier (``CC-BY-4.0``)."""
+    return URIRef(value if "://" in value else SPDX_LICENSES + value)
+
+
 def concept(scheme: str, slug: str) -> URIRef:
     """A SKOS concept, e.g. ``concept("theme", "emploi")``."""
     return SCHEMES[scheme][slug]

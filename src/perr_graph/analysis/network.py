@@ -25,7 +25,7 @@ from pathlib import Path
 import networkx as nx
 
 from perr_graph.analysis.answers import run
-from perr_graph.rdf.serialize import write_atomic
+from perr_graph.outputs import write_atomic
 
 ALL = "all"
 SEED = 20192022

@@ -72,7 +72,7 @@ def run(args) -> int:
     from perr_graph.analysis.compare import compare, to_csv, to_json, to_text
     from perr_graph.build import ensure_dataset
     from perr_graph.inputs.corpus import find_corpus
-    from perr_graph.rdf.serialize import write_atomic
+    from perr_graph.outputs import write_atomic
     from perr_graph.store import open_store
 
     store = open_store(args.data or [ensure_dataset(find_corpus(args.corpus))])

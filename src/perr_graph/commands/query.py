@@ -182,7 +182,7 @@ def run(args) -> int:
     else:
         text = serialize(result, args.format).decode("utf-8")
     if args.output:
-        from perr_graph.rdf.serialize import write_atomic
+        from perr_graph.outputs import write_atomic
 
         with _writing(args.output):
             write_atomic(args.output, [text])
@@ -200,7 +200,7 @@ def _stream(args, q, params, corpus) -> int:
 
     store = _local_store(args, corpus)
     if args.output:
-        from perr_graph.rdf.serialize import atomic_file
+        from perr_graph.outputs import atomic_file
 
         with _writing(args.output), atomic_file(args.output) as f:
             n = stream_local(store, q, f, args.format, params, timeout=args.timeout)

@@ -89,7 +89,7 @@ def run(args) -> int:
     from perr_graph.build import ensure_dataset
     from perr_graph.errors import InputError
     from perr_graph.inputs.corpus import find_corpus
-    from perr_graph.rdf.serialize import write_atomic
+    from perr_graph.outputs import write_atomic
     from perr_graph.validate import Shapes
     from perr_graph.validate_fast import validate_dataset
 

@@ -18,6 +18,7 @@ No state is kept between calls: a :class:`Corpus` is made once by the command la
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -49,6 +50,10 @@ class CorpusSettings(Model):
     licence: Annotated[str, Field(min_length=1)]
     #: who publishes the dataset, or "unknown"
     publisher: Annotated[str, Field(min_length=1)]
+    #: the date this version of the dataset is published (dcterms:issued); absent: not stated
+    issued: datetime.date | None = None
+    #: the folder URL where perr.trig, perr.nq and perr.jsonld are published (dcat:downloadURL); absent: none
+    download_url: Annotated[str, Field(pattern=r"^https?://\S+/$")] | None = None
     #: the folder holding sources/, protocols/, registry/ and reference/, relative to perr.toml
     data: str = "."
     #: where the commands write (perr.nq, perr.trig, report/), relative to perr.toml
@@ -73,6 +78,10 @@ class Corpus:
     output: Path
     #: how the corpus was found: "--corpus", "PERR_HOME", "perr.toml" (the nearest one) or "bundled"
     found_by: str
+    #: when this version of the dataset is published, if perr.toml says
+    issued: datetime.date | None = None
+    #: where the dataset files are published (a folder URL ending in "/"), if perr.toml says
+    download_url: str | None = None
     #: its perr.toml, when it has one
     settings_file: Path | None = None
     #: line of each key of perr.toml (for errors found later, such as an unsupported base IRI)
@@ -192,6 +201,8 @@ def open_corpus(root: Path, found_by: str) -> Corpus:
         data=(root / settings.data).absolute(),
         output=(root / settings.output).absolute(),
         found_by=found_by,
+        issued=settings.issued,
+        download_url=settings.download_url,
         settings_file=settings_file,
         settings_lines=lines,
     )

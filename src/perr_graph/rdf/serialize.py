@@ -1,21 +1,14 @@
-"""Deterministic RDF output: the one N-Quads and TriG writer, whose bytes depend only on the triples, and
-atomic writes.
+"""Deterministic RDF output: the one N-Quads and TriG writer, whose bytes depend only on the triples.
 
 rdflib's serializers follow its stores' iteration order, which can change between runs; these writers sort
 every statement, with one tie-break rule (:func:`trig`), so the same input gives byte-identical files. They read
 any iterable of triples: an rdflib ``Graph`` (``perr build``) or a plain set (``perr synth``), and write each
-term once (:mod:`perr_graph.rdf.terms`). Every file is written to a temporary name in the same folder and renamed
-into place: a failed or interrupted build never leaves a half-written output.
+term once (:mod:`perr_graph.rdf.terms`). Writing them to disk, atomically, is :mod:`perr_graph.outputs`'s job.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
-from typing import BinaryIO
+from collections.abc import Iterable, Mapping
 
 from rdflib import URIRef
 from rdflib.namespace import RDF
@@ -83,28 +76,3 @@ def trig(graphs: Mapping[URIRef, Iterable[Triple]], prefixes: bool = True) -> li
             out.append(f"  {t(s)}\n    " + " ;\n    ".join(parts) + " .\n")
         out.append("}\n")
     return out
-
-
-@contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A binary file to write that appears at ``path`` only once it is complete (a temporary file in the same
-    folder, synced and renamed into place; removed if anything goes wrong)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def write_atomic(path: Path, chunks: Iterable[str]) -> None:
-    """Write text to ``path`` through a temporary file renamed into place (never a half-written file)."""
-    with atomic_file(path) as f:
-        for chunk in chunks:
-            f.write(chunk.encode("utf-8"))

@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from perr_graph import __version__
-from perr_graph.rdf.serialize import write_atomic
+from perr_graph.outputs import write_atomic
 from perr_graph.report.style import CSS
 from perr_graph.terminal import plain_value
 

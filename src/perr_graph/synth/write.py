@@ -18,10 +18,11 @@ from perr_graph import pool
 from perr_graph.errors import InputError
 from perr_graph.inputs.registry import AliasTable, Partner, Registry, Territory
 from perr_graph.model import Protocol
+from perr_graph.outputs import write_atomic
 from perr_graph.rdf import emit
 from perr_graph.rdf.dataset import dataset_description
 from perr_graph.rdf.emit import Triples, TripleSink
-from perr_graph.rdf.serialize import Triple, nquads, trig, write_atomic
+from perr_graph.rdf.serialize import Triple, nquads, trig
 from perr_graph.synth.basis import Basis, SynthError
 from perr_graph.synth.protocol import SynthProtocol, generate_one
 from perr_graph.synth.registry import RegistryBuilder
