@@ -15,7 +15,8 @@ from perr_graph.analysis.compare import compare, to_csv
 from perr_graph.analysis.concepts import Concepts
 from perr_graph.cli import main
 from perr_graph.inputs.registry import Registry
-from perr_graph.sparql.library import find, select
+from perr_graph.sparql.library import find
+from perr_graph.sparql.run import select
 from support import project
 
 

@@ -37,7 +37,8 @@ def stats(files: list[Path]) -> list[dict]:
     ``coverage`` (the share of the text's content lines read, cited or ignored, in %, from the ``coverage``
     query; empty for a dataset built before coverage was recorded)."""
     from perr_graph.analysis.answers import value
-    from perr_graph.sparql.library import find, select
+    from perr_graph.sparql.library import find
+    from perr_graph.sparql.run import select
     from perr_graph.store import open_store
 
     store = open_store(files)
