@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 import pytest
 
 from perr_graph.sparql import library as queries
+from perr_graph.sparql.run import run_local
 from support import golden
 
 ID = "https://w3id.org/perr-graph/id/"
@@ -27,7 +28,7 @@ COLUMN = {
 
 def answer(store, name: str, params: dict | None = None) -> list[dict]:
     q = queries.find(name)
-    header, *rows = golden.normalise(queries.run_local(store, q, params or {}), q.text)
+    header, *rows = golden.normalise(run_local(store, q, params or {}), q.text)
     return [dict(zip(header, r, strict=True)) for r in rows]
 
 
