@@ -93,7 +93,12 @@ def add_arguments(p) -> None:
         help="refuse results with more rows than this (default 10000; 0: no cap, answers streamed)",
     )
     p.add_argument(
-        "--width", type=int, default=60, metavar="N", help="table format: widest cell (default 60)"
+        "--width",
+        type=int,
+        default=None,
+        metavar="N",
+        help="table format: lines of at most N characters (default: COLUMNS, else the terminal; no limit when "
+        "written to a file or a pipe); cells longer than 60 characters end with '…'",
     )
     p.add_argument("--list", action="store_true", help="list the query library and exit")
 
@@ -178,7 +183,7 @@ def run(args) -> int:
 
         result = run_local(_local_store(args, corpus), q, params, limits=limits)
     if args.format == "table":
-        text = table(result, max_width=args.width) + "\n"
+        text = table(result, width=args.width) + "\n"
     else:
         text = serialize(result, args.format).decode("utf-8")
     if args.output:

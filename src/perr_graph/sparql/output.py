@@ -63,11 +63,14 @@ def display(term) -> str:
     return term.value
 
 
-def table(result: Result, max_width: int = 60) -> str:
-    from perr_graph.terminal import render
+def table(result: Result, max_width: int = 60, width: int | None = None) -> str:
+    """The result as a terminal table: cells of at most ``max_width`` characters, lines of at most ``width``
+    (:func:`perr_graph.terminal.terminal_width` decides when None)."""
+    from perr_graph.terminal import render, terminal_width
 
     if result.boolean is not None:
         return "true" if result.boolean else "false"
-    text = render(result.variables, [[display(t) for t in row] for row in result.rows], max_width=max_width)
+    rows = [[display(t) for t in row] for row in result.rows]
+    text = render(result.variables, rows, max_width=max_width, width=terminal_width(width) or 0)
     n = len(result.rows)
     return f"{text}\n({n} row{'s' if n != 1 else ''})"
