@@ -34,6 +34,7 @@ class PageRoutes:
                     "title": q.title,
                     "heading": f"{q.path.stem.split('-')[0]} · {question if lang == 'fr' else q.title}",
                     "question": question,
+                    "tab": _tab_name(q.path.stem, question if lang == "fr" else q.title),
                     "question_fr": q.question_fr,
                     "question_en": q.question_en,
                     "columns": q.columns,
@@ -121,3 +122,9 @@ class PageRoutes:
         if path is None:
             return self._text(HTTPStatus.NOT_FOUND, f"no source text {name} in this corpus")
         self._send(HTTPStatus.OK, pages.source_page(self._lang(params), path), "text/html; charset=utf-8")
+
+
+def _tab_name(stem: str, title: str, width: int = 40) -> str:
+    """A YASGUI tab's name for a library query: its number and the start of its title."""
+    title = title if len(title) <= width else title[: width - 1].rstrip() + "…"
+    return f"{stem.split('-')[0]} · {title}"

@@ -122,6 +122,8 @@
   Yasgui.Yasr.registerPlugin("chart", Chart);
 
   // -- YASGUI on this server's endpoint; no completion service from the web -------------------------------------
+  Yasgui.defaults.requestConfig.endpoint = endpoint;
+  Yasgui.defaults.endpointCatalogueOptions.getData = () => [{ endpoint: endpoint }];
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: false,
@@ -183,12 +185,15 @@
   function tabFor(q) {
     for (const id of Object.keys(yasgui._tabs)) {
       const tab = yasgui._tabs[id];
-      if (tab && tab.getName() === q.heading) {
+      if (tab && tab.getName() === q.tab) {
         yasgui.selectTabId(id);
         return tab;
       }
     }
-    return yasgui.addTab(true, { ...Yasgui.Tab.getDefaults(), name: q.heading });
+    const config = Yasgui.Tab.getDefaults();
+    config.name = q.tab;
+    config.requestConfig = { ...config.requestConfig, endpoint: endpoint, method: "POST" };
+    return yasgui.addTab(true, config);
   }
   async function bind(q, values) {
     const args = new URLSearchParams({ library: q.name });
