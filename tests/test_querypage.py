@@ -126,7 +126,11 @@ def test_a_dataset_iri_is_html_to_a_browser_and_turtle_otherwise(service):
         g = rdflib.Graph().parse(data=body, format="turtle")
         c = rdflib.URIRef(COMMITMENT)
         assert (c, rdflib.RDF.type, rdflib.URIRef(PERR + "Commitment")) in g
-        assert (c, rdflib.URIRef(PERR + "lead"), rdflib.URIRef("https://w3id.org/perr-graph/id/org/caf-isere")) in g
+        assert (
+            c,
+            rdflib.URIRef(PERR + "lead"),
+            rdflib.URIRef("https://w3id.org/perr-graph/id/org/caf-isere"),
+        ) in g
         quote = rdflib.URIRef(COMMITMENT + "/source/quote")
         assert str(g.value(quote, rdflib.URIRef("http://www.w3.org/ns/oa#exact"))).startswith("Développer")
     status, ctype, body = http(service.url + path, headers={"Accept": "application/n-triples"})
@@ -261,7 +265,16 @@ def test_query_page_runs_a_library_query(browser, service, store, shots):
     state = run_page(b, service.url + "/?library=who-leads-what&run=1", shots / "query-page-5.png")
     local = run_local(store, queries.find("who-leads-what"))
     assert state["rows"] == len(local.rows) == 332
-    assert state["header"][1:] == ["protocol", "section", "pillar", "commitment", "text", "leads", "associated", "line"]
+    assert state["header"][1:] == [
+        "protocol",
+        "section",
+        "pillar",
+        "commitment",
+        "text",
+        "leads",
+        "associated",
+        "line",
+    ]
     assert state["shown"] == 50  # a page of the table
     assert "perr:lead" in state["query"] and state["query"].startswith("#+ title: Who leads what")
     protocols = {row[0].value for row in local.rows}
@@ -281,7 +294,10 @@ def test_query_page_runs_a_library_query(browser, service, store, shots):
     expected = sum(1 for row in local.rows if row[0].value == voiron)
     b.evaluate(f"""(() => {{ const s = document.querySelector('#params select[name=protocol]');
         s.value = {json.dumps(voiron)}; s.dispatchEvent(new Event('change')); }})()""")
-    b.wait_for(f"window.perrYasgui.getTab().yasr.results && window.perrYasgui.getTab().yasr.results.getBindings().length === {expected}", 60)
+    b.wait_for(
+        f"window.perrYasgui.getTab().yasr.results && window.perrYasgui.getTab().yasr.results.getBindings().length === {expected}",
+        60,
+    )
     assert f"VALUES ?protocol {{ <{voiron}> }}" in b.evaluate("window.perrYasgui.getTab().getQuery()")
 
     # a shareable link opens the same query
@@ -290,7 +306,10 @@ def test_query_page_runs_a_library_query(browser, service, store, shots):
 
     # the chart view draws bars from a query with numbers
     b.evaluate("document.querySelector('#library button[data-name=\"protocol-stats\"]').click()")
-    b.wait_for("window.perrYasgui.getTab().yasr.results && window.perrYasgui.getTab().yasr.results.getBindings().length === 5", 60)
+    b.wait_for(
+        "window.perrYasgui.getTab().yasr.results && window.perrYasgui.getTab().yasr.results.getBindings().length === 5",
+        60,
+    )
     b.evaluate("window.perrYasgui.getTab().yasr.selectPlugin('chart')")
     b.wait_for("document.querySelectorAll('.perr-chart svg rect').length === 5")
     shot = base64.b64decode(b.send("Page.captureScreenshot", {"format": "png"})["data"])
@@ -317,10 +336,13 @@ def test_query_page_at_50_protocols(browser, synthetic_service, shots):
     if not pages.yasgui_vendored():
         pytest.skip("YASGUI is not vendored (scripts/vendor-yasgui.sh)")
     count = ask(
-        synthetic_service.url, f"PREFIX perr: <{PERR}> SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a perr:Commitment }}"
+        synthetic_service.url,
+        f"PREFIX perr: <{PERR}> SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a perr:Commitment }}",
     )
     commitments = int(count[0]["n"]["value"])
-    state = run_page(browser, synthetic_service.url + "/?library=who-leads-what&run=1", shots / "query-page-50.png")
+    state = run_page(
+        browser, synthetic_service.url + "/?library=who-leads-what&run=1", shots / "query-page-50.png"
+    )
     assert state["rows"] == commitments > 1000
     assert len(state["options"]) == 51
     check_offline(browser, synthetic_service.url, state)

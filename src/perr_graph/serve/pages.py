@@ -219,7 +219,9 @@ def query_page(lang: str, library: list[dict]) -> bytes:
         )
         page = (STATIC / "index.html").read_text(encoding="utf-8")
         return page.replace(
-            "<main>", f'<p id="no-yasgui" style="margin:0;padding:8px 18px;background:#fff3bf">{escape(notice)}</p>\n<main>', 1
+            "<main>",
+            f'<p id="no-yasgui" style="margin:0;padding:8px 18px;background:#fff3bf">{escape(notice)}</p>\n<main>',
+            1,
         ).encode("utf-8")
     strings = {
         "library": m._("Query library"),
