@@ -100,6 +100,9 @@ def test_service_description_parses_as_rdf(service, store):
     names = {str(g.value(n, SD.name)) for n in g.objects(dataset, SD.namedGraph)}
     held = {str(r["g"].value) for r in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")}
     assert names == held and "https://w3id.org/perr-graph/graph/registry" in names
+    status, ctype, body = http(service.url + "/sparql", headers={"Accept": BROWSER_ACCEPT})
+    assert status == 200 and ctype.startswith("text/plain")  # a browser shows it
+    assert len(rdflib.Graph().parse(data=body, format="turtle")) == len(g)
     status, ctype, body = http(service.url + "/sparql", headers={"Accept": "application/n-triples"})
     assert status == 200 and ctype.startswith("application/n-triples")
     assert len(rdflib.Graph().parse(data=body, format="nt")) == len(g)
@@ -135,6 +138,9 @@ def test_a_dataset_iri_is_html_to_a_browser_and_turtle_otherwise(service):
         assert str(g.value(quote, rdflib.URIRef("http://www.w3.org/ns/oa#exact"))).startswith("Développer")
     status, ctype, body = http(service.url + path, headers={"Accept": "application/n-triples"})
     assert status == 200 and ctype.startswith("application/n-triples")
+    status, ctype, _ = http(service.url + path + "?format=turtle", headers={"Accept": BROWSER_ACCEPT})
+    assert status == 200 and ctype.startswith("text/turtle")  # the page's own "Turtle" link
+    assert f'href="{path}?format=turtle"' in page
 
     for missing in ("/id/protocol/nowhere", "/id/../etc/passwd", "/id/a%3E%20%7B", "/source/../perr.toml"):
         status, ctype, body = http(service.url + missing, headers={"Accept": BROWSER_ACCEPT})
@@ -303,6 +309,9 @@ def test_query_page_runs_a_library_query(browser, service, store, shots):
     # a shareable link opens the same query
     link = b.evaluate("window.perrYasgui.getTab().getShareableLink()")
     assert link.startswith(service.url + "/") and urllib.parse.quote(voiron, safe="") in link
+    b.send("Page.navigate", {"url": link})
+    b.wait_for("document.body && document.body.dataset.ready === '1'", 60)
+    assert f"VALUES ?protocol {{ <{voiron}> }}" in b.evaluate("window.perrYasgui.getTab().getQuery()")
 
     # the chart view draws bars from a query with numbers
     b.evaluate("document.querySelector('#library button[data-name=\"protocol-stats\"]').click()")

@@ -42,6 +42,9 @@ STATIC_FILES = {
 #: RDF media types a resource can be asked for (Oxigraph writes them), the first the default
 RDF_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml")
 
+#: ``?format=`` of a resource (a link can say which it wants: a browser's Accept would say HTML)
+FORMATS = {"turtle": "text/turtle", "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml"}
+
 #: the characters of an IRI's path and query as the dataset writes them (``docs/model.md``, "IRIs")
 _IRI_PATH = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/%-]+$")
 
@@ -65,7 +68,7 @@ FACTS = (
     + """SELECT ?g ?p ?o ?plabel ?olabel WHERE {
   GRAPH ?g { <$IRI> ?p ?o }
   OPTIONAL { GRAPH ?pg { ?p rdfs:label ?plabel } FILTER(LANGMATCHES(LANG(?plabel), "$LANG")) }
-  OPTIONAL { GRAPH ?og { ?o skos:prefLabel|dcterms:title ?olabel }
+  OPTIONAL { GRAPH ?og { ?o skos:prefLabel|dcterms:title|rdfs:label ?olabel }
              FILTER(LANG(?olabel) = "" || LANGMATCHES(LANG(?olabel), "$LANG")) }
 } ORDER BY ?g ?p ?o LIMIT 2000"""
 )

@@ -82,8 +82,10 @@ class PageRoutes:
     def _service_description(self) -> None:
         """A GET of the endpoint without a query: the SPARQL 1.1 Service Description, in the RDF type asked."""
         media = pages.negotiate(self.headers.get("Accept"))
-        media = "text/turtle" if media == "text/html" else media
         endpoint = f"http://{self.headers.get('Host')}/sparql"
+        if media == "text/html":  # a browser: the Turtle, shown as text rather than downloaded
+            body = pages.service_description(endpoint, self.server.graphs, "text/turtle")
+            return self._send(HTTPStatus.OK, body, "text/plain; charset=utf-8", {"Vary": "Accept"})
         body = pages.service_description(endpoint, self.server.graphs, media)
         self._send(HTTPStatus.OK, body, f"{media}; charset=utf-8", {"Vary": "Accept"})
 
@@ -93,6 +95,7 @@ class PageRoutes:
         if iri is None:
             return self._text(HTTPStatus.NOT_FOUND, f"not an IRI of the dataset: {path}")
         media = pages.negotiate(self.headers.get("Accept"))
+        media = pages.FORMATS.get((params.get("format") or [""])[0], media)
         lang = self._lang(params)
         try:
             if media != "text/html":

@@ -123,6 +123,15 @@
 
   // -- YASGUI on this server's endpoint; no completion service from the web -------------------------------------
   Yasgui.defaults.requestConfig.endpoint = endpoint;
+  // the first tab's example: the default graph is the union of the named graphs, no GRAPH needed
+  Yasgui.defaults.yasqe.value = [
+    "PREFIX perr: <" + PREFIXES.perr + ">",
+    "",
+    "SELECT ?commitment ?text WHERE {",
+    "  ?commitment a perr:Commitment ; perr:text ?text .",
+    "}",
+    "LIMIT 20",
+  ].join("\n");
   Yasgui.defaults.endpointCatalogueOptions.getData = () => [{ endpoint: endpoint }];
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
