@@ -61,6 +61,14 @@ def shots(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("screenshots")
 
 
+def needs_yasgui() -> None:
+    """Skip when YASGUI is not vendored (npm was missing); in CI, where scripts/test.sh vendors it, fail."""
+    if not pages.yasgui_vendored():
+        if os.environ.get("CI"):
+            pytest.fail("YASGUI is not vendored in CI: scripts/test.sh runs scripts/vendor-yasgui.sh")
+        pytest.skip("YASGUI is not vendored (scripts/vendor-yasgui.sh)")
+
+
 def ask(url: str, text: str) -> list[dict]:
     status, _, body = http(
         url + "/sparql",
@@ -177,10 +185,7 @@ def test_cors_headers_only_with_cors(service, dataset_nq):
 
 
 def test_query_page_is_yasgui_served_here(service):
-    if not pages.yasgui_vendored():
-        if os.environ.get("CI"):
-            pytest.fail("YASGUI is not vendored in CI: scripts/test.sh runs scripts/vendor-yasgui.sh")
-        pytest.skip("YASGUI is not vendored (scripts/vendor-yasgui.sh)")
+    needs_yasgui()
     status, ctype, body = http(service.url + "/")
     page = body.decode("utf-8")
     assert status == 200 and ctype.startswith("text/html") and '<html lang="fr">' in page
@@ -265,8 +270,7 @@ def check_offline(b, origin: str, state: dict) -> None:
 
 @pytest.mark.browser
 def test_query_page_runs_a_library_query(browser, service, store, shots):
-    if not pages.yasgui_vendored():
-        pytest.skip("YASGUI is not vendored (scripts/vendor-yasgui.sh)")
+    needs_yasgui()
     b = browser
     state = run_page(b, service.url + "/?library=who-leads-what&run=1", shots / "query-page-5.png")
     local = run_local(store, queries.find("who-leads-what"))
@@ -342,8 +346,7 @@ def synthetic_service(tmp_path_factory):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_query_page_at_50_protocols(browser, synthetic_service, shots):
-    if not pages.yasgui_vendored():
-        pytest.skip("YASGUI is not vendored (scripts/vendor-yasgui.sh)")
+    needs_yasgui()
     count = ask(
         synthetic_service.url,
         f"PREFIX perr: <{PERR}> SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a perr:Commitment }}",

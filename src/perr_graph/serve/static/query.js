@@ -120,6 +120,21 @@
     return svg;
   }
   Yasgui.Yasr.registerPlugin("chart", Chart);
+  // YASR's own views, named in the page's language
+  for (const [name, label] of [["table", strings.table], ["response", strings.response]]) {
+    const Base = Yasgui.Yasr.plugins[name];
+    if (Base) {
+      Yasgui.Yasr.registerPlugin(
+        name,
+        class extends Base {
+          constructor(yasr) {
+            super(yasr);
+            this.label = label;
+          }
+        }
+      );
+    }
+  }
 
   // -- YASGUI on this server's endpoint; no completion service from the web -------------------------------------
   Yasgui.defaults.requestConfig.endpoint = endpoint;
@@ -136,6 +151,7 @@
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: false,
+    tabName: strings.query,
     endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
     persistenceId: null,
     populateFromUrl: true,
@@ -168,6 +184,27 @@
     if (!r.ok) throw new Error((await r.text()).trim());
     return r.json();
   }
+  const LABELS = ["http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
+                  "http://purl.org/dc/terms/title"];
+  async function label(maps) {
+    // the labels of the IRIs a column gave without its `<name>_label` (the default graph is every graph)
+    const lang = document.documentElement.lang;
+    const bare = [...new Set(maps.flatMap((m) => [...m.entries()].filter(([v, l]) => l === shortIri(v)).map(([v]) => v)))];
+    for (let i = 0; i < bare.length; i += 500) {
+      const values = bare.slice(i, i + 500).map((v) => "<" + v + ">").join(" ");
+      const data = await ask(
+        "SELECT ?x ?p ?l WHERE { VALUES ?x { " + values + " } VALUES ?p { " + LABELS.map((p) => "<" + p + ">").join(" ") +
+          ' } ?x ?p ?l FILTER(LANG(?l) = "" || LANGMATCHES(LANG(?l), "' + lang + '")) }'
+      );
+      const best = new Map();
+      for (const b of data.results.bindings) {
+        const rank = LABELS.indexOf(b.p.value);
+        const seen = best.get(b.x.value);
+        if (!seen || rank < seen[0]) best.set(b.x.value, [rank, b.l.value]);
+      }
+      for (const m of maps) for (const [v, [, l]] of best) if (m.has(v) && m.get(v) === shortIri(v)) m.set(v, l);
+    }
+  }
   async function choicesOf(q) {
     // the values each parameter takes in the data: the query run without it, its column (and `<name>_label`)
     if (choices.has(q.name)) return choices.get(q.name);
@@ -183,10 +220,14 @@
             seen.set(v.value, l ? l.value : v.type === "uri" ? shortIri(v.value) : v.value);
           }
         }
-        found[p.name] = [...seen.entries()].sort((a, b) => a[1].localeCompare(b[1], document.documentElement.lang));
+        found[p.name] = seen;
       }
+      await label(Object.values(found));
     } catch (e) {
-      for (const p of q.params) found[p.name] = [];
+      for (const p of q.params) found[p.name] = new Map();
+    }
+    for (const name of Object.keys(found)) {
+      found[name] = [...found[name].entries()].sort((a, b) => a[1].localeCompare(b[1], document.documentElement.lang));
     }
     choices.set(q.name, found);
     return found;
