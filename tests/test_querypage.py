@@ -216,6 +216,17 @@ def test_without_yasgui_the_plain_form_says_so(service, monkeypatch, tmp_path):
     assert "YASGUI n&#39;est pas installé".encode() in body
 
 
+def test_a_page_that_fails_is_one_line(service, monkeypatch, capfd):
+    def broken(*args):
+        raise KeyError("unforeseen")
+
+    monkeypatch.setattr(pages, "resource_page", broken)
+    status, _, body = http(service.url + "/id/protocol/voiron", headers={"Accept": BROWSER_ACCEPT})
+    assert status == 500 and body == b"this page failed: KeyError\n"
+    assert "Traceback" not in capfd.readouterr().err
+    assert http(service.url + "/id/protocol/voiron")[0] == 200  # the server goes on
+
+
 def test_library_query_with_its_parameters_bound(service):
     args = {"library": "amounts", "param.protocol": "https://w3id.org/perr-graph/id/protocol/puy"}
     status, _, body = http(service.url + "/api/bind?" + urllib.parse.urlencode(args))

@@ -5,12 +5,29 @@ service description, the dataset's resources and the source texts. Mixed into th
 
 from __future__ import annotations
 
+import functools
 import json
+import sys
 import urllib.parse
 from http import HTTPStatus
 
 from perr_graph.errors import QueryError
 from perr_graph.serve import pages
+
+
+def _guarded(route):
+    """A page that fails for a reason nobody foresaw is one line, HTTP 500 (and one line on the server's
+    standard error), not a dropped connection with a traceback."""
+
+    @functools.wraps(route)
+    def run(self, *args, **kwargs):
+        try:
+            return route(self, *args, **kwargs)
+        except Exception as exc:  # the connection stays answerable; the reason is said in one line
+            print(f"perr serve: {self.path}: {exc.__class__.__name__}: {exc}", file=sys.stderr, flush=True)
+            return self._text(HTTPStatus.INTERNAL_SERVER_ERROR, f"this page failed: {exc.__class__.__name__}")
+
+    return run
 
 
 class PageRoutes:
@@ -47,11 +64,13 @@ class PageRoutes:
             )
         return items
 
+    @_guarded
     def _query_page(self, params: dict[str, list[str]]) -> None:
         lang = self._lang(params)
         body = pages.query_page(lang, self._library_items(lang))
         self._send(HTTPStatus.OK, body, "text/html; charset=utf-8")
 
+    @_guarded
     def _library(self) -> None:
         items = [
             {k: v for k, v in item.items() if k not in ("heading", "question")}
@@ -60,6 +79,7 @@ class PageRoutes:
         body = json.dumps(items, ensure_ascii=False).encode("utf-8")
         self._send(HTTPStatus.OK, body, "application/json; charset=utf-8")
 
+    @_guarded
     def _bound(self, params: dict[str, list[str]]) -> None:
         """``/api/bind?library=NAME&param.NAME=value``: the library query's text with its parameters bound (the
         query the page puts in the editor: what runs is what the researcher sees)."""
@@ -72,6 +92,7 @@ class PageRoutes:
         except QueryError as exc:
             self._text(HTTPStatus.BAD_REQUEST, str(exc))
 
+    @_guarded
     def _static_file(self, name: str) -> None:
         ctype = pages.STATIC_FILES.get(name)
         path = pages.STATIC / name
@@ -79,6 +100,7 @@ class PageRoutes:
             return self._text(HTTPStatus.NOT_FOUND, f"not found: /static/{name}")
         self._send(HTTPStatus.OK, path.read_bytes(), ctype)
 
+    @_guarded
     def _service_description(self) -> None:
         """A GET of the endpoint without a query: the SPARQL 1.1 Service Description, in the RDF type asked."""
         media = pages.negotiate(self.headers.get("Accept"))
@@ -89,6 +111,7 @@ class PageRoutes:
         body = pages.service_description(endpoint, self.server.graphs, media)
         self._send(HTTPStatus.OK, body, f"{media}; charset=utf-8", {"Vary": "Accept"})
 
+    @_guarded
     def _resource(self, path: str, params: dict[str, list[str]]) -> None:
         """``/id/<path>``: the resource ``https://w3id.org/perr-graph/id/<path>``, as HTML or RDF (``Accept``)."""
         iri = pages.resource_iri(path)
@@ -120,6 +143,7 @@ class PageRoutes:
         rows: list[dict] = json.loads(attempt.body)["results"]["bindings"]
         return rows
 
+    @_guarded
     def _source(self, name: str, params: dict[str, list[str]]) -> None:
         path = pages.source_file(self.server.sources, urllib.parse.unquote(name))
         if path is None:
