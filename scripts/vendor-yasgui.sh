@@ -14,8 +14,8 @@ if ! command -v npm >/dev/null 2>&1; then
   echo "vendor-yasgui: npm not found: perr serve will serve its plain query form" >&2
   exit 0
 fi
-if ! npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null; then
-  echo "vendor-yasgui: npm ci failed (registry unreachable?): perr serve will serve its plain query form" >&2
+if ! out=$(npm ci --ignore-scripts --no-audit --no-fund --loglevel=error 2>&1 >/dev/null); then
+  echo "vendor-yasgui: npm ci failed ($(printf '%s\n' "$out" | grep -m1 'npm error' || true)): perr serve will serve its plain query form" >&2
   exit 0
 fi
 exec python3 scripts/vendor_yasgui.py
