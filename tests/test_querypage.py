@@ -150,7 +150,20 @@ def test_a_dataset_iri_is_html_to_a_browser_and_turtle_otherwise(service):
     assert status == 200 and ctype.startswith("text/turtle")  # the page's own "Turtle" link
     assert f'href="{path}?format=turtle"' in page
 
-    for missing in ("/id/protocol/nowhere", "/id/../etc/passwd", "/id/a%3E%20%7B", "/source/../perr.toml"):
+    status, _, body = http(
+        service.url + "/concept/pillar/cohesion-sociale", headers={"Accept": BROWSER_ACCEPT}
+    )
+    assert status == 200 and "<h2>cohésion sociale</h2>" in body.decode("utf-8")
+    assert 'href="/concept/pillar/cohesion-sociale"' in page  # the commitment's pillar links to it
+
+    for missing in (
+        "/id/",
+        "/concept/",
+        "/id/protocol/nowhere",
+        "/id/../etc/passwd",
+        "/id/a%3E%20%7B",
+        "/source/../perr.toml",
+    ):
         status, ctype, body = http(service.url + missing, headers={"Accept": BROWSER_ACCEPT})
         assert status == 404 and body.count(b"\n") == 1, missing
 
@@ -301,6 +314,11 @@ def test_query_page_runs_a_library_query(browser, service, store, shots):
     protocols = {row[0].value for row in local.rows}
     assert len(state["options"]) == 6 and set(state["options"]) == {"", *protocols}
     check_offline(b, service.url, state)
+
+    # an IRI of the dataset in the table opens its page on this server, not on the web
+    b.evaluate("window.open = (url) => { window.__opened = url; }")
+    b.evaluate("document.querySelector('.yasr table.dataTable tbody a.iri').click()")
+    assert b.evaluate("window.__opened") == "/id/protocol/loriol"
 
     # sortable: a click on the "line" header orders the rows by line
     first = "document.querySelector('.yasr table.dataTable tbody tr').cells[8].textContent"

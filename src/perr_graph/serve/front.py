@@ -178,7 +178,7 @@ class Handler(PageRoutes, BaseHTTPRequestHandler):
             return self._library()
         if url.path == "/api/bind":
             return self._bound(params)
-        if url.path.startswith("/id/"):
+        if url.path.startswith(("/id/", "/concept/")):
             return self._resource(url.path, params)
         if url.path.startswith("/source/"):
             return self._source(url.path.removeprefix("/source/"), params)

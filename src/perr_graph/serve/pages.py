@@ -6,7 +6,8 @@ resources (content negotiation) and the source texts.
   the vendored files, the plain form (``static/index.html``) with a line saying so.
 * The **service description** (SPARQL 1.1 Service Description) is the answer to a ``GET`` of the endpoint without
   a query: the endpoint, the language, the result formats, the union default graph and the named graphs.
-* A **resource** of the dataset, ``https://w3id.org/perr-graph/id/<path>``, is served at ``/id/<path>``: an HTML
+* A **resource** of the dataset, ``https://w3id.org/perr-graph/id/<path>``, is served at ``/id/<path>`` (a concept,
+  ``…/concept/<path>``, at ``/concept/<path>``): an HTML
   page (its facts, the quote it comes from and a link to the source line) to a client that prefers HTML, Turtle
   (or N-Triples, RDF/XML) otherwise. The queries behind it are written here and run on the engine like any
   other, checked first.
@@ -24,7 +25,7 @@ import jinja2
 from markupsafe import escape
 
 from perr_graph.i18n import messages
-from perr_graph.namespaces import ID
+from perr_graph.namespaces import BASE
 from perr_graph.rdf.terms import prefixed
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,6 +45,9 @@ RDF_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml")
 
 #: ``?format=`` of a resource (a link can say which it wants: a browser's Accept would say HTML)
 FORMATS = {"turtle": "text/turtle", "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml"}
+
+#: the dataset's IRIs served here, under ``/<root>``: its resources and the concepts of its vocabularies
+RESOURCE_ROOTS = ("id/", "concept/")
 
 #: the characters of an IRI's path and query as the dataset writes them (``docs/model.md``, "IRIs")
 _IRI_PATH = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/%-]+$")
@@ -96,16 +100,22 @@ _LABELS = (
 
 
 def resource_iri(path: str) -> str | None:
-    """The dataset IRI that ``/id/<path>`` stands for, or None when the path is no IRI of the dataset."""
-    rest = path.removeprefix("/id/")
-    if rest == path or not rest or not _IRI_PATH.match(rest) or ".." in rest.split("/"):
+    """The dataset IRI that ``/id/<path>`` (or ``/concept/<path>``) stands for, or None when the path is no IRI of
+    the dataset."""
+    rest = path.removeprefix("/")
+    root = next((r for r in RESOURCE_ROOTS if rest.startswith(r)), None)
+    tail = rest[len(root) :] if root else ""
+    if not tail or not _IRI_PATH.match(tail) or ".." in tail.split("/"):
         return None
-    return str(ID) + rest
+    return BASE + rest
 
 
 def local_path(iri: str) -> str | None:
-    """``/id/<path>`` for a dataset IRI (a link the server answers), else None."""
-    return "/id/" + iri[len(str(ID)) :] if iri.startswith(str(ID)) and len(iri) > len(str(ID)) else None
+    """``/id/<path>`` (``/concept/<path>``) for a dataset IRI: a link this server answers; else None."""
+    rest = iri.removeprefix(BASE)
+    if rest == iri or not any(rest.startswith(r) and len(rest) > len(r) for r in RESOURCE_ROOTS):
+        return None
+    return "/" + rest
 
 
 def _weights(accept: str) -> dict[str, float]:

@@ -113,7 +113,8 @@ class PageRoutes:
 
     @_guarded
     def _resource(self, path: str, params: dict[str, list[str]]) -> None:
-        """``/id/<path>``: the resource ``https://w3id.org/perr-graph/id/<path>``, as HTML or RDF (``Accept``)."""
+        """``/id/<path>``: the resource ``https://w3id.org/perr-graph/id/<path>``, as HTML or RDF (``Accept``);
+        ``/concept/<path>`` likewise."""
         iri = pages.resource_iri(path)
         if iri is None:
             return self._text(HTTPStatus.NOT_FOUND, f"not an IRI of the dataset: {path}")

@@ -163,9 +163,10 @@
   // IRIs of the dataset open their page on this server (not on the web)
   document.getElementById("yasgui").addEventListener("click", (event) => {
     const a = event.target.closest && event.target.closest("a.iri");
-    if (a && a.href.startsWith(ID)) {
+    const base = "https://w3id.org/perr-graph/";
+    if (a && (a.href.startsWith(base + "id/") || a.href.startsWith(base + "concept/"))) {
       event.preventDefault();
-      window.open("/id/" + a.href.slice(ID.length), "_blank", "noopener");
+      window.open("/" + a.href.slice(base.length), "_blank", "noopener");
     }
   });
 
