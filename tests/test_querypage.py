@@ -342,9 +342,14 @@ def test_query_page_runs_a_library_query(browser, service, store, shots):
     # a shareable link opens the same query
     link = b.evaluate("window.perrYasgui.getTab().getShareableLink()")
     assert link.startswith(service.url + "/") and urllib.parse.quote(voiron, safe="") in link
-    b.send("Page.navigate", {"url": link})
+    moved = link.replace(
+        urllib.parse.quote(service.url + "/sparql", safe=""), "http%3A%2F%2Felsewhere%2Fsparql"
+    )
+    assert moved != link  # made on another address: opens on this one all the same
+    b.send("Page.navigate", {"url": moved})
     b.wait_for("document.body && document.body.dataset.ready === '1'", 60)
     assert f"VALUES ?protocol {{ <{voiron}> }}" in b.evaluate("window.perrYasgui.getTab().getQuery()")
+    assert b.evaluate("window.perrYasgui.getTab().getEndpoint()") == service.url + "/sparql"
 
     # the chart view draws bars from a query with numbers
     b.evaluate("document.querySelector('#library button[data-name=\"protocol-stats\"]').click()")

@@ -154,7 +154,11 @@
     tabName: strings.query,
     endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
     persistenceId: null,
-    populateFromUrl: true,
+    // a shared link opens on this server, whatever address it was made on
+    populateFromUrl: (config) => {
+      config.requestConfig = { ...config.requestConfig, endpoint: endpoint };
+      return config;
+    },
     yasqe: { autocompleters: ["prefixes", "variables"], resizeable: true, editorHeight: "260px" },
     yasr: { prefixes: PREFIXES, pluginOrder: ["table", "chart", "response"], defaultPlugin: "table" },
   });
