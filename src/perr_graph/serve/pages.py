@@ -153,6 +153,21 @@ def fill(query: str, iri: str, lang: str = "fr") -> str:
     return query.replace("$IRI", iri).replace('"$LANG"', f'"{lang}"')
 
 
+def rdf(ntriples: bytes, media: str) -> bytes:
+    """The engine's N-Triples written again in ``media``, with the project's prefixes (Turtle people can read)."""
+    from rdflib import Graph
+
+    from perr_graph.namespaces import bind_prefixes
+
+    g = Graph()
+    bind_prefixes(g)
+    g.parse(data=ntriples, format="nt")
+    return g.serialize(format=_RDFLIB_FORMATS[media], encoding="utf-8")
+
+
+_RDFLIB_FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml"}
+
+
 # -- the service description -----------------------------------------------------------------------------------
 
 
@@ -188,8 +203,7 @@ def service_description(endpoint: str, graphs: frozenset[str], media: str = "tex
         g.add((dataset, sd.namedGraph, node))
         g.add((node, RDF.type, sd.NamedGraph))
         g.add((node, sd.name, URIRef(name)))
-    fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml"}[media]
-    return g.serialize(format=fmt, encoding="utf-8")
+    return g.serialize(format=_RDFLIB_FORMATS[media], encoding="utf-8")
 
 
 # -- pages -----------------------------------------------------------------------------------------------------

@@ -123,9 +123,10 @@ class PageRoutes:
         lang = self._lang(params)
         try:
             if media != "text/html":
-                attempt = self.server.ask(pages.fill(pages.TRIPLES, iri), media)
+                attempt = self.server.ask(pages.fill(pages.TRIPLES, iri), "application/n-triples")
                 if attempt.status == HTTPStatus.OK and attempt.body.strip():
-                    return self._send(HTTPStatus.OK, attempt.body, attempt.ctype, {"Vary": "Accept"})
+                    body = pages.rdf(attempt.body, media)
+                    return self._send(HTTPStatus.OK, body, f"{media}; charset=utf-8", {"Vary": "Accept"})
                 return self._text(HTTPStatus.NOT_FOUND, f"no triple about {iri}", {"Vary": "Accept"})
             facts = self._rows(pages.fill(pages.FACTS, iri, lang))
             if not facts:
