@@ -103,6 +103,12 @@ def test_the_wheel_carries_the_resources(installed):
     assert (site / "corpus" / "perr.toml").is_file()
     assert len(list((site / "corpus" / "data" / "sources").glob("*.txt"))) == 5
     assert (site.parent / "serve" / "static" / "index.html").is_file()
+    assert (site.parent / "serve" / "static" / "query.js").is_file()
+    assert (site.parent / "serve" / "templates" / "query.html.j2").is_file()
+    from perr_graph.serve.pages import yasgui_vendored
+
+    if yasgui_vendored():  # copied into the checkout by scripts/vendor-yasgui.sh: the wheel carries it
+        assert (site.parent / "serve" / "static" / "yasgui" / "yasgui.min.js").is_file()
 
 
 def test_from_an_empty_folder(installed, clean_env, tmp_path, dataset_nq):
