@@ -190,7 +190,11 @@ def test_cli_json(capsys, dataset_nq, tables):
 
 def test_cli_table_and_one_table_csv(capsys, dataset_nq):
     code, out, _ = run(capsys, "compare", "--table", "lead-indicator", "--data", str(dataset_nq))
-    assert code == 0 and "Part des engagements avec un chef de file, avec une partie qui s’engage" in out and "Pays Voironnais" in out
+    assert (
+        code == 0
+        and "Part des engagements avec un chef de file, avec une partie qui s’engage" in out
+        and "Pays Voironnais" in out
+    )
     code, out, _ = run(capsys, "compare", "-t", "lead-indicator", "--lang", "en", "--data", str(dataset_nq))
     assert code == 0 and "Share of commitments with a chef de file" in out and "Pays Voironnais" in out
     code, out, _ = run(capsys, "compare", "-t", "pillars", "-f", "csv", "--data", str(dataset_nq))

@@ -155,7 +155,8 @@ def test_jobs_and_cache_give_the_same_report(capsys, dataset_nq, corpus, tmp_pat
     from perr_graph.validate import validate_dataset
 
     reference = validate_dataset([dataset_nq], sources=corpus.sources)
-    reference.sources_prefix = corpus.source_path("").rstrip("/")  # the command names the corpus's sources folder
+    # the command names the corpus's sources folder
+    reference.sources_prefix = corpus.source_path("").rstrip("/")
     assert reports[0] == json.loads(reference.json("en"))
     assert reports[0]["warnings"] > 0 and reports[0]["infos"] > 0
     # one report kept per protocol graph validated alone, and the warm run read them rather than writing new

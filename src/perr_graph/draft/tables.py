@@ -231,8 +231,7 @@ def legend(ctx: DraftContext, before: int, marks: set[str]) -> None:
         return
     if not found:
         found = {
-            m: {"role": "role-non-precise", "rule": "matrix-mark-without-convention"}
-            for m in marks or {"X"}
+            m: {"role": "role-non-precise", "rule": "matrix-mark-without-convention"} for m in marks or {"X"}
         }
     matrix["marks"] = found
     none = {

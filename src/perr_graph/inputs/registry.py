@@ -61,6 +61,7 @@ class Partner:
                 raise ValueError(f"parent_evidence {part!r} is not '<protocol> <line>: <quote>'")
             out.append((m.group(1), int(m.group(2)), m.group(3)))
         return out
+
     #: "proposed" for an entry ``perr add`` drafted and no person reviewed yet; else empty
     status: str = ""
     #: the protocol id and line a proposed entry comes from, and the words there
@@ -350,6 +351,8 @@ def check_registry(
                 path,
                 n,
             )
+
+
 def _partner(r: dict[str, str], path: Path, n: int) -> Partner:
     """A row of ``partners.csv``, with the optional proposal columns (:data:`PROPOSAL_COLUMNS`)."""
     base: dict[str, Any] = {

@@ -77,7 +77,9 @@ def cell_involvements(
                 f"line {line}: a free column needs a role and rule for its names (free = {{role, rule}})",
                 ctx.config.path,
             )
-        return [_involvement(ctx, p, None, free, cell, span, FREE) for p in named_in_free_cell(ctx, cell, line)]
+        return [
+            _involvement(ctx, p, None, free, cell, span, FREE) for p in named_in_free_cell(ctx, cell, line)
+        ]
     found = split_mark(cell, marks)
     if found is not None:
         mark, codes = found
@@ -85,7 +87,9 @@ def cell_involvements(
     else:
         if unmarked is None:
             legend = "/".join(marks)
-            raise ctx.error(f"cell {cell.strip()!r} carries no {legend} mark and [matrix] has no unmarked rule", line)
+            raise ctx.error(
+                f"cell {cell.strip()!r} carries no {legend} mark and [matrix] has no unmarked rule", line
+            )
         entry, key, codes = unmarked, UNMARKED, cell
     named = ctx.partners_in_cell(codes, line) if codes.strip() else []
     if not named:  # a mark alone: the column's partners

@@ -118,7 +118,9 @@ def read(ctx: Context, block: MatrixBlock) -> None:
                     block,
                 )
             marks = {str(k): v for k, v in legend.marks.items()}
-            for inv in cell_involvements(ctx, cell, n, layout.partners[i], marks, legend.unmarked, legend.free):
+            for inv in cell_involvements(
+                ctx, cell, n, layout.partners[i], marks, legend.unmarked, legend.free
+            ):
                 # the stated legend is the evidence of what a mark, or the free column, means; not of a bare code
                 _add(c, inv, legend_span if inv.mark != UNMARKED else None)
         ctx.protocol.commitments.append(c)

@@ -108,6 +108,8 @@ def _parent_evidence(g: TripleSink, p: Partner) -> None:
     for pid, line, quote in quotes:
         g.add((node, DCTERMS.source, ns.source(pid)))
         g.add((node, DCTERMS.bibliographicCitation, Literal(f"{pid}, line {line}: « {quote} »", lang="fr")))
+
+
 @dataclass(frozen=True)
 class SourceDescription:
     """What the registry graph says of a source text a proposed entry cites (so that its line can be shown)."""
