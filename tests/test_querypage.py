@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import base64
+import csv
 import json
 import os
 import re
@@ -79,6 +80,15 @@ def ask(url: str, text: str) -> list[dict]:
     return json.loads(body)["results"]["bindings"]
 
 
+def _commitments_in_golden_stats() -> int:
+    """The five's commitments, own and partners' contribution items, as the hand-checked golden answer of
+    protocol-stats counts them."""
+    with (project.ROOT / "tests" / "golden" / "queries" / "02-protocol-stats.csv").open(
+        encoding="utf-8"
+    ) as f:
+        return sum(int(r["commitments"]) + int(r["contribution_items"]) for r in csv.DictReader(f))
+
+
 # --- what curl sees ---------------------------------------------------------------------------------------------
 
 
@@ -88,7 +98,7 @@ def test_union_default_graph_answers_every_commitment(service, store):
         for r in store.query(f"SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?c a <{PERR}Commitment> }} }}")
     }
     rows = ask(service.url, f"PREFIX perr: <{PERR}> SELECT ?c WHERE {{ ?c a perr:Commitment }}")
-    assert len(expected) == 332
+    assert len(expected) == _commitments_in_golden_stats()
     assert len(rows) == len(expected) and {r["c"]["value"] for r in rows} == expected
 
 
@@ -125,11 +135,12 @@ def test_a_dataset_iri_is_html_to_a_browser_and_turtle_otherwise(service):
     source = re.search(r'href="(/source/([^"#]+)#L93)"', page)
     assert source and f"data/sources/{source.group(2)}:93" in page  # the link to the source line
     assert 'href="/id/org/caf-isere"' in page and "Caisse d&#39;allocations familiales de l&#39;Isère" in page
-    assert "chef de file" in page and '<html lang="fr">' in page  # the ontology's French labels
+    # the ontology's French labels (the CAF commits: "partie qui s'engage")
+    assert "partie qui s" in page and '<html lang="fr">' in page
     status, _, body = http(service.url + source.group(1).split("#")[0], headers={"Accept": BROWSER_ACCEPT})
     assert status == 200 and b'<li id="L93">' in body
     english = http(service.url + path + "?lang=en", headers={"Accept": BROWSER_ACCEPT})[2].decode()
-    assert '<html lang="en">' in english and "lead" in english
+    assert '<html lang="en">' in english and "committing party" in english
 
     for accept in ("text/turtle", "*/*", None):
         status, ctype, body = http(service.url + path, headers={"Accept": accept} if accept else {})
@@ -139,7 +150,7 @@ def test_a_dataset_iri_is_html_to_a_browser_and_turtle_otherwise(service):
         assert (c, rdflib.RDF.type, rdflib.URIRef(PERR + "Commitment")) in g
         assert (
             c,
-            rdflib.URIRef(PERR + "lead"),
+            rdflib.URIRef(PERR + "committingParty"),
             rdflib.URIRef("https://w3id.org/perr-graph/id/org/caf-isere"),
         ) in g
         quote = rdflib.URIRef(COMMITMENT + "/source/quote")
@@ -275,7 +286,7 @@ def run_page(b, url: str, shot: Path) -> dict:
         return {rows: tab.yasr.results.getBindings().length,
                 header: [...document.querySelectorAll('.yasr table.dataTable thead th')].map(t => t.textContent),
                 shown: document.querySelectorAll('.yasr table.dataTable tbody tr').length,
-                options: [...document.querySelectorAll('#params select option')].map(o => o.value),
+                options: [...document.querySelectorAll('#params select[name=protocol] option')].map(o => o.value),
                 query: tab.getQuery(), tabs: document.querySelectorAll('.tabPanel').length,
                 share: tab.getShareableLink(),
                 resources: performance.getEntriesByType('resource').map(e => e.name)};
@@ -298,17 +309,8 @@ def test_query_page_runs_a_library_query(browser, service, store, shots):
     b = browser
     state = run_page(b, service.url + "/?library=who-leads-what&run=1", shots / "query-page-5.png")
     local = run_local(store, queries.find("who-leads-what"))
-    assert state["rows"] == len(local.rows) == 332
-    assert state["header"][1:] == [
-        "protocol",
-        "section",
-        "pillar",
-        "commitment",
-        "text",
-        "leads",
-        "associated",
-        "line",
-    ]
+    assert state["rows"] == len(local.rows) == _commitments_in_golden_stats()
+    assert state["header"][1:] == local.variables  # the query's columns, in order
     assert state["shown"] == 50  # a page of the table
     assert "perr:lead" in state["query"] and state["query"].startswith("#+ title: Who leads what")
     protocols = {row[0].value for row in local.rows}
@@ -321,11 +323,12 @@ def test_query_page_runs_a_library_query(browser, service, store, shots):
     assert b.evaluate("window.__opened") == "/id/protocol/loriol"
 
     # sortable: a click on the "line" header orders the rows by line
-    first = "document.querySelector('.yasr table.dataTable tbody tr').cells[8].textContent"
-    b.evaluate("[...document.querySelectorAll('.yasr table.dataTable thead th')][8].click()")
+    line = 1 + local.variables.index("line")  # the table's first column numbers the rows
+    first = f"document.querySelector('.yasr table.dataTable tbody tr').cells[{line}].textContent"
+    b.evaluate(f"[...document.querySelectorAll('.yasr table.dataTable thead th')][{line}].click()")
     b.wait_for(f"{first} !== ''")
     ascending = b.evaluate(first)
-    b.evaluate("[...document.querySelectorAll('.yasr table.dataTable thead th')][8].click()")
+    b.evaluate(f"[...document.querySelectorAll('.yasr table.dataTable thead th')][{line}].click()")
     b.wait_for(f"{first} !== {json.dumps(ascending)}")
 
     # the pick list binds the parameter: the query shown is the one run, one protocol's rows

@@ -272,15 +272,23 @@
         const label = document.createElement("label");
         label.textContent = p.name;
         label.title = p.description;
-        const select = document.createElement("select");
+        const known = found[p.name] || [];
+        // a parameter the answer holds values of is a pick list; another (reading=all, rollup=no) is typed
+        const select = document.createElement(known.length ? "select" : "input");
         select.name = p.name;
-        select.add(new Option(strings.all, ""));
-        for (const [value, text] of found[p.name] || []) {
-          select.add(new Option(text, value, false, (values || {})[p.name] === value));
+        if (known.length) {
+          select.add(new Option(strings.all, ""));
+          for (const [value, text] of known) {
+            select.add(new Option(text, value, false, (values || {})[p.name] === value));
+          }
+        } else {
+          select.type = "text";
+          select.placeholder = p.description;
+          select.value = (values || {})[p.name] || "";
         }
         select.onchange = async () => {
           const chosen = {};
-          params.querySelectorAll("select").forEach((s) => (chosen[s.name] = s.value));
+          params.querySelectorAll("select, input").forEach((s) => (chosen[s.name] = s.value));
           tab.setQuery(await bind(q, chosen));
           tab.query();
         };
