@@ -9,7 +9,9 @@ import functools
 import json
 import sys
 import urllib.parse
+from collections.abc import Callable
 from http import HTTPStatus
+from typing import Any
 
 from perr_graph.errors import QueryError
 from perr_graph.serve import pages
@@ -32,6 +34,13 @@ def _guarded(route):
 
 class PageRoutes:
     """Handler methods; ``self`` is a :class:`perr_graph.serve.front.Handler`."""
+
+    # what the handler this mixin is part of provides (declared for the type checker only)
+    server: Any
+    headers: Any
+    _send: Callable[..., None]
+    _text: Callable[..., None]
+    _bind: Callable[..., Any]
 
     def _lang(self, params: dict[str, list[str]]) -> str:
         """The page's language: ``?lang=fr|en``, else the server's (``--lang``)."""
