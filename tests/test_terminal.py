@@ -68,3 +68,20 @@ def test_progress_shows_on_a_terminal():
         progress.advance(task)
         progress.done(task)
     assert progress.enabled
+
+
+def test_perr_query_tables_fit_columns_or_width(monkeypatch, capsys, dataset_nq):
+    """Issue 14: `COLUMNS=100 perr query who-leads-what` lines are at most 100 characters; --width wins."""
+    from perr_graph import cli
+
+    monkeypatch.setenv("COLUMNS", "100")
+    assert cli.main(["query", "who-leads-what", "--data", str(dataset_nq)]) == 0
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) > 100 and max(widths(out)) <= 100
+    assert cli.main(["query", "who-leads-what", "--data", str(dataset_nq), "--width", "80"]) == 0
+    out = capsys.readouterr().out
+    assert max(widths(out)) <= 80 and "…" in out
+    # captured output is no terminal: natural widths, cells cut at 60 characters
+    monkeypatch.delenv("COLUMNS")
+    assert cli.main(["query", "who-leads-what", "--data", str(dataset_nq)]) == 0
+    assert max(widths(capsys.readouterr().out)) > 100

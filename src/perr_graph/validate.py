@@ -115,6 +115,13 @@ class Report:
     units: list[UnitReport]
     shapes: Shapes
     fail_on: str = "violation"
+    #: the folder of the source texts as the user finds it (``data/sources`` in the project's checkout): findings
+    #: name ``<folder>/<file>:<line>``; empty, the file name alone
+    sources_prefix: str = ""
+
+    def where(self, file: str | None) -> str | None:
+        """A source file as findings name it (see ``sources_prefix``)."""
+        return f"{self.sources_prefix}/{file}" if file and self.sources_prefix else file
 
     def failing(self) -> list[Result]:
         threshold = RANK[SEVERITIES[self.fail_on]]
@@ -181,7 +188,7 @@ class Report:
                         "path": path_text(r.path),
                         "focus": str(r.focus),
                         "label": unit.labels.get(r.focus) or compact(r.focus),
-                        "file": file,
+                        "file": self.where(file),
                         "line": r.line if r.line is not None else line,
                         "value": None if r.value is None else str(r.value),
                         "value_label": unit.labels.get(r.value) if r.value is not None else None,
@@ -252,7 +259,7 @@ class Report:
                 for r in sorted(results, key=_sort_key):
                     file, line = unit.locations.get(r.focus, (None, None))
                     line = r.line if r.line is not None else line
-                    where = f"{file}:{line}" if file else "(no source line)"
+                    where = f"{self.where(file)}:{line}" if file else "(no source line)"
                     label = unit.labels.get(r.focus) or compact(r.focus)
                     item = f"      {where}  {_clip(label)}"
                     if r.value is not None:
@@ -1196,19 +1203,25 @@ def _line_of(exc: Exception) -> int | None:
 
 def discover_units(store) -> tuple[list[Unit], list[str]]:
     """The validation units of a store: each named graph except the shared ones (ontology, registry, reference)
-    and the build's other ``graph:`` graphs (dataset description …), and the default graph when it holds triples. Returns (units, shared graphs
-    present in the store)."""
+    and the build's other ``graph:`` graphs (dataset description …), and the default graph when it holds triples;
+    a protocol's graph of inferences (``graph:inferences/<pid>``) joins its protocol's unit. Returns (units, shared
+    graphs present in the store)."""
     import pyoxigraph as ox
 
     special = {str(g) for g in SHARED_GRAPHS}
     present, units = [], []
-    for g in sorted(store.named_graphs(), key=lambda n: n.value):
+    names = sorted(store.named_graphs(), key=lambda n: n.value)
+    inferences = {g.value for g in names if g.value.startswith(str(ns.GRAPH) + "inferences/")}
+    for g in names:
         if g.value in special:
             present.append(g.value)
         elif g.value.startswith(str(ns.GRAPH)) and not g.value.startswith(str(ns.GRAPH) + "protocol/"):
             continue  # the build's other graphs (dataset description …) are not protocols
         else:
-            units.append(Unit(_unit_name(store, g), [g.value], []))
+            # a protocol's graph of inferences is validated with it (its inferred involvements hang on it)
+            pid = g.value[len(str(ns.GRAPH) + "protocol/") :]
+            own = [g.value, *(x for x in [str(ns.inference_graph(pid))] if x in inferences)]
+            units.append(Unit(_unit_name(store, g), own, []))
     if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
         units.append(Unit(_unit_name(store, ox.DefaultGraph()), [ox.DefaultGraph()], []))
     return units, sorted(present, key=[str(g) for g in SHARED_GRAPHS].index)

@@ -4,7 +4,8 @@ the report: numbers as ``int`` or ``float``, IRIs and texts as strings, protocol
 from __future__ import annotations
 
 from perr_graph import namespaces as ns
-from perr_graph.sparql.library import Limits, find, select
+from perr_graph.sparql.library import find
+from perr_graph.sparql.run import Limits, select
 
 _PROTOCOL = str(ns.ID["protocol/"])
 #: the analyses read whole answers (at national scale, tens of thousands of rows): no row cap, a generous time

@@ -107,6 +107,10 @@ def run(args) -> int:
         cache=args.cache,
         progress=None if args.quiet else _progress(),
     )
+    # findings name <the sources folder, as the user finds it>/<file>:<line> (data/sources/… in the checkout)
+    report.sources_prefix = (
+        str(args.sources).rstrip("/") if args.sources else corpus.source_path("").rstrip("/")
+    )
     if args.format == "turtle":
         out = report.graph().serialize(format="turtle")
     elif args.format == "json":

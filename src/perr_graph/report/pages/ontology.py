@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from perr_graph.i18n import N_
 from perr_graph.report.data import ReportData
-from perr_graph.sparql.library import compact
+from perr_graph.sparql.output import compact
 
 TEMPLATE = "ontology.html.j2"
 
