@@ -13,8 +13,8 @@ import jinja2
 import networkx as nx
 import pytest
 
-import perr_graph.report.xlsx as xlsx
 from perr_graph.analysis.centrality import betweenness
+from perr_graph.report import xlsx
 from perr_graph.report.downloads import Downloads, Link
 from perr_graph.report.render import environment, table_body
 

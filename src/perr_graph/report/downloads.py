@@ -133,7 +133,7 @@ class Downloads:
         return written
 
     def _workbook(self, path: Path) -> Path:
-        from perr_graph.report.xlsx import sheet_xml, write
+        from perr_graph.report import xlsx
 
         sheets = []
         for t in self.tables:
@@ -142,6 +142,6 @@ class Downloads:
             for values in rows:
                 for j, v in enumerate(values[: len(widths)]):
                     widths[j] = max(widths[j], min(len(str(v)), 60))
-            sheets.append((t.sheet, sheet_xml(t.columns, rows, [w + 2 for w in widths])))
-        write(path, sheets, "perr-graph", CREATED)
+            sheets.append((t.sheet, xlsx.sheet_xml(t.columns, rows, [w + 2 for w in widths])))
+        xlsx.write(path, sheets, "perr-graph", CREATED)
         return path
