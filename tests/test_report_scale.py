@@ -1,73 +1,14 @@
-"""What makes the report fast at national scale gives the same results as what it replaced: the betweenness of
-:mod:`perr_graph.analysis.centrality` (networkx's values), the workbooks of :mod:`perr_graph.report.xlsx` (read
-back by openpyxl), the table rows of :func:`perr_graph.report.render.table_body` (the HTML of the template loop
-they replaced), and the partner pages shared among worker processes (the same files). Speed itself is measured
-in benchmarks/report.py, not here."""
+"""What makes the report fast at national scale gives the same results as what it replaced: the table rows of
+:func:`perr_graph.report.render.table_body` (the HTML of the template loop they replaced), and the partner pages
+shared among worker processes (the same files). Speed itself is measured in benchmarks/report.py, not here."""
 
 from __future__ import annotations
 
-import datetime
-import random
-
 import jinja2
-import networkx as nx
 import pytest
 
-from perr_graph.analysis.centrality import betweenness
-from perr_graph.report import xlsx
 from perr_graph.report.downloads import Downloads, Link
 from perr_graph.report.render import environment, table_body
-
-
-def _graph(n: int, p: float, seed: int) -> nx.Graph:
-    rng = random.Random(seed)
-    g = nx.gnp_random_graph(n, p, seed=seed)
-    g = nx.relabel_nodes(g, {i: f"org-{i:03d}" for i in g})
-    for a, b in g.edges:
-        g.edges[a, b]["length"] = 1.0 / rng.choice([1, 1, 1, 2, 3, 5])
-    return g
-
-
-@pytest.mark.parametrize("k", [None, 12])
-def test_betweenness_is_networkx_bit_for_bit(k):
-    for seed in range(4):
-        g = _graph(60, 0.08, seed)
-        expected = nx.betweenness_centrality(g, k=k, seed=7 if k else None, weight="length", normalized=True)
-        assert betweenness(g, k=k, seed=7 if k else None, weight="length") == expected
-
-
-def test_betweenness_of_tiny_graphs():
-    for g in (nx.Graph(), nx.path_graph(1), nx.path_graph(2), nx.path_graph(3)):
-        assert betweenness(g, weight="length") == nx.betweenness_centrality(g, weight="length")
-
-
-def test_workbook_reads_back(tmp_path):
-    from openpyxl import load_workbook
-
-    path = tmp_path / "t.xlsx"
-    rows = [["Valence & <Drôme>", 3, 2.5, None], [" espace ", 0, -1, "x\x01y"], ["", 10**12, 1e-7, "z"]]
-    sheet = xlsx.sheet_xml(["nom", "n", "part", "note"], rows, [12, 4, 6, 8])
-    created = datetime.datetime(2022, 12, 31)
-    xlsx.write(path, [("Feuille « 1 »", sheet), ('guillemets "x"', sheet)], "perr-graph", created)
-    book = load_workbook(path)
-    assert book.sheetnames == ["Feuille « 1 »", 'guillemets "x"']
-    ws = book["Feuille « 1 »"]
-    got = [list(r) for r in ws.iter_rows(values_only=True)]
-    assert got[0] == ["nom", "n", "part", "note"]
-    assert got[1] == ["Valence & <Drôme>", 3, 2.5, None]
-    assert got[2] == [" espace ", 0, -1, "xy"]
-    assert got[3] == [None, 10**12, 1e-7, "z"]
-    assert ws["A1"].font.b and not ws["A2"].font.b
-    assert ws.freeze_panes == "A2"
-    assert book.properties.creator == "perr-graph" and book.properties.created == created
-    again = tmp_path / "again.xlsx"
-    xlsx.write(again, [("Feuille « 1 »", sheet), ('guillemets "x"', sheet)], "perr-graph", created)
-    assert again.read_bytes() == path.read_bytes()
-
-
-def test_column_names():
-    assert [xlsx.column_name(j) for j in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
-
 
 #: the template loop that wrote the rows before render.table_body
 _OLD_ROWS = """

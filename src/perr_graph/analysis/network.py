@@ -7,8 +7,8 @@ and ``named`` the same count leaving out involvements as the signatories collect
 per-protocol weights.
 
 Measures: degree (neighbours), weighted degree (sum of weights), betweenness centrality with ``1 / weight`` as
-the length of a link (a strong tie is a short path; :mod:`perr_graph.analysis.centrality`, networkx's values
-computed faster), and communities by greedy modularity maximisation on the weights (networkx's
+the length of a link (a strong tie is a short path; networkx's, estimated from :data:`EXACT_BETWEENNESS` sources
+with a fixed seed beyond that many organisations), and communities by greedy modularity maximisation on the weights (networkx's
 Clauset–Newman–Moore; deterministic for a given node order, and nodes are added in IRI order), or, beyond
 :data:`EXACT_COMMUNITIES` organisations (a national network), networkx's Louvain method from a fixed seed: seconds
 instead of minutes. Exports: GraphML and GEXF for Gephi, written atomically, byte-identical from run to run.
@@ -27,7 +27,6 @@ from pathlib import Path
 import networkx as nx
 
 from perr_graph.analysis.answers import run
-from perr_graph.analysis.centrality import betweenness
 from perr_graph.analysis.names import file_stem
 from perr_graph.outputs import write_atomic
 
@@ -126,7 +125,7 @@ def metrics(g: nx.Graph) -> dict[str, dict]:
     h.add_nodes_from(sorted(g))
     h.add_edges_from((a, b, {"length": 1.0 / d["weight"]}) for a, b, d in sorted(g.edges(data=True)))
     k = EXACT_BETWEENNESS if h.number_of_nodes() > EXACT_BETWEENNESS else None
-    between = betweenness(h, k=k, seed=SEED if k else None, weight="length")
+    between = nx.betweenness_centrality(h, k=k, seed=SEED if k else None, weight="length")
     member = {n: i for i, c in enumerate(communities(g), start=1) for n in c}
     g.graph["_metrics"] = {
         n: {

@@ -2,7 +2,7 @@
 written at build time into ``tables/`` beside the pages (``tables/<page>--<table>.csv``, ``tables/<page>.xlsx``).
 
 CSV files are UTF-8 with a byte-order mark (so that a spreadsheet opens the accents right), comma-separated.
-Workbooks are written by :mod:`perr_graph.report.xlsx` with a fixed creation date, so two runs write the same bytes. A cell may be a
+Workbooks are written by XlsxWriter with a fixed creation date, so two runs write the same bytes. A cell may be a
 :class:`Link` (a page of the report): the page shows the link, the files its text."""
 
 from __future__ import annotations
@@ -133,15 +133,23 @@ class Downloads:
         return written
 
     def _workbook(self, path: Path) -> Path:
-        from perr_graph.report import xlsx
+        import xlsxwriter
 
-        sheets = []
+        options = {"in_memory": True, "strings_to_urls": False, "strings_to_formulas": False}
+        wb = xlsxwriter.Workbook(str(path), options)
+        wb.set_properties({"created": CREATED, "author": "perr-graph"})
+        bold = wb.add_format({"bold": True})
         for t in self.tables:
-            rows = [[_cell(v) for v in r] for r in t.rows]
+            ws = wb.add_worksheet(t.sheet)
+            ws.write_row(0, 0, t.columns, bold)
             widths = [len(c) for c in t.columns]
-            for values in rows:
+            for i, r in enumerate(t.rows, start=1):
+                values = [_cell(v) for v in r]
+                ws.write_row(i, 0, values)
                 for j, v in enumerate(values[: len(widths)]):
                     widths[j] = max(widths[j], min(len(str(v)), 60))
-            sheets.append((t.sheet, xlsx.sheet_xml(t.columns, rows, [w + 2 for w in widths])))
-        xlsx.write(path, sheets, "perr-graph", CREATED)
+            for j, w in enumerate(widths):
+                ws.set_column(j, j, w + 2)
+            ws.freeze_panes(1, 0)
+        wb.close()
         return path
