@@ -36,3 +36,11 @@ data = {str(DATA)!r}
 """
     (folder / "perr.toml").write_text(settings, encoding="utf-8")
     return folder
+
+
+def user_cache() -> Path:
+    """The user's cache folder for this project (``$XDG_CACHE_HOME/perr-graph``, default ``~/.cache/perr-graph``):
+    what tests fetch or compute once and keep between runs (never the checkout)."""
+    import os
+
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perr-graph"

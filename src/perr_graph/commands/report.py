@@ -37,7 +37,7 @@ def run(args) -> int:
     from perr_graph.inputs.corpus import find_corpus
     from perr_graph.report import build_report, validation_findings
     from perr_graph.store import open_store
-    from perr_graph.validate import Shapes
+    from perr_graph.validation import Shapes
 
     corpus = find_corpus(args.corpus)
     out = args.output or (corpus.output / "report")
@@ -48,7 +48,13 @@ def run(args) -> int:
     findings = None
     if not args.no_validation:
         findings = validation_findings(
-            files, sources=corpus.sources, dataset=dataset, shapes=Shapes.load(corpus.shapes)
+            files,
+            "en",
+            sources=corpus.sources,
+            roots=(corpus.root, corpus.data.parent),
+            dataset=dataset,
+            shapes=Shapes.load(corpus.shapes),
+            jobs=None,
         )
     written = build_report(store, out, findings, sources=corpus.sources)
     pages = sum(1 for p in written if p.suffix == ".html")

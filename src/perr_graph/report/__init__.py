@@ -25,19 +25,12 @@ from perr_graph.report.pages import validation as findings
 from perr_graph.report.render import Site
 
 
-def validation_findings(
-    store_files: list[Path] | None = None,
-    *,
-    sources: Path | None = None,
-    dataset: Path | None = None,
-    shapes=None,
-) -> dict:
-    """The SHACL findings of :mod:`perr_graph.validate` on the dataset, for the validation page. ``sources``,
-    ``dataset`` and ``shapes`` are :func:`perr_graph.validate.validate_dataset`'s."""
-    from perr_graph import validate
+def validation_findings(store_files: list[Path] | None = None, lang: str = "fr", **options) -> dict:
+    """The SHACL findings of :mod:`perr_graph.validation` on the dataset, for the validation page (``options``:
+    those of :func:`perr_graph.report.validation.findings`)."""
     from perr_graph.report.validation import findings as read_findings
 
-    return read_findings(validate, store_files, sources=sources, dataset=dataset, shapes=shapes)
+    return read_findings(store_files, lang, **options)
 
 
 def build_report(store, out: Path, validation: dict | None = None, sources: Path | None = None) -> list[Path]:
