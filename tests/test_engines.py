@@ -24,7 +24,9 @@ REFUSED_BY_PYSHACL = {"sparql-minus", "sparql-values-value"}
 
 
 def keys(path: Path, engine: str) -> set:
-    report = validate_dataset([path], shapes=Shapes.load([path]), own_shapes=True, shared=False, engine=engine)
+    report = validate_dataset(
+        [path], shapes=Shapes.load([path]), own_shapes=True, shared=False, engine=engine
+    )
     return {r.key for u in report.units for r in u.results}
 
 

@@ -56,7 +56,7 @@ def test_json_and_french(capsys, dataset_nq):
 
 def test_turtle_report_written_atomically(capsys, dataset_nq, tmp_path):
     target = tmp_path / "report.ttl"
-    code, out, err = run(capsys, dataset_nq, "--format", "turtle", "--output", target)
+    code, out, err = run(capsys, dataset_nq, "--format", "turtle", "--output", target, "--lang", "en")
     assert code == 0 and out == "" and "wrote" in err
     g = Graph().parse(target, format="turtle")
     reports = list(g.subjects(ns.RDF.type, ns.URIRef("http://www.w3.org/ns/shacl#ValidationReport")))

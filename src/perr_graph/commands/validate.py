@@ -18,10 +18,11 @@ the shared graphs of the build are added unless --no-shared.
 Shapes: the bundled ones (ontology/shapes/) and the corpus's own shapes/, or, with --shapes, your own files or
 folders only (validators' own shapes; any RDF data). With --shapes and --no-shared nothing is added to DATA.
 
-Engines (--engine): auto (default) runs shacl-rust for every shape that uses only what it is trusted with and
-pySHACL for the others, so its results are always pySHACL's; shacl-rust runs shacl-rust alone and refuses, in one
-line naming the feature (exit 2), a shape or data it is not trusted with; pyshacl runs pySHACL, the reference
-(slow). Every quote is also compared with its source lines when the source file is in the corpus's sources/
+Engines (--engine), chosen by measurement (docs/benchmarks.md): auto (default) runs the fast engine, shacl-rust,
+for every shape that uses only what it is trusted with and pySHACL for the others, so its results are always
+pySHACL's; perr (or shacl-rust: the project's own SPARQL compiler is gone, perr now names the fast engine alone)
+runs shacl-rust only and refuses, in one line naming the feature (exit 2), a shape or data it is not trusted with;
+pyshacl runs pySHACL, the reference (slow). Every quote is also compared with its source lines when the source file is in the corpus's sources/
 (or --sources).
 
 Severities: Violation (the data breaks the model), Warning (the protocol lacks something it should have), Info
@@ -35,7 +36,7 @@ shapes, engine, cited texts) changed since the last run are validated again.
 Exit codes: 0 nothing at or above the --fail-on threshold, 1 results at or above it, 2 bad input (unreadable
 file, syntax error: one line with file and line) or a shape the engine asked for refuses."""
 
-ENGINES = ("auto", "shacl-rust", "pyshacl")
+ENGINES = ("auto", "perr", "shacl-rust", "pyshacl")
 FORMATS = ("text", "json", "turtle", "csv", "github", "sarif")
 
 
@@ -66,7 +67,9 @@ def add_arguments(p) -> None:
         default="violation",
         help="lowest severity that makes the exit code 1 (default: violation)",
     )
-    p.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the messages (default: fr)")
+    p.add_argument(
+        "--lang", choices=("fr", "en"), default="fr", help="language of the messages (default: fr)"
+    )
     p.add_argument(
         "--no-shared",
         action="store_true",
@@ -83,7 +86,10 @@ def add_arguments(p) -> None:
         "--jobs", "-j", type=int, default=None, metavar="J", help="worker processes (default: one per core)"
     )
     p.add_argument(
-        "--cache", type=Path, metavar="DIR", help="keep each unit's report in DIR; validate again only what changed"
+        "--cache",
+        type=Path,
+        metavar="DIR",
+        help="keep each unit's report in DIR; validate again only what changed",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")
 

@@ -22,8 +22,37 @@ from perr_graph.validation.model import Result
 from perr_graph.validation.shapes import Shapes, ShapesError
 from perr_graph.validation.terms import from_nt, from_ox, to_nt
 
-#: the engines ``perr validate --engine`` accepts, the default first
-ENGINES = ("auto", "shacl-rust", "pyshacl")
+#: the engines ``perr validate --engine`` accepts, the default first. ``perr`` is the name issue 17 gave the
+#: project's own fast engine; since the measurement (docs/benchmarks.md) replaced the project's SPARQL compiler by
+#: shacl-rust, it names the fast engine run alone: shacl-rust, refusing what it is not trusted with
+ENGINES = ("auto", "perr", "shacl-rust", "pyshacl")
+#: what each engine name runs
+ALIASES = {"perr": "shacl-rust"}
+
+#: whether shacl-rust ran in this process: a process forked after that may hang in it (its thread pool does not
+#: survive a fork), so worker processes are then started another way (:func:`fork_safe`)
+_RAN_IN_PROCESS = False
+
+
+def canonical(engine: str) -> str:
+    """The engine an engine name runs (``perr`` is shacl-rust)."""
+    if engine not in ENGINES:
+        raise ShapesError(f"unknown engine {engine!r} (use {', '.join(ENGINES)})")
+    return ALIASES.get(engine, engine)
+
+
+def fork_safe() -> bool:
+    """Whether worker processes may be forked from this process (shacl-rust has not run in it)."""
+    return not _RAN_IN_PROCESS
+
+
+def shacl_rust_validate(data_nt: str, shapes_nt: str) -> dict[str, Any]:
+    """``shacl_rust.validate`` on N-Triples text (every call of it goes through here: see :func:`fork_safe`)."""
+    import shacl_rust
+
+    global _RAN_IN_PROCESS
+    _RAN_IN_PROCESS = True
+    return shacl_rust.validate(data_nt, shapes_nt, data_format="nt", shapes_format="nt")
 
 
 class EngineRefusal(ShapesError):
@@ -61,6 +90,7 @@ class Prepared:
     def make(cls, shapes: Shapes, engine: str) -> Prepared:
         """The shapes made ready for ``engine`` (kept per shapes graph and engine in this process: preparing
         parses every SPARQL constraint)."""
+        engine = canonical(engine)
         key = (shapes.digest, engine)
         if key not in _PREPARED:
             _PREPARED.clear()
@@ -148,11 +178,9 @@ class Prepared:
 def run_shacl_rust(data_nt: str, shapes_nt: str, shapes: Shapes) -> list[Result]:
     """shacl-rust on N-Triples text; blank-node shapes mapped back from the IRIs they were given, and the results
     of SPARQL constraints put in the form pySHACL gives them (see :mod:`~perr_graph.validation.routing`)."""
-    import shacl_rust
-
     no_value = routing.no_value_property_shapes(shapes)
     try:
-        report = shacl_rust.validate(data_nt, shapes_nt, data_format="nt", shapes_format="nt")
+        report = shacl_rust_validate(data_nt, shapes_nt)
     except Exception as exc:  # the engine raises plain exceptions (ValueError, RuntimeError) for bad shapes
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ShapesError(f"shacl-rust cannot run the shapes: {first}") from None

@@ -187,10 +187,9 @@ class Guards:
 
 def _verdicts(literals: list[tuple[str, str]]) -> dict[tuple[str, str], bool]:
     """For each (lexical form, datatype): whether shacl-rust or pySHACL finds it ill-typed (SHACL §4.1.2)."""
-    import shacl_rust
     from rdflib import Graph
 
-    from perr_graph.validation.engines import rdflib_graph, run_pyshacl
+    from perr_graph.validation.engines import rdflib_graph, run_pyshacl, shacl_rust_validate
     from perr_graph.validation.terms import plain_literal, to_nt
 
     datatypes = sorted({dt for _, dt in literals})
@@ -209,10 +208,7 @@ def _verdicts(literals: list[tuple[str, str]]) -> dict[tuple[str, str], bool]:
     ]
     data = "".join(lines)
     shapes_nt = "".join(f"{to_nt(s)} {to_nt(p)} {to_nt(o)} .\n" for s, p, o in shapes)
-    rust = {
-        r.get("value")
-        for r in shacl_rust.validate(data, shapes_nt, data_format="nt", shapes_format="nt")["results"]
-    }
+    rust = {r.get("value") for r in shacl_rust_validate(data, shapes_nt)["results"]}
     python = {to_nt(r.value) for r in run_pyshacl(rdflib_graph(data), shapes) if r.value is not None}
     return {
         (lex, dt): (nt in rust) or (nt in python)

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from perr_graph import pool
 from perr_graph.validation.cache import Cache, code_digest, unit_key
 from perr_graph.validation.describe import describe
-from perr_graph.validation.engines import Prepared, UnitData
+from perr_graph.validation.engines import Prepared, UnitData, canonical, fork_safe
 from perr_graph.validation.guards import typed_literals
 from perr_graph.validation.model import Report, UnitReport
 from perr_graph.validation.quotes import Locator, check_quotes
@@ -145,6 +145,7 @@ def validate_units(
     progress: Progress | None = None,
 ) -> Report:
     """Validate ``units`` of ``quads``, each with the shared ``graphs``: the report, units in order."""
+    settings = replace(settings, engine=canonical(settings.engine))
     Prepared.make(shapes, settings.engine)  # refuses now what the fast engine is not trusted with
     shared_nq = _shared_nquads(quads, graphs)
     context = "\0".join(
@@ -186,7 +187,7 @@ def validate_units(
             ),
             jobs=n,
             chunksize=1,
-            start_method="fork" if n > 1 and _fork_ok() else None,
+            start_method=_start_method(n),
         )
         for (i, _, _, key), report in zip(todo, reports, strict=True):
             done[i] = report
@@ -211,7 +212,14 @@ def _shared_nquads(quads: Quads, graphs: Sequence[str]) -> bytes:
     return b"\n".join(sorted(raw.splitlines())) + b"\n" if raw else b""
 
 
-def _fork_ok() -> bool:
+def _start_method(jobs: int) -> pool.StartMethod | None:
+    """Fork workers (fast: nothing to read again) while shacl-rust has not run in this process; after it has,
+    a forked worker may hang in it, so workers come from a fresh process (forkserver, else spawn)."""
     import multiprocessing
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1:
+        return None
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and fork_safe():
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
