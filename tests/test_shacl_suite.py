@@ -214,4 +214,4 @@ def test_the_fast_engine_is_right_or_refuses_in_one_line(suite, capsys):
     for name in refused:
         lines = verdicts[name][1].strip().splitlines()
         assert len(lines) == 1, verdicts[name][1]
-        assert "not trusted with" in lines[0] and ("sh:" in lines[0] or "path" in lines[0]), lines[0]
+        assert "not trusted with" in lines[0] and ("SHACL §" in lines[0] or "sh:" in lines[0]), lines[0]

@@ -4,13 +4,18 @@ Some of shacl-rust's disagreements with pySHACL depend on the data, not on the s
 ``tests/test_engines.py``):
 
 * **Typed literals whose validity the engines read differently** (XML Schema lexical spaces, RDF 1.1 Concepts
-  section 3.3: ``" 1"^^xsd:integer``, ``"1e2"^^xsd:decimal``), and ill-typed literals, which range and SPARQL
-  comparisons treat differently. Each distinct typed literal of a unit is tested once per process, by both
-  engines, with an ``sh:datatype`` shape; when either finds one ill-typed, the shapes that use sh:datatype,
-  ranges, property-pair comparisons or SPARQL do not go to the fast engine for that unit.
-* **Range comparisons across kinds of values** (SHACL §4.3: a value that cannot be compared with the limit is a
-  violation): shacl-rust compares a plain string with a number, and pySHACL a date with a year. A range shape
-  whose path reaches a literal of another kind than its limit does not go to the fast engine for that unit.
+  section 3.3: ``" 1"^^xsd:integer``, ``"1e2"^^xsd:decimal``), and ill-typed literals, which comparisons treat
+  differently. Each distinct typed literal of a unit is put to both engines once per process, with an
+  ``sh:datatype`` shape (:mod:`~perr_graph.validation.verdicts`). When they disagree on one, the shapes that
+  use sh:datatype, ranges, property-pair comparisons or SPARQL do not go to the fast engine for that unit; when
+  both find one ill-typed (so sh:datatype agrees), the shapes with property-pair comparisons or SPARQL do not.
+* **Range constraints on values of another kind than the limit, or ill-typed** (SHACL §4.3: a value that cannot
+  be compared with the limit is a violation): the engines disagree on many such pairs (shacl-rust compares a
+  string that reads as a number with a number, pySHACL a year with a date, a boolean with a number …: the probes
+  ``ranges`` and ``ranges-kinds``). A range constraint's result on a value depends on that value and the
+  limits only, so each such value a range shape reaches in the unit is put to both engines with that shape's
+  limits (:func:`~perr_graph.validation.verdicts.ranges`); the shape goes to the fast engine for the unit only
+  when they agree on every one.
 * **A pattern anchored with ``$``** on a value ending with a line feed (Python's ``$`` also matches before it).
 
 :meth:`Guards.check` answers, for one unit, the targeted shapes to take from the fast engine and why.
@@ -26,7 +31,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from perr_graph.validation import paths
+from perr_graph.validation import paths, verdicts
 from perr_graph.validation.routing import Features
 from perr_graph.validation.shapes import SHAPE_LISTS, SHAPE_VALUED, TARGETS, Shapes
 from perr_graph.validation.terms import to_nt
@@ -34,6 +39,9 @@ from perr_graph.validation.terms import to_nt
 RANGES = (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive)
 #: constraint parameters whose results depend on reading a literal's value
 VALUE_SENSITIVE = frozenset({SH.datatype, *RANGES, SH.lessThan, SH.lessThanOrEquals, SH.sparql})
+#: those that compare values other than one value with fixed limits (an ill-typed literal is read differently
+#: there even when both engines find it ill-typed)
+COMPARING = frozenset({SH.lessThan, SH.lessThanOrEquals, SH.sparql})
 _XSD = str(XSD)
 _NUMERIC = {
     "decimal", "integer", "float", "double", "nonPositiveInteger", "negativeInteger", "long", "int", "short",
@@ -41,9 +49,6 @@ _NUMERIC = {
     "positiveInteger",
 }  # fmt: skip
 _NOT_TESTED = {str(XSD.string), str(RDF.langString)}
-#: what each typed literal tested so far in this process gave (a pure function's results, kept: the same literals
-#: come back in every unit)
-_VERDICTS: dict[tuple[str, str], bool] = {}
 _SHAPE_REFS = set(SHAPE_VALUED) - {SH.property} | set(SHAPE_LISTS) | {RDF.first}
 
 
@@ -70,8 +75,10 @@ def _targets(shapes: Shapes, shape: Node) -> list[str] | None:
     out += [f"{{ ?s {to_nt(p)} ?_o }}" for p in g.objects(shape, SH.targetSubjectsOf)]
     out += [f"{{ ?_o {to_nt(p)} ?s }}" for p in g.objects(shape, SH.targetObjectsOf)]
     out += [f"{{ VALUES ?s {{ {to_nt(n)} }} }}" for n in g.objects(shape, SH.targetNode)]
-    if any(not isinstance(t, URIRef) for p in TARGETS for t in g.objects(shape, p)) or isinstance(
-        shape, BNode
+    if (
+        any(not isinstance(t, URIRef) for p in TARGETS if p != SH.targetNode for t in g.objects(shape, p))
+        or any(isinstance(t, BNode) for t in g.objects(shape, SH.targetNode))
+        or isinstance(shape, BNode)
     ):
         return None
     return out
@@ -99,15 +106,6 @@ def _focus_pattern(shapes: Shapes, shape: Node) -> str | None:
     return " UNION ".join(patterns)
 
 
-def _family_test(fam: str) -> str:
-    """A SPARQL condition true for literals ``?v`` of the family."""
-    if fam == "numeric":
-        return " || ".join(f"datatype(?v) = <{_XSD}{t}>" for t in sorted(_NUMERIC))
-    if fam == "dateTime":
-        return f"datatype(?v) = <{_XSD}dateTime> || datatype(?v) = <{_XSD}dateTimeStamp>"
-    return f"datatype(?v) = <{_XSD + fam if ':' not in fam else fam}>"
-
-
 @dataclass
 class Check:
     """One data condition on one shape: a SPARQL ASK on the unit's store; true means "do not trust"."""
@@ -118,6 +116,22 @@ class Check:
 
 
 @dataclass
+class RangeCheck:
+    """The range constraints of one shape, and a query for the literals of the unit it may be evaluated on."""
+
+    shape: Node
+    limits: tuple[tuple[Node, Literal], ...]
+    select: str
+
+    def needs_asking(self, value: Any) -> bool:
+        """Whether a literal (pyoxigraph) is of another kind than a limit, or ill-typed for either engine."""
+        dt = str(RDF.langString) if value.language else value.datatype.value
+        if any(family(dt) != family(str(limit.datatype or XSD.string)) for _, limit in self.limits):
+            return True
+        return any(verdicts.DATATYPES.get((value.value, dt), (False, False)))
+
+
+@dataclass
 class Guards:
     """The data checks of a shapes graph, and the typed literals already tested in this process."""
 
@@ -125,6 +139,8 @@ class Guards:
     features: Features
     checks: list[Check] = field(default_factory=list)
     value_sensitive: set[Node] = field(default_factory=set)
+    comparing: set[Node] = field(default_factory=set)
+    ranges: list[RangeCheck] = field(default_factory=list)
 
     @classmethod
     def make(cls, shapes: Shapes) -> Guards:
@@ -133,18 +149,19 @@ class Guards:
         for shape in shapes.shapes:
             if any((shape, p, None) in g for p in VALUE_SENSITIVE):
                 guards.value_sensitive.add(shape)
+            if any((shape, p, None) in g for p in COMPARING):
+                guards.comparing.add(shape)
             path_node = g.value(shape, SH.path)
             focus = _focus_pattern(shapes, shape)
-            step = "?s ?p ?v" if path_node is None else f"?s {paths.key(paths.from_graph(g, path_node))} ?v"
-            where = f"{focus} {step}" if focus else step
-            for p in RANGES:
-                for limit in g.objects(shape, p):
-                    if isinstance(limit, Literal):
-                        fam = family(str(limit.datatype or XSD.string))
-                        test = f"isLiteral(?v) && !({_family_test(fam)})"
-                        guards.checks.append(
-                            Check(shape, "range:other-kind", f"ASK {{ {where} FILTER ({test}) }}")
-                        )
+            if path_node is not None:  # a property shape: its value nodes are the values of its path
+                step = f"?s {paths.key(paths.from_graph(g, path_node))} ?v"
+                where = f"{focus} {step}" if focus else step
+            else:  # a node shape: its value node is the focus node itself (SHACL §2.3)
+                where = f"{focus} BIND (?s AS ?v)" if focus else "{ ?v ?_p ?_o } UNION { ?_s ?_p ?v }"
+            limits = tuple((p, o) for p in RANGES for o in g.objects(shape, p) if isinstance(o, Literal))
+            if limits:
+                select = f"SELECT DISTINCT ?v WHERE {{ {where} FILTER (isLiteral(?v)) }}"
+                guards.ranges.append(RangeCheck(shape, limits, select))
             for pattern in g.objects(shape, SH.pattern):
                 flags = str(g.value(shape, SH.flags) or "")
                 if "$" in str(pattern) and "m" not in flags:
@@ -163,9 +180,18 @@ class Guards:
         for c in self.checks:
             if bool(store.query(c.ask)):
                 hit.setdefault(c.shape, c.reason)
-        if self.questionable(typed):
+        disagree, ill_typed = self.questionable(typed)
+        if disagree:
             for s in self.value_sensitive:
+                hit.setdefault(s, "literal:read-differently")
+        elif ill_typed:
+            for s in self.comparing:
                 hit.setdefault(s, "literal:ill-typed")
+        for rc in self.ranges:
+            if rc.shape not in hit:
+                values = [str(row["v"]) for row in store.query(rc.select) if rc.needs_asking(row["v"])]
+                if values and verdicts.ranges(rc.limits, values):
+                    hit[rc.shape] = "range:read-differently"
         if not hit:
             return {}
         out = {}
@@ -177,43 +203,13 @@ class Guards:
                     break
         return out
 
-    def questionable(self, typed: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-        """The typed literals either engine finds ill-typed, or the two read differently."""
-        todo = sorted({t for t in typed if t[1] not in _NOT_TESTED and t not in _VERDICTS})
-        if todo:
-            _VERDICTS.update(_verdicts(todo))
-        return [t for t in typed if _VERDICTS.get(t)]
-
-
-def _verdicts(literals: list[tuple[str, str]]) -> dict[tuple[str, str], bool]:
-    """For each (lexical form, datatype): whether shacl-rust or pySHACL finds it ill-typed (SHACL §4.1.2)."""
-    from rdflib import Graph
-
-    from perr_graph.validation.engines import rdflib_graph, run_pyshacl, shacl_rust_validate
-    from perr_graph.validation.terms import plain_literal, to_nt
-
-    datatypes = sorted({dt for _, dt in literals})
-    prop = {dt: URIRef(f"urn:perr:guard:p{i}") for i, dt in enumerate(datatypes)}
-    shapes = Graph()
-    for dt, p in prop.items():
-        node, ps = URIRef(str(p) + "/shape"), URIRef(str(p) + "/property")
-        shapes.add((node, RDF.type, SH.NodeShape))
-        shapes.add((node, SH.targetSubjectsOf, p))
-        shapes.add((node, SH.property, ps))
-        shapes.add((ps, SH.path, p))
-        shapes.add((ps, SH.datatype, URIRef(dt)))
-    lines = [
-        f"<urn:perr:guard:s> {to_nt(prop[dt])} {to_nt(plain_literal(lex, None, dt))} .\n"
-        for lex, dt in literals
-    ]
-    data = "".join(lines)
-    shapes_nt = "".join(f"{to_nt(s)} {to_nt(p)} {to_nt(o)} .\n" for s, p, o in shapes)
-    rust = {r.get("value") for r in shacl_rust_validate(data, shapes_nt)["results"]}
-    python = {to_nt(r.value) for r in run_pyshacl(rdflib_graph(data), shapes) if r.value is not None}
-    return {
-        (lex, dt): (nt in rust) or (nt in python)
-        for (lex, dt), nt in ((t, to_nt(plain_literal(t[0], None, t[1]))) for t in literals)
-    }
+    def questionable(self, typed: Iterable[tuple[str, str]]) -> tuple[bool, bool]:
+        """Whether the engines disagree on the validity of some typed literal, and whether some typed literal is
+        ill-typed for either (:func:`~perr_graph.validation.verdicts.datatypes`)."""
+        typed = [t for t in typed if t[1] not in _NOT_TESTED]
+        verdicts.datatypes(typed)
+        answers = [verdicts.DATATYPES[t] for t in typed]
+        return any(a != b for a, b in answers), any(a or b for a, b in answers)
 
 
 def typed_literals(triples: Iterable[Any]) -> set[tuple[str, str]]:

@@ -77,6 +77,14 @@ WHY = {
     "sparql:property-value": "a SPARQL constraint of a property shape whose ?value may be other than a value of "
     "the shape's path (SHACL §5.3.1: shacl-rust binds ?value to each value node)",
     "sparql:property-mixed": "a property shape with SPARQL constraints that project ?value and others that do not",
+    # found in a unit's data (perr_graph.validation.guards)
+    "literal:read-differently": "a typed literal whose validity the engines read differently (XML Schema lexical "
+    "space, SHACL §4.1.2), with a shape that checks datatypes or compares values",
+    "literal:ill-typed": "an ill-typed literal with a shape that compares values (sh:lessThan, "
+    "sh:lessThanOrEquals or SPARQL; SHACL §4.5, §5)",
+    "range:read-differently": "a range (sh:minInclusive …) on a value of another kind than its limit, or "
+    "ill-typed, that the engines compare differently (SHACL §4.3)",
+    "pattern:line-feed": "sh:pattern anchored with $ on a value ending with a line feed (SHACL §4.4.1)",
 }
 ENGINE_VERSIONS = {"shacl-rust": "0.2.12"}
 

@@ -10,7 +10,9 @@ N-Triples terms are read by :func:`from_nt` (RDF 1.1 N-Triples, section 2: ``IRI
 
 from __future__ import annotations
 
+import logging
 import re
+import warnings
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
@@ -20,6 +22,18 @@ from perr_graph.rdf.terms import PrefixTable, literal, prefix_table, prefixed
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 SH_NS = "http://www.w3.org/ns/shacl#"
+
+
+class _IllTypedNoise(logging.Filter):
+    """rdflib logs a warning with a traceback for every ill-typed literal it makes (``"x"^^xsd:integer``);
+    validation reports ill-typed literals itself, so standard error stays one line per error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedNoise())
+warnings.filterwarnings("ignore", message="Parsing weird boolean", category=UserWarning)
 
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
