@@ -14,8 +14,10 @@ on 127.0.0.1, then ``--clients`` threads send queries for ``--duration`` seconds
 - ``category-protocol-counts``.
 
 Every answer is checked: HTTP 200, SPARQL JSON results, and the same number of rows as the embedded store gives
-for the same query and parameters. Meanwhile the resident memory (``VmRSS``) of the front's process and of the
-Oxigraph process is sampled every 0.25 s. The report gives requests/s, latency percentiles (p50, p95, p99, max)
+for the same query and parameters. With ``--hostile``, one more client sends engine-killing and timing-out
+queries meanwhile, and ``--kill-every S`` kills Oxigraph that often (``benchmarks/hostile.py``): the other
+clients must still see no error. The resident memory (``VmRSS``) of the front's process and of the engine's
+processes (Oxigraph, its gates, the checkers) is sampled every 0.25 s. The report gives requests/s, latency percentiles (p50, p95, p99, max)
 overall and per query, errors, and memory at the start, at its peak and at the end, with the machine.
 
 Bounded: at most 64 clients and 300 s; every request has a 30 s time limit; nothing but 127.0.0.1 is addressed.
@@ -42,6 +44,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import hostile
+
 ROOT = Path(__file__).resolve().parent.parent
 ID = "https://w3id.org/perr-graph/"
 
@@ -56,6 +60,9 @@ REQUESTS = [
 ]
 
 MAX_CLIENTS, MAX_DURATION, REQUEST_TIMEOUT = 64, 300.0, 30.0
+
+#: the first line of every answer that was not HTTP 200 (hostile ones included), for the report
+ERRORS: list[str] = []
 
 
 def say(msg: str) -> None:
@@ -99,13 +106,6 @@ def threads_of(pid: int) -> int | None:
         return None
 
 
-def children(pid: int) -> list[int]:
-    try:
-        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
 class Serve:
     """``perr serve --port 0 --data FILE`` in its own process; stopped by Ctrl-C (SIGINT), as a user does."""
 
@@ -143,13 +143,11 @@ class Serve:
             self.stop()
             raise SystemExit(f"refusing to load-test {self.base}: loopback (127.0.0.1) only")
         deadline = time.monotonic() + 10
-        self.oxigraph = []
-        while not self.oxigraph and time.monotonic() < deadline:
-            self.oxigraph = children(self.proc.pid)
+        while not hostile.by_role(self.proc.pid)["oxigraph"] and time.monotonic() < deadline:
             time.sleep(0.05)
-        if len(self.oxigraph) != 1:
+        if not hostile.by_role(self.proc.pid)["oxigraph"]:
             self.stop()
-            raise SystemExit(f"expected one Oxigraph child process, found {self.oxigraph}")
+            raise SystemExit("no Oxigraph process behind perr serve")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -204,6 +202,7 @@ def ask(url: str, body: bytes) -> tuple[int, int]:
             data = r.read()
             status = r.status
     except urllib.error.HTTPError as exc:
+        ERRORS.append(f"HTTP {exc.code}: {exc.read(300).decode('utf-8', 'replace').strip()}")
         return exc.code, -1
     try:
         return status, len(json.loads(data)["results"]["bindings"])
@@ -226,13 +225,23 @@ def client(index: int, url: str, bodies: list[tuple[str, bytes, int]], stop_at: 
         run.add(Outcome(label, t0, time.monotonic() - t0, ok, detail))
 
 
-def sampler(pids: dict[str, int], stop: threading.Event, samples: list[dict]) -> None:
+def sampler(
+    front: int, stop: threading.Event, samples: list[dict], cpu: dict[int, float], seen: set[int]
+) -> None:
+    """Every 0.25 s: resident memory of the front and, summed, of each kind of engine process; the CPU time of
+    every process seen (the last value read, for those that end)."""
     t0 = time.monotonic()
     while not stop.is_set():
-        row = {"t": round(time.monotonic() - t0, 2)}
-        for name, pid in pids.items():
-            row[name] = rss_kb(pid)
-        row["front_threads"] = threads_of(pids["front"])
+        roles = hostile.by_role(front)
+        row: dict = {"t": round(time.monotonic() - t0, 2), "front": rss_kb(front)}
+        for name in ("oxigraph", "gate", "checker"):
+            row[name] = sum(rss_kb(pid) or 0 for pid in roles[name])
+        seen.update(roles["oxigraph"])
+        for pid in [front, *roles["oxigraph"], *roles["gate"], *roles["checker"]]:
+            used = cpu_seconds(pid)
+            if used is not None:
+                cpu[pid] = used
+        row["front_threads"] = threads_of(front)
         samples.append(row)
         stop.wait(0.25)
 
@@ -309,99 +318,95 @@ def machine() -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument(
-        "--clients", type=int, default=8, help=f"concurrent clients (default 8, at most {MAX_CLIENTS})"
-    )
-    p.add_argument(
-        "--duration", type=float, default=20.0, help=f"seconds of load (default 20, at most {MAX_DURATION:g})"
-    )
-    p.add_argument(
-        "--data", type=Path, default=ROOT / "dist" / "perr.nq", help="dataset (default dist/perr.nq)"
-    )
-    p.add_argument("--timeout", type=float, default=30.0, help="perr serve --timeout (default 30)")
-    p.add_argument("--json", type=Path, help="also write the figures here, as JSON")
-    args = p.parse_args(argv)
-    if not 1 <= args.clients <= MAX_CLIENTS or not 0 < args.duration <= MAX_DURATION:
-        p.error(f"--clients must be 1..{MAX_CLIENTS} and --duration 0..{MAX_DURATION:g}")
-
+def expected_answers(data: Path) -> list[tuple[str, bytes, int]]:
+    """(label, request body, rows the embedded store gives) for each request of :data:`REQUESTS`."""
     sys.path.insert(0, str(ROOT / "src"))
     from perr_graph.sparql import library as queries
+    from perr_graph.sparql.run import run_local
     from perr_graph.store import open_store
 
-    if not args.data.exists():
-        say(f"{args.data} is missing: perr build")
+    if not data.exists():
+        say(f"{data} is missing: perr build")
         subprocess.run([sys.executable, "-m", "perr_graph.cli", "build"], cwd=ROOT, check=True)
     say("expected answers from the embedded store")
-    store = open_store([args.data])
+    store = open_store([data])
     bodies = []
     for label, name, params in REQUESTS:
         q = queries.find(name)
-        expected = len(queries.run_local(store, q, params).rows)
+        expected = len(run_local(store, q, params).rows)
         bodies.append((label, form(name, q.text, params), expected))
-    del store
+    return bodies
 
-    say("starting perr serve")
-    serve = Serve(args.data, args.timeout)
-    try:
-        url = serve.base + "/sparql"
-        pids = {"front": serve.proc.pid, "oxigraph": serve.oxigraph[0]}
-        say(f"{serve.base}: front pid {pids['front']}, Oxigraph pid {pids['oxigraph']}; warm-up")
-        for label, body, expected in bodies:
-            status, rows = ask(url, body)
-            if status != 200 or rows != expected:
-                raise SystemExit(f"warm-up: {label}: HTTP {status}, {rows} rows (expected {expected})")
-        samples: list[dict] = []
-        stop = threading.Event()
-        watch = threading.Thread(target=sampler, args=(pids, stop, samples), daemon=True)
-        watch.start()
-        time.sleep(0.3)  # a first sample before the load
-        run = Run()
-        say(f"{args.clients} clients for {args.duration:g} s")
-        load_before = loadavg()
-        cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-        own_before = time.process_time()
-        started = time.monotonic()
-        threads = [
-            threading.Thread(target=client, args=(i, url, bodies, started + args.duration, run), daemon=True)
-            for i in range(args.clients)
-        ]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(args.duration + REQUEST_TIMEOUT + 5)
-        elapsed = time.monotonic() - started
-        cpu = {
-            name: round((cpu_seconds(pid) or 0) - (cpu_before[name] or 0), 1) for name, pid in pids.items()
-        }
-        cpu["clients"] = round(time.process_time() - own_before, 1)
-        time.sleep(0.3)  # a last sample after the load
-        stop.set()
-        watch.join(5)
-    finally:
-        serve.stop()
 
-    result = {
+def load(args, serve: Serve, bodies) -> dict:
+    """The clients (and the hostile one) for ``args.duration`` seconds against ``serve``, sampled meanwhile."""
+    url = serve.base + "/sparql"
+    front = serve.proc.pid
+    say(f"{serve.base}: front pid {front}, engine {hostile.by_role(front)}; warm-up")
+    for label, body, expected in bodies:
+        status, rows = ask(url, body)
+        if status != 200 or rows != expected:
+            raise SystemExit(f"warm-up: {label}: HTTP {status}, {rows} rows (expected {expected})")
+    samples: list[dict] = []
+    cpu_by_pid: dict[int, float] = {}
+    engines: set[int] = set()
+    stop = threading.Event()
+    watch = hostile.start(sampler, front, stop, samples, cpu_by_pid, engines)
+    time.sleep(0.3)  # a first sample before the load
+    cpu_start = dict(cpu_by_pid)
+    run = Run()
+    say(f"{args.clients} clients for {args.duration:g} s" + (" and a hostile one" if args.hostile else ""))
+    load_before = loadavg()
+    own_before = time.process_time()
+    started = time.monotonic()
+    stop_at = started + args.duration
+    threads = [hostile.start(client, i, url, bodies, stop_at, run) for i in range(args.clients)]
+    killed: list[int] = []
+    if args.hostile:
+        threads.append(hostile.start(hostile.hostile_client, url, stop_at, run, Outcome, ask))
+        if args.kill_every:
+            threads.append(hostile.start(hostile.crasher, front, args.kill_every, stop_at, killed))
+    for t in threads:
+        t.join(args.duration + REQUEST_TIMEOUT + 5)
+    elapsed = time.monotonic() - started
+    time.sleep(0.3)  # a last sample after the load
+    stop.set()
+    watch.join(5)
+    cpu = {"front": round(cpu_by_pid.get(front, 0) - cpu_start.get(front, 0), 1)}
+    cpu["engine"] = round(sum(v - cpu_start.get(p, 0) for p, v in cpu_by_pid.items() if p != front), 1)
+    cpu["clients"] = round(time.process_time() - own_before, 1)
+    normal = [o for o in run.outcomes if not o.label.startswith("hostile")]
+    hostile_outcomes = [o for o in run.outcomes if o.label.startswith("hostile")]
+    return {
         "clients": args.clients,
         "duration_s": round(elapsed, 1),
         "machine": machine(),
-        "overall": summary(run.outcomes, elapsed),
+        "overall": summary(normal, elapsed),
         "per_query": {
-            label: summary([o for o in run.outcomes if o.label == label], elapsed) for label, _, _ in bodies
+            label: summary([o for o in normal if o.label == label], elapsed) for label, _, _ in bodies
         },
+        "hostile": {
+            label: {"requests": len(os_), "unexpected": [o.detail for o in os_ if not o.ok][:5]}
+            for label in sorted({o.label for o in hostile_outcomes})
+            for os_ in [[o for o in hostile_outcomes if o.label == label]]
+        },
+        "oxigraph_processes": len(engines),
+        "killed_on_purpose": len(killed),
         "expected_rows": {label: expected for label, _, expected in bodies},
-        "memory": {"front": memory(samples, "front"), "oxigraph": memory(samples, "oxigraph")},
+        "memory": {name: memory(samples, name) for name in ("front", "oxigraph", "gate", "checker")},
         "front_threads_max": max((s["front_threads"] or 0) for s in samples) if samples else None,
         "cpu_seconds": cpu,
         "loadavg_before": load_before,
         "samples": len(samples),
-        "errors": [f"{o.label}: {o.detail}" for o in run.outcomes if not o.ok][:20],
+        "errors": [f"{o.label}: {o.detail}" for o in normal if not o.ok][:20],
+        "answers_not_200": sorted(set(ERRORS))[:20],
     }
 
-    o = result["overall"]
+
+def report(result: dict) -> None:
+    o, cpu, elapsed = result["overall"], result["cpu_seconds"], result["duration_s"]
     print(
-        f"\nperr serve under load: {args.clients} clients, {elapsed:.1f} s, {o['requests']} requests, "
+        f"\nperr serve under load: {result['clients']} clients, {elapsed:.1f} s, {o['requests']} requests, "
         f"{o['errors']} errors"
     )
     print(
@@ -421,10 +426,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"(peak in the first half {m['peak_first_half_mb']} MB, second half {m['peak_second_half_mb']} MB)"
             )
     print(f"  front threads at most {result['front_threads_max']}; {result['samples']} memory samples")
+    for label, h in result["hostile"].items():
+        print(f"  {label}: {h['requests']} requests, unexpected answers: {h['unexpected'] or 'none'}")
     print(
-        f"  CPU seconds used during the run: front {cpu['front']}, Oxigraph {cpu['oxigraph']}, "
+        f"  Oxigraph processes seen: {result['oxigraph_processes']} ({result['killed_on_purpose']} killed on purpose)"
+    )
+    print(
+        f"  CPU seconds used during the run: front {cpu['front']}, engine processes {cpu['engine']}, "
         f"clients {cpu['clients']} (of {elapsed * (os.cpu_count() or 1):.0f} available); "
-        f"1-minute load average before the run {load_before}"
+        f"1-minute load average before the run {result['loadavg_before']}"
     )
     mc = result["machine"]
     print(
@@ -433,10 +443,43 @@ def main(argv: list[str] | None = None) -> int:
     )
     for line in result["errors"]:
         print(f"  error: {line}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument(
+        "--clients", type=int, default=8, help=f"concurrent clients (default 8, at most {MAX_CLIENTS})"
+    )
+    p.add_argument(
+        "--duration", type=float, default=20.0, help=f"seconds of load (default 20, at most {MAX_DURATION:g})"
+    )
+    p.add_argument(
+        "--data", type=Path, default=ROOT / "dist" / "perr.nq", help="dataset (default dist/perr.nq)"
+    )
+    p.add_argument("--timeout", type=float, default=30.0, help="perr serve --timeout (default 30)")
+    p.add_argument("--json", type=Path, help="also write the figures here, as JSON")
+    p.add_argument(
+        "--hostile", action="store_true", help="one more client: engine-killing, timing-out queries"
+    )
+    p.add_argument(
+        "--kill-every", type=float, metavar="S", help="with --hostile: SIGKILL Oxigraph every S seconds"
+    )
+    args = p.parse_args(argv)
+    if not 1 <= args.clients <= MAX_CLIENTS or not 0 < args.duration <= MAX_DURATION:
+        p.error(f"--clients must be 1..{MAX_CLIENTS} and --duration 0..{MAX_DURATION:g}")
+    bodies = expected_answers(args.data)
+    say("starting perr serve")
+    serve = Serve(args.data, args.timeout)
+    try:
+        result = load(args, serve, bodies)
+    finally:
+        serve.stop()
+    report(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         say(f"wrote {args.json}")
-    return 1 if o["errors"] else 0
+    unexpected = any(h["unexpected"] for h in result["hostile"].values())
+    return 1 if result["overall"]["errors"] or unexpected else 0
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ Tasks (each times only the work named, after imports):
   HTTP (TSV, streamed), and the server's own peak memory.
 - ``validate-plain``: ``perr validate``'s path in one process (:func:`perr_graph.validation.validate_dataset`,
   default engine).
-- ``validate-fast``: the same on ``--jobs`` processes (``--cache``: run twice, cold
+- ``validate-jobs``: the same on ``--jobs`` processes (``--cache``: run twice, cold
   then warm).
 - ``validate-pyshacl``: pySHACL on the whole merged graph (every named graph in one rdflib ``Graph``), with the
   options ``perr_graph.validation.engines.run_pyshacl`` uses; its result keys are compared with the plain path's.
@@ -504,11 +504,13 @@ def task_validate_plain(a) -> dict:
     seconds = time.perf_counter() - t
     out = {"seconds": seconds, **_report_summary(report)}
     if a.keys:
-        Path(a.keys).write_text("\n".join(sorted(map(repr, _keys(r for u in report.units for r in u.results)))))
+        Path(a.keys).write_text(
+            "\n".join(sorted(map(repr, _keys(r for u in report.units for r in u.results))))
+        )
     return out
 
 
-def task_validate_fast(a) -> dict:
+def task_validate_jobs(a) -> dict:
     """``perr validate``'s path on ``--jobs`` processes, default engine; with ``--cache``, cold then warm."""
     cache = Path(a.cache) if a.cache else None
     t = time.perf_counter()
@@ -521,7 +523,9 @@ def task_validate_fast(a) -> dict:
         out["warm_seconds"] = time.perf_counter() - t
         out["warm_same"] = _json(again) == _json(report)
     if a.keys:
-        Path(a.keys).write_text("\n".join(sorted(map(repr, _keys(r for u in report.units for r in u.results)))))
+        Path(a.keys).write_text(
+            "\n".join(sorted(map(repr, _keys(r for u in report.units for r in u.results))))
+        )
     return out
 
 
@@ -587,7 +591,7 @@ TASKS = {
     "queries-rdflib": task_queries_rdflib,
     "server": task_server,
     "validate-plain": task_validate_plain,
-    "validate-fast": task_validate_fast,
+    "validate-jobs": task_validate_jobs,
     "validate-pyshacl": task_validate_pyshacl,
 }
 
@@ -609,7 +613,7 @@ def main(argv=None) -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--budget", type=float, default=600.0, help="seconds allowed per query or validation run")
     p.add_argument("--only", help="comma-separated query names (default: every query of queries/)")
-    p.add_argument("--cache", help="validate-fast: cache folder (runs twice: cold, then warm)")
+    p.add_argument("--cache", help="validate-jobs: cache folder (runs twice: cold, then warm)")
     p.add_argument("--keys", help="validate-*: write the sorted result keys to this file")
     p.add_argument("--workdir", default=None)
     p.add_argument(

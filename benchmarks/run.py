@@ -256,7 +256,7 @@ def run_size(n: int, a, work: Path, results: dict) -> None:
             r["validate_plain"] = {"skipped": f"the plain path is measured up to {a.plain_max} protocols"}
         cache = Path(tempfile.mkdtemp(prefix="perr-bench-cache-", dir=work))
         r["validate_jobs"] = measure(
-            "validate-fast",
+            "validate-jobs",
             *f,
             *t,
             "--jobs",

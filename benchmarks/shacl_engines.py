@@ -42,7 +42,6 @@ whatever machine runs this; compare engines within one run (ratios), not across 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -54,7 +53,6 @@ import sys
 import tarfile
 import tempfile
 import time
-import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,8 +64,15 @@ SUITE_DIST = "pyshacl==0.40.1"
 SUITE_MEMBER = "test/resources/sht_tests/core/"
 ENGINES = ["pyshacl", "pyshacl-turbo", "shacl-rust", "pyrudof", "shacl", "pyshifty", "perr"]
 #: the PyPI distribution of each engine, for its version
-DISTS = {"pyshacl": "pyshacl", "pyshacl-turbo": "pyshacl-turbo", "shacl-rust": "shacl-rust", "pyrudof": "pyrudof",
-         "shacl": "shacl", "pyshifty": "pyshifty", "perr": "perr-graph"}
+DISTS = {
+    "pyshacl": "pyshacl",
+    "pyshacl-turbo": "pyshacl-turbo",
+    "shacl-rust": "shacl-rust",
+    "pyrudof": "pyrudof",
+    "shacl": "shacl",
+    "pyshifty": "pyshifty",
+    "perr": "perr-graph",
+}
 MODES = ["merged", "sliced-1", "sliced-2"]
 
 
@@ -80,21 +85,36 @@ def cache_dir() -> Path:
 # The W3C suite, from pySHACL's source distribution
 # ==========================================================================================================
 
+
 def suite_dir() -> Path:
     """``sht_tests/core`` of pySHACL 0.40.1's sdist, extracted into the cache folder (fetched once)."""
     target = cache_dir() / "pyshacl-0.40.1-sht-core"
     if (target / "manifest.ttl").is_file():
         return target
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "pip", "download", SUITE_DIST, "--no-binary", ":all:", "--no-deps",
-                        "-d", tmp, "-q"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                SUITE_DIST,
+                "--no-binary",
+                ":all:",
+                "--no-deps",
+                "-d",
+                tmp,
+                "-q",
+            ],
+            check=True,
+        )
         (sdist,) = Path(tmp).glob("pyshacl-*.tar.gz")
         part = target.with_suffix(".part")
         with tarfile.open(sdist) as tar:
             for m in tar.getmembers():
                 name = m.name.split("/", 1)[1] if "/" in m.name else ""
                 if m.isfile() and name.startswith(SUITE_MEMBER):
-                    out = part / name[len(SUITE_MEMBER):]
+                    out = part / name[len(SUITE_MEMBER) :]
                     out.parent.mkdir(parents=True, exist_ok=True)
                     out.write_bytes(tar.extractfile(m).read())
         part.rename(target)
@@ -125,6 +145,7 @@ def expected_results(g, base_iri) -> tuple[object, list]:
 # Result keys, blank nodes by structure
 # ==========================================================================================================
 
+
 def term_sig(term, graphs, seen=()) -> str:
     """A comparable string for a term: IRIs and literals as N-Triples; a blank node as the sorted tree of the
     triples reachable from it, from the first graph that describes it."""
@@ -136,7 +157,9 @@ def term_sig(term, graphs, seen=()) -> str:
         return "_:cycle"
     for g in graphs:
         if g is not None and (term, None, None) in g:
-            parts = sorted(f"{p.n3()} {term_sig(o, [g], seen + (term,))}" for p, o in g.predicate_objects(term))
+            parts = sorted(
+                f"{p.n3()} {term_sig(o, [g], (*seen, term))}" for p, o in g.predicate_objects(term)
+            )
             return "[" + " ; ".join(parts) + "]"
     return "_:"
 
@@ -159,8 +182,12 @@ def path_sig(node, graphs, depth=0) -> str:
                 items.append(path_sig(g.value(cur, first), [g], depth + 1))
                 cur = g.value(cur, rest)
             return "(" + " / ".join(items) + ")"
-        for kind, text in (("inversePath", "^{}"), ("zeroOrMorePath", "({})*"), ("oneOrMorePath", "({})+"),
-                           ("zeroOrOnePath", "({})?")):
+        for kind, text in (
+            ("inversePath", "^{}"),
+            ("zeroOrMorePath", "({})*"),
+            ("oneOrMorePath", "({})+"),
+            ("zeroOrOnePath", "({})?"),
+        ):
             v = g.value(node, URIRef(SH + kind))
             if v is not None:
                 return text.format(path_sig(v, [g], depth + 1))
@@ -194,9 +221,9 @@ def result_keys(report, result_nodes, describe) -> set:
             if v is None:
                 row.append("")
             elif p == "resultPath":
-                row.append(path_sig(v, [report] + describe))
+                row.append(path_sig(v, [report, *describe]))
             else:
-                row.append(term_sig(v, describe + [report]))
+                row.append(term_sig(v, [*describe, report]))
         keys.add(tuple(row))
     return keys
 
@@ -206,16 +233,21 @@ def report_keys(report, describe) -> set:
     in ``sh:detail`` are not results of the report)."""
     from rdflib import URIRef
 
-    nodes = [r for rep in report.subjects(URIRef(RDF_TYPE), URIRef(SH + "ValidationReport"))
-             for r in report.objects(rep, URIRef(SH + "result"))]
+    nodes = [
+        r
+        for rep in report.subjects(URIRef(RDF_TYPE), URIRef(SH + "ValidationReport"))
+        for r in report.objects(rep, URIRef(SH + "result"))
+    ]
     return result_keys(report, nodes, describe)
 
 
 def anonymous(keys: set) -> set:
     """The keys with every blank node (described or not) in focus, value and shape positions replaced by "some
     blank node": the comparison pySHACL's own test harness makes."""
-    return {tuple("_:" if i in (0, 2, 3) and (k.startswith("[") or k.startswith("_:")) else k
-                  for i, k in enumerate(key)) for key in keys}
+    return {
+        tuple("_:" if i in (0, 2, 3) and (k.startswith(("[", "_:"))) else k for i, k in enumerate(key))
+        for key in keys
+    }
 
 
 # ==========================================================================================================
@@ -326,8 +358,16 @@ class PySHACL(Engine):
         from rdflib import Graph
 
         data = Graph().parse(str(data_nt), format="nt")
-        _, report, _ = validate(data, shacl_graph=self.shapes, inference="none", allow_infos=True,
-                                allow_warnings=True, meta_shacl=False, advanced=False, inplace=True)
+        _, report, _ = validate(
+            data,
+            shacl_graph=self.shapes,
+            inference="none",
+            allow_infos=True,
+            allow_warnings=True,
+            meta_shacl=False,
+            advanced=False,
+            inplace=True,
+        )
         return report
 
 
@@ -340,8 +380,9 @@ class Turbo(Engine):
         self.shapes = pyshacl_turbo.compile_shapes(str(shapes_nt), shacl_graph_format="nt")
 
     def validate(self, data_nt):
-        _, report, _ = self.shapes.validate(str(data_nt), data_graph_format="nt", inference="none",
-                                            allow_infos=True, allow_warnings=True)
+        _, report, _ = self.shapes.validate(
+            str(data_nt), data_graph_format="nt", inference="none", allow_infos=True, allow_warnings=True
+        )
         return report
 
 
@@ -356,18 +397,26 @@ class ShaclRust(Engine):
 
         report = shacl_rust.validate_file(str(data_nt), str(self.shapes_nt))
         lines, counter = [f"_:report <{RDF_TYPE}> <{SH}ValidationReport> ."], [0]
-        lines.append(f'_:report <{SH}conforms> "{str(report["conforms"]).lower()}"^^<http://www.w3.org/2001/XMLSchema#boolean> .')
+        lines.append(
+            f'_:report <{SH}conforms> "{str(report["conforms"]).lower()}"^^<http://www.w3.org/2001/XMLSchema#boolean> .'
+        )
         for i, r in enumerate(report["results"]):
             node = f"_:result{i}"
             lines.append(f"_:report <{SH}result> {node} .")
             lines.append(f"{node} <{RDF_TYPE}> <{SH}ValidationResult> .")
-            for key, prop in (("focusNode", "focusNode"), ("value", "value"), ("sourceShape", "sourceShape"),
-                              ("sourceConstraintComponent", "sourceConstraintComponent"),
-                              ("severity", "resultSeverity")):
+            for key, prop in (
+                ("focusNode", "focusNode"),
+                ("value", "value"),
+                ("sourceShape", "sourceShape"),
+                ("sourceConstraintComponent", "sourceConstraintComponent"),
+                ("severity", "resultSeverity"),
+            ):
                 if r.get(key) is not None:
                     lines.append(f"{node} <{SH}{prop}> {r[key]} .")
             if r.get("resultPath"):
-                lines.append(f"{node} <{SH}resultPath> {sparql_path_to_nt(r['resultPath'], lines, counter)} .")
+                lines.append(
+                    f"{node} <{SH}resultPath> {sparql_path_to_nt(r['resultPath'], lines, counter)} ."
+                )
         return _parse_report("\n".join(lines) + "\n")
 
 
@@ -412,16 +461,22 @@ class Shifty(Engine):
 
     def validate(self, data_nt):
         # the W3C report as the engine writes it (N-Triples), labels of the input's blank nodes kept
-        r = self.shifty._validate_w3c(data_path=str(data_nt), data_format="ntriples", shapes_path=str(self.shapes_nt),
-                                      shapes_format="ntriples", graph_mode="data", run_infer=False,
-                                      on_unsupported="error")
+        r = self.shifty._validate_w3c(
+            data_path=str(data_nt),
+            data_format="ntriples",
+            shapes_path=str(self.shapes_nt),
+            shapes_format="ntriples",
+            graph_mode="data",
+            run_infer=False,
+            on_unsupported="error",
+        )
         return _parse_report(r._report_ntriples)
 
 
 class Perr(Engine):
     """``perr validate``'s own engine, ``auto`` (shacl-rust for the shapes and data it is trusted with, pySHACL for
     the rest: :mod:`perr_graph.validation.engines`) on the whole graph as one unit. Until issue 17 this column was
-    the project's SPARQL compiler (``perr_graph.validate``, deleted): the figures kept under ``perr`` in
+    the project's SPARQL compiler (deleted since): the figures kept under ``perr`` in
     ``benchmarks/results/shacl-engines.json`` are the compiler's."""
 
     name = "perr"
@@ -432,29 +487,25 @@ class Perr(Engine):
         self.shapes = Shapes.from_graph(shapes_graph)
 
     def validate(self, data_nt):
+        import pyoxigraph as ox
+
         from perr_graph.validation.engines import Prepared, UnitData
         from perr_graph.validation.guards import typed_literals
         from perr_graph.validation.model import Report, UnitReport
-        import pyoxigraph as ox
+        from perr_graph.validation.turtle import report_graph
 
-        text = Path(data_nt).read_text(encoding="utf-8")
+        raw = Path(data_nt).read_bytes()
         store = ox.Store()
-        store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        triples = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
-        results = Prepared.make(self.shapes, "auto").run(UnitData(text, store, typed_literals(triples)))
-        return _report_graph(Report([UnitReport("data", None, results)], self.shapes))
+        store.load(raw, format=ox.RdfFormat.N_TRIPLES)
+        typed = typed_literals(ox.parse(raw, format=ox.RdfFormat.N_TRIPLES))
+        results = Prepared.make(self.shapes, "auto").run(UnitData(raw.decode("utf-8"), store, typed))
+        return report_graph(Report([UnitReport("data", None, results)], self.shapes), "en")
 
     def validate_graph(self, g):
         """The same from an rdflib graph (its blank-node labels kept: the suite's focus nodes)."""
         path = Path(tempfile.mkdtemp()) / "data.nt"
         path.write_text(g.serialize(format="nt"), encoding="utf-8")
         return self.validate(path)
-
-
-def _report_graph(report):
-    from perr_graph.validation.turtle import report_graph
-
-    return report_graph(report, "en")
 
 
 ENGINE_CLASSES = {c.name: c for c in (PySHACL, Turbo, ShaclRust, Rudof, Shacl, Shifty, Perr)}
@@ -473,6 +524,7 @@ def engine_version(name: str) -> str | None:
 # Measurements in their own process (``--worker``)
 # ==========================================================================================================
 
+
 def rss_mb(field: str = "VmHWM", pid: str = "self") -> float | None:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as f:
@@ -487,8 +539,11 @@ def rss_mb(field: str = "VmHWM", pid: str = "self") -> float | None:
 def peak() -> dict:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     own = rss_mb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"peak_mb": round(max(own, children), 1), "peak_self_mb": round(own, 1),
-            "peak_children_mb": round(children, 1)}
+    return {
+        "peak_mb": round(max(own, children), 1),
+        "peak_self_mb": round(own, 1),
+        "peak_children_mb": round(children, 1),
+    }
 
 
 class _Alarm(Exception):
@@ -511,7 +566,7 @@ def _spawn_probe(engine: str, shapes_nt: str, data_nt: str, q) -> None:
         e = ENGINE_CLASSES[engine]()
         e.prepare(Path(shapes_nt), Graph().parse(shapes_nt, format="nt"))
         q.put(("ok", len(e.validate(Path(data_nt)))))
-    except BaseException as exc:  # noqa: BLE001 - reported
+    except BaseException as exc:
         q.put(("error", _first_line(exc)))
 
 
@@ -552,12 +607,15 @@ def work_suite(a) -> dict:
                 entry["missing"] = sorted(map(list, expected - got))[:10]
                 entry["extra"] = sorted(map(list, got - expected))[:10]
                 entry["expected_count"], entry["got_count"] = len(expected), len(got)
-            if got_conforms is not None and conforms is not None and bool(got_conforms.toPython()) != bool(
-                    conforms.toPython()):
+            if (
+                got_conforms is not None
+                and conforms is not None
+                and bool(got_conforms.toPython()) != bool(conforms.toPython())
+            ):
                 entry["conforms_differs"] = True
         except _Alarm:
             entry = {"status": "refused", "error": f"no answer within {a.test_budget} s"}
-        except BaseException as exc:  # noqa: BLE001 - an engine's refusal is a result
+        except BaseException as exc:
             signal.setitimer(signal.ITIMER_REAL, 0)
             entry = {"status": "refused", "error": _first_line(exc)}
         out["tests"][test] = entry
@@ -571,14 +629,14 @@ def work_suite(a) -> dict:
     p.start()
     try:
         status = q.get(timeout=120)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         status = ("error", _first_line(exc))
     p.join(10)
     out["spawned_worker"] = {"ok": status[0] == "ok", "detail": status[1]}
     return out
 
 
-# --- slices, as perr validate makes them -----------------------------------------------------------
+# --- slices, as perr validate makes them -----------------------------------------------------------------------
 
 _STATE: dict = {}
 
@@ -595,8 +653,8 @@ def _load_base(path: Path):
 
 
 def _slice_nt(own: str) -> tuple[bytes, set]:
-    """N-Triples of one protocol's slice (as ``perr validate`` makes it: :func:`perr_graph.validation.units.shared_slice`),
-    and the subjects of its own graph."""
+    """N-Triples of one protocol's slice (as ``perr validate`` makes it:
+    :func:`perr_graph.validation.units.shared_slice`), and the subjects of its own graph."""
     import pyoxigraph as ox
 
     from perr_graph.validation.units import shared_slice
@@ -604,7 +662,9 @@ def _slice_nt(own: str) -> tuple[bytes, set]:
     quads, present = _STATE["store"], _STATE["present"]
     own_triples = quads.triples([own])
     triples = set(own_triples) | set(shared_slice(quads, own_triples, present))
-    own_subjects = {t.subject.value if isinstance(t.subject, ox.NamedNode) else str(t.subject) for t in own_triples}
+    own_subjects = {
+        t.subject.value if isinstance(t.subject, ox.NamedNode) else str(t.subject) for t in own_triples
+    }
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), own_subjects
 
 
@@ -620,8 +680,11 @@ def _init_worker(engine: str, shapes_nt: str) -> None:
     e = ENGINE_CLASSES[engine]()
     shapes_graph = Graph().parse(shapes_nt, format="nt")
     e.prepare(Path(shapes_nt), shapes_graph)
-    _STATE.update(engine=e, shapes_graph=shapes_graph,
-                  tmp=Path(tempfile.mkdtemp(prefix=f"slice-{os.getpid()}-", dir=_STATE.get("tmpdir"))))
+    _STATE.update(
+        engine=e,
+        shapes_graph=shapes_graph,
+        tmp=Path(tempfile.mkdtemp(prefix=f"slice-{os.getpid()}-", dir=_STATE.get("tmpdir"))),
+    )
 
 
 def _validate_slice(own: str) -> tuple[str, list, float]:
@@ -631,8 +694,11 @@ def _validate_slice(own: str) -> tuple[str, list, float]:
     t = time.perf_counter()
     report = _STATE["engine"].validate(path)
     seconds = time.perf_counter() - t
-    keys = [k for k in report_keys(report, [_STATE["shapes_graph"]]) if _keep(k, own_subjects,
-                                                                              _STATE["shared_subjects"])]
+    keys = [
+        k
+        for k in report_keys(report, [_STATE["shapes_graph"]])
+        if _keep(k, own_subjects, _STATE["shared_subjects"])
+    ]
     return own, keys, seconds
 
 
@@ -651,7 +717,7 @@ def work_run(a) -> dict:
         t = time.perf_counter()
         try:
             report = e.validate(Path(a.file))
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             out.update(error=_first_line(exc), error_seconds=time.perf_counter() - t, **peak())
             return out
         out["seconds"] = time.perf_counter() - t
@@ -659,8 +725,14 @@ def work_run(a) -> dict:
     else:
         store, base, units, present, ontology, shared_subjects = _load_base(Path(a.file))
         out["load_seconds"] = time.perf_counter() - t
-        _STATE.update(store=store, base=base, present=present, ontology=ontology, shared_subjects=shared_subjects,
-                      tmpdir=a.tmp)
+        _STATE.update(
+            store=store,
+            base=base,
+            present=present,
+            ontology=ontology,
+            shared_subjects=shared_subjects,
+            tmpdir=a.tmp,
+        )
         owns = [u.graphs[0] for u in units]
         jobs = 1 if a.mode == "sliced-1" else 2
         keys: set = set()
@@ -677,11 +749,13 @@ def work_run(a) -> dict:
             else:
                 import multiprocessing
 
-                with multiprocessing.get_context("fork").Pool(jobs, _init_worker, (a.engine, str(shapes_nt))) as pool:
+                with multiprocessing.get_context("fork").Pool(
+                    jobs, _init_worker, (a.engine, str(shapes_nt))
+                ) as pool:
                     for _, k, s in pool.imap_unordered(_validate_slice, owns, chunksize=1):
                         keys.update(k)
                         engine_seconds += s
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             out.update(error=_first_line(exc), error_seconds=time.perf_counter() - t, **peak())
             return out
         out["seconds"] = time.perf_counter() - t
@@ -697,7 +771,16 @@ def work_run(a) -> dict:
 def work_perr_validate(a) -> dict:
     """``perr validate FILE --jobs 2`` as a whole command (a child process; its peak is the children's)."""
     t = time.perf_counter()
-    cmd = [str(Path(sys.executable).with_name("perr")), "validate", a.file, "--jobs", "2", "--format", "json", "--quiet"]
+    cmd = [
+        str(Path(sys.executable).with_name("perr")),
+        "validate",
+        a.file,
+        "--jobs",
+        "2",
+        "--format",
+        "json",
+        "--quiet",
+    ]
     if a.texts:
         cmd[3:3] = ["--sources", a.texts]
     p = subprocess.run(cmd, capture_output=True, text=True)
@@ -705,7 +788,9 @@ def work_perr_validate(a) -> dict:
     try:
         report = json.loads(p.stdout)
         out["results"] = len(report["results"])
-        out["results_without_quote_check"] = sum(1 for r in report["results"] if r["shape"] != "QuoteMatchesSource")
+        out["results_without_quote_check"] = sum(
+            1 for r in report["results"] if r["shape"] != "QuoteMatchesSource"
+        )
     except (ValueError, KeyError):
         out["stderr"] = p.stderr[-500:]
     out.update(peak())
@@ -715,6 +800,7 @@ def work_perr_validate(a) -> dict:
 # ==========================================================================================================
 # The parent: one process per figure
 # ==========================================================================================================
+
 
 def run_figure(args: list[str], budget: float) -> dict:
     """Run this script as a worker; past ``budget`` seconds it is killed and recorded as a timeout."""
@@ -733,8 +819,12 @@ def run_figure(args: list[str], budget: float) -> dict:
                 if time.perf_counter() - t > budget:
                     os.killpg(p.pid, signal.SIGKILL)
                     p.wait()
-                    return {"timeout": budget, "wall_seconds": round(time.perf_counter() - t, 1),
-                            "peak_self_mb_at_kill": hwm, "loadavg_1min": [load_before, os.getloadavg()[0]]}
+                    return {
+                        "timeout": budget,
+                        "wall_seconds": round(time.perf_counter() - t, 1),
+                        "peak_self_mb_at_kill": hwm,
+                        "loadavg_1min": [load_before, os.getloadavg()[0]],
+                    }
         so.seek(0)
         se.seek(0)
         lines = so.read().strip().splitlines()
@@ -781,8 +871,22 @@ def dataset(n: int, data: Path) -> tuple[Path, Path | None]:
     nq = data / f"synth-{n}.nq"
     texts = data / f"texts-{n}"
     if not nq.is_file():
-        subprocess.run([str(Path(sys.executable).with_name("perr")), "synth", "--protocols", str(n), "--seed", "1",
-                        "--output", str(nq), "--texts", str(texts), "--quiet"], check=True)
+        subprocess.run(
+            [
+                str(Path(sys.executable).with_name("perr")),
+                "synth",
+                "--protocols",
+                str(n),
+                "--seed",
+                "1",
+                "--output",
+                str(nq),
+                "--texts",
+                str(texts),
+                "--quiet",
+            ],
+            check=True,
+        )
     return nq, texts
 
 
@@ -821,19 +925,30 @@ def diff_by_shape(got: set, ref: set, names: dict) -> dict:
 
 
 def restrict(keys: set, shared_subjects: set, own_subjects_all: set | None = None) -> set:
-    return {k for k in keys if not (k[0][1:-1] in shared_subjects and k[0][1:-1] not in (own_subjects_all or set()))}
+    return {
+        k
+        for k in keys
+        if not (k[0][1:-1] in shared_subjects and k[0][1:-1] not in (own_subjects_all or set()))
+    }
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--suite", action="store_true", help="the W3C SHACL Core tests (90)")
-    p.add_argument("--five", action="store_true", help="the project's shapes on the five protocols vs pySHACL")
+    p.add_argument(
+        "--five", action="store_true", help="the project's shapes on the five protocols vs pySHACL"
+    )
     p.add_argument("--sizes", default="", help="comma-separated N for time and memory (5 = the real dataset)")
     p.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated, of {', '.join(ENGINES)}")
     p.add_argument("--modes", default=",".join(MODES), help=f"comma-separated, of {', '.join(MODES)}")
-    p.add_argument("--budget", type=float, default=900, help="seconds per figure (a run past it is a timeout)")
-    p.add_argument("--data", default=str(Path(tempfile.gettempdir()) / "perr-shacl-engines"),
-                   help="folder for synthetic datasets, merged N-Triples and result keys")
+    p.add_argument(
+        "--budget", type=float, default=900, help="seconds per figure (a run past it is a timeout)"
+    )
+    p.add_argument(
+        "--data",
+        default=str(Path(tempfile.gettempdir()) / "perr-shacl-engines"),
+        help="folder for synthetic datasets, merged N-Triples and result keys",
+    )
     p.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "shacl-engines.json"))
     # worker options
     p.add_argument("--worker", choices=["suite", "run", "perr-validate"], help=argparse.SUPPRESS)
@@ -863,11 +978,18 @@ def main(argv=None) -> int:
     data.mkdir(parents=True, exist_ok=True)
     out_path = Path(a.json)
     doc = json.loads(out_path.read_text()) if out_path.is_file() else {}
-    doc.update({"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                            "platform": platform.platform()},
-                "versions": {e: engine_version(e) for e in ENGINES} | {
-                    "rdflib": engine_version_dist("rdflib"), "pyoxigraph": engine_version_dist("pyoxigraph")},
-                "budget_seconds": a.budget})
+    doc.update(
+        {
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+            },
+            "versions": {e: engine_version(e) for e in ENGINES}
+            | {"rdflib": engine_version_dist("rdflib"), "pyoxigraph": engine_version_dist("pyoxigraph")},
+            "budget_seconds": a.budget,
+        }
+    )
     started = time.perf_counter()
 
     def save():
@@ -879,13 +1001,17 @@ def main(argv=None) -> int:
         folder = suite_dir()
         tests = suite_tests(folder)
         suite = doc.setdefault("suite", {})
-        suite["source"] = f"{SUITE_DIST} sdist, {SUITE_MEMBER} ({len(tests)} tests with data and shapes in one file)"
+        suite["source"] = (
+            f"{SUITE_DIST} sdist, {SUITE_MEMBER} ({len(tests)} tests with data and shapes in one file)"
+        )
         for e in engines:
             log(f"suite: {e}")
             r = run_figure(["suite", "--engine", e, "--suite-dir", str(folder)], a.budget)
             if "tests" in r:
-                counts = {s: sum(1 for t in r["tests"].values() if t["status"] == s)
-                          for s in ("right", "wrong", "refused")}
+                counts = {
+                    s: sum(1 for t in r["tests"].values() if t["status"] == s)
+                    for s in ("right", "wrong", "refused")
+                }
                 r["counts"] = counts
                 r["failing"] = {t: v["status"] for t, v in r["tests"].items() if v["status"] != "right"}
                 log(f"  {counts}")
@@ -895,7 +1021,7 @@ def main(argv=None) -> int:
     shapes = shapes_nt(data / "shapes.nt")
     names = shape_names(shapes)
     if a.five and 5 not in sizes:
-        sizes = [5] + sizes
+        sizes = [5, *sizes]
     timing = doc.setdefault("timing", {})
     timed_out: set = set()
     for n in sizes:
@@ -903,7 +1029,7 @@ def main(argv=None) -> int:
         merged = merged_nt(nq, data / f"merged-{n}.nt")
         row = timing.setdefault(str(n), {})
         row["triples_merged"] = sum(1 for _ in merged.open("rb"))
-        for mode in (modes if n in set(int(x) for x in a.sizes.split(",") if x) else ["merged"]):
+        for mode in modes if n in set(int(x) for x in a.sizes.split(",") if x) else ["merged"]:
             for e in engines:
                 if (e, mode) in timed_out:
                     row.setdefault(mode, {})[e] = {"not_run": "timed out at a smaller N"}
@@ -911,8 +1037,24 @@ def main(argv=None) -> int:
                 log(f"N = {n}, {mode}: {e}")
                 keys = data / f"keys-{n}-{mode}-{e}.txt"
                 keys.unlink(missing_ok=True)
-                r = run_figure(["run", "--engine", e, "--mode", mode, "--file", str(merged if mode == "merged" else nq),
-                                "--shapes", str(shapes), "--keys", str(keys), "--tmp", str(data)], a.budget)
+                r = run_figure(
+                    [
+                        "run",
+                        "--engine",
+                        e,
+                        "--mode",
+                        mode,
+                        "--file",
+                        str(merged if mode == "merged" else nq),
+                        "--shapes",
+                        str(shapes),
+                        "--keys",
+                        str(keys),
+                        "--tmp",
+                        str(data),
+                    ],
+                    a.budget,
+                )
                 if "timeout" in r:
                     timed_out.add((e, mode))
                 row.setdefault(mode, {})[e] = r
@@ -938,14 +1080,20 @@ def main(argv=None) -> int:
 
 def compare(row: dict, n: int, data: Path, engines: list, modes: list, names: dict) -> None:
     """Result keys of every run compared with pySHACL's merged ones (and sliced with the engine's own merged)."""
-    ref = read_keys(data / f"keys-{n}-merged-pyshacl.txt") if (row.get("merged", {}).get("pyshacl", {})
-                                                               .get("results") is not None) else None
+    ref = (
+        read_keys(data / f"keys-{n}-merged-pyshacl.txt")
+        if (row.get("merged", {}).get("pyshacl", {}).get("results") is not None)
+        else None
+    )
     cmp = row.setdefault("compare", {})
     # per mode, the engines that finished, grouped by identical result sets
     row["identical_groups"] = {}
     for mode in MODES:
-        done = {e: read_keys(data / f"keys-{n}-{mode}-{e}.txt") for e in engines
-                if row.get(mode, {}).get(e, {}).get("results") is not None}
+        done = {
+            e: read_keys(data / f"keys-{n}-{mode}-{e}.txt")
+            for e in engines
+            if row.get(mode, {}).get(e, {}).get("results") is not None
+        }
         groups: list = []
         for e, k in done.items():
             for g in groups:
@@ -963,19 +1111,28 @@ def compare(row: dict, n: int, data: Path, engines: list, modes: list, names: di
         got = read_keys(data / f"keys-{n}-merged-{e}.txt")
         if ref is not None:
             cmp.setdefault(e, {})["merged_vs_pyshacl"] = {
-                "identical": got == ref, "reference": len(ref), "results": len(got),
-                "missing": len(ref - got), "extra": len(got - ref), "by_shape": diff_by_shape(got, ref, names)}
+                "identical": got == ref,
+                "reference": len(ref),
+                "results": len(got),
+                "missing": len(ref - got),
+                "extra": len(got - ref),
+                "by_shape": diff_by_shape(got, ref, names),
+            }
         for mode in modes:
             if mode == "merged" or row.get(mode, {}).get(e, {}).get("results") is None:
                 continue
             sliced = read_keys(data / f"keys-{n}-{mode}-{e}.txt")
-            shared_file = (data / f"keys-{n}-{mode}-{e}.shared")
+            shared_file = data / f"keys-{n}-{mode}-{e}.shared"
             shared = set(shared_file.read_text().splitlines()) if shared_file.is_file() else set()
             base = restrict(ref if ref is not None else got, shared, own_subjects(n, data))
             cmp.setdefault(e, {})[f"{mode}_vs_{'pyshacl' if ref is not None else 'own'}_merged"] = {
-                "identical": sliced == base, "reference": len(base), "results": len(sliced),
-                "missing": len(base - sliced), "extra": len(sliced - base),
-                "by_shape": diff_by_shape(sliced, base, names)}
+                "identical": sliced == base,
+                "reference": len(base),
+                "results": len(sliced),
+                "missing": len(base - sliced),
+                "extra": len(sliced - base),
+                "by_shape": diff_by_shape(sliced, base, names),
+            }
 
 
 _OWN_CACHE: dict = {}
@@ -988,15 +1145,13 @@ def own_subjects(n: int, data: Path) -> set:
         return _OWN_CACHE[n]
     import pyoxigraph as ox
 
-    from perr_graph import validate as V
+    from perr_graph.validation.units import Quads, discover
 
     nq, _ = dataset(n, data)
-    store = ox.Store()
-    store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-    units, _ = V.discover_units(store)
-    owns = [ox.NamedNode(u.own[0]) for u in units if len(u.own) == 1 and isinstance(u.own[0], str)]
-    subjects = {q.subject.value for g in owns for q in store.quads_for_pattern(None, None, None, g)
-                if isinstance(q.subject, ox.NamedNode)}
+    quads = Quads.read([nq])
+    units, _ = discover(quads)
+    owns = [u.graphs[0] for u in units if len(u.graphs) == 1]
+    subjects = {t.subject.value for t in quads.triples(owns) if isinstance(t.subject, ox.NamedNode)}
     _OWN_CACHE[n] = subjects
     return subjects
 

@@ -59,7 +59,15 @@ def run(nq: Path, texts: Path | None, engine: str, jobs: int, cache: Path | None
     report = json.loads(done.stdout)
     keys = sorted(
         {
-            (r["protocol"], r["focus"], r["shape"], r["constraint"], r["path"], r["value"] or "", r["severity"])
+            (
+                r["protocol"],
+                r["focus"],
+                r["shape"],
+                r["constraint"],
+                r["path"],
+                r["value"] or "",
+                r["severity"],
+            )
             for r in report["results"]
         }
     )

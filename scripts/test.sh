@@ -2,6 +2,7 @@
 # Set everything up on a fresh machine and run the tests (what `.ci/run` runs).
 #   - a virtual environment in .venv with the project and its test extras (from PyPI)
 #   - headless Chromium for the browser tests (Debian package), when missing and we are root
+#   - ruff's lint and format check, then pytest
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,4 +17,7 @@ fi
 
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+# the code's lint and format rules ([tool.ruff] in pyproject.toml), then the tests
+.venv/bin/ruff check --quiet src tests benchmarks scripts
+.venv/bin/ruff format --check --quiet src tests benchmarks scripts
 exec .venv/bin/python -m pytest "$@"

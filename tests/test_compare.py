@@ -11,10 +11,12 @@ from collections import defaultdict
 
 import pytest
 
-from perr_graph.analysis.compare import ROLES, compare, to_csv
+from perr_graph.analysis.compare import compare, to_csv
+from perr_graph.analysis.concepts import Concepts
 from perr_graph.cli import main
 from perr_graph.inputs.registry import Registry
-from perr_graph.sparql.library import find, select
+from perr_graph.sparql.library import find
+from perr_graph.sparql.run import select
 from support import project
 
 
@@ -47,6 +49,7 @@ def test_every_table_names_its_query_and_has_rows(tables):
         "pillars",
         "themes",
         "lead-indicator",
+        "lead-roles",
         "partners-everywhere",
         "partners-once",
         "matches",
@@ -92,7 +95,8 @@ def test_lead_and_indicator_shares_match_the_facts(tables, protocols):
     assert got["valence"]["with_indicator"] > 0  # only Valence states indicators
 
 
-def test_category_role_counts_equal_counts_from_the_facts(tables, protocols, registry):
+def test_category_role_counts_equal_counts_from_the_facts(tables, protocols, registry, store):
+    roles = Concepts.read(store).roles()
     expected: dict[tuple, set] = defaultdict(set)
     for pid, p in protocols.items():
         for c in p.commitments:
@@ -101,7 +105,7 @@ def test_category_role_counts_equal_counts_from_the_facts(tables, protocols, reg
     t = tables["category-roles"]
     seen = set()
     for r in t.records():
-        assert r["role"] in ROLES
+        assert r["role"] in roles
         for pid in protocols:
             assert r[pid] == len(expected.get((r["category"], r["role"], pid), ())), (
                 r["category"],
@@ -183,7 +187,9 @@ def test_cli_json(capsys, dataset_nq, tables):
 
 def test_cli_table_and_one_table_csv(capsys, dataset_nq):
     code, out, _ = run(capsys, "compare", "--table", "lead-indicator", "--data", str(dataset_nq))
-    assert code == 0 and "Share of commitments with a known lead" in out and "voiron" in out
+    assert code == 0 and "Part des engagements avec un chef de file connu" in out and "Pays Voironnais" in out
+    code, out, _ = run(capsys, "compare", "-t", "lead-indicator", "--lang", "en", "--data", str(dataset_nq))
+    assert code == 0 and "Share of commitments with a known lead" in out and "Pays Voironnais" in out
     code, out, _ = run(capsys, "compare", "-t", "pillars", "-f", "csv", "--data", str(dataset_nq))
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == [
@@ -214,6 +220,8 @@ def test_cli_csv_sections_and_output_file(capsys, tmp_path, dataset_nq):
         str(target),
         "--data",
         str(dataset_nq),
+        "--lang",
+        "en",
     )
     assert code == 0 and out == "" and "wrote" in err
     text = target.read_text(encoding="utf-8")
@@ -297,3 +305,68 @@ def test_analysis_and_report_modules_import_no_cycle():
         return any(b == goal or (b not in seen and reaches(b, goal, seen | {b})) for b in edges[start])
 
     assert [m for m in sorted(edges) if reaches(m, m, set())] == []
+
+
+# --- labels, languages, widths ----------------------------------------------------------------------------------
+
+
+def test_terminal_tables_show_labels_not_slugs(capsys, dataset_nq):
+    code, out, _ = run(capsys, "compare", "-t", "pillars", "-t", "category-roles", "--data", str(dataset_nq))
+    assert code == 0
+    assert "cohésion sociale" in out and "chef de file" in out and "Valence Romans Agglo" in out
+    for slug in ("cohesion-sociale", "chef-de-file", "partie-qui-s-engage", "service-etat"):
+        assert slug not in out
+    code, out, _ = run(capsys, "compare", "-t", "pillars", "--lang", "en", "--data", str(dataset_nq))
+    assert "social cohesion" in out and "Commitments by pillar and territory" in out
+
+
+def test_lead_roles_split_every_commitment_once(tables, protocols):
+    t = tables["lead-roles"]
+    for r in t.records():
+        assert r["commitments"] == len(protocols[r["protocol"]].commitments)
+        assert sum(v for k, v in r.items() if k not in ("protocol", "commitments")) == r["commitments"]
+    assert t.columns[2:4] == ["chef-de-file", "partie-qui-s-engage"] and t.columns[-1] == "no_partner"
+    montelimar = next(r for r in t.records() if r["protocol"] == "montelimar")
+    assert montelimar["chef-de-file"] == 40  # its uppercase X
+
+
+def test_csv_labels_follow_the_language(capsys, dataset_nq):
+    _, fr, _ = run(capsys, "compare", "-t", "pillars", "-f", "csv", "--data", str(dataset_nq))
+    _, en, _ = run(capsys, "compare", "-t", "pillars", "-f", "csv", "--lang", "en", "--data", str(dataset_nq))
+    assert fr.splitlines()[0] == en.splitlines()[0]  # columns are keys
+    assert "cohésion sociale" in fr and "social cohesion" in en
+
+
+@pytest.mark.parametrize("width", [100, 72])
+def test_compare_lines_fit_columns(capsys, dataset_nq, monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out, _ = run(capsys, "compare", "--data", str(dataset_nq))
+    assert code == 0 and len(out.splitlines()) > 100
+    assert max(len(line) for line in out.splitlines()) <= width
+    assert "…" in out
+
+
+def test_compare_width_option_overrides_columns(capsys, dataset_nq, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run(capsys, "compare", "-t", "themes", "--width", "60", "--data", str(dataset_nq))
+    assert code == 0 and max(len(line) for line in out.splitlines()) <= 60
+
+
+def test_query_table_fits_columns(capsys, dataset_nq, monkeypatch):
+    """``COLUMNS=100 perr query who-leads-what``: no line longer than 100 characters."""
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, _ = run(capsys, "query", "who-leads-what", "--data", str(dataset_nq))
+    assert code == 0 and len(out.splitlines()) > 300
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_network_exports_name_files_by_checked_slugs(tmp_path):
+    import networkx as nx
+
+    from perr_graph.analysis.network import write_exports
+
+    g = nx.Graph()
+    g.add_node("a", label="A", category="etat", commitments=1, leads=0, protocols="x")
+    written = write_exports({"../../evil": g, "fine-id": g}, tmp_path / "net")
+    assert all(p.parent == tmp_path / "net" for p in written)
+    assert sorted(p.name for p in written)[2:] == ["partners-fine-id.gexf", "partners-fine-id.graphml"]

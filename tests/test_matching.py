@@ -14,7 +14,8 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from perr_graph import namespaces as ns
 from perr_graph.analysis import matching as M
-from perr_graph.sparql.library import find, select
+from perr_graph.sparql.library import find
+from perr_graph.sparql.run import select
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "golden" / "matches-sample.csv"

@@ -189,11 +189,11 @@ def test_the_dataset_description_says_how_it_is_published(built):
     g = built.graphs[ns.DATASET_GRAPH]
     d = ns.DATASET
     rights = {str(o) for o in g.objects(d, DCTERMS.rights)}
-    assert any("Licence non établie" in r for r in rights), "the test corpus says licence = unknown"
+    assert any("Licence non établie" in r for r in rights), "the checkout's perr.toml says licence = unknown"
     assert g.value(d, DCTERMS.license) is None
     publisher = g.value(d, DCTERMS.publisher)
     assert publisher is not None and str(g.value(publisher, URIRef("http://xmlns.com/foaf/0.1/name"))) == (
-        "perr-graph tests"
+        "perr-graph contributors"
     )
     assert g.value(d, DCTERMS.hasVersion) is not None
     media = {str(g.value(x, DCAT.mediaType)) for x in g.objects(d, DCAT.distribution)}

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -50,12 +48,12 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def report_dir(store, dataset_nq, corpus, tmp_path_factory):
+def report_dir(store, dataset_nq, tmp_path_factory):
     from perr_graph.report import build_report, validation_findings
 
-    out = tmp_path_factory.mktemp("report")
-    findings = validation_findings([dataset_nq], sources=corpus.sources, dataset=dataset_nq)
-    build_report(store, out, findings, sources=corpus.sources)
+    out = tmp_path_factory.mktemp("report") / "site"
+    findings = validation_findings([dataset_nq], sources=project.SOURCES, dataset=dataset_nq)
+    build_report(store, out, findings, sources=project.SOURCES)
     return out
 
 
@@ -64,34 +62,87 @@ def pages(report_dir):
     return {p.name: Page(p.read_text(encoding="utf-8")) for p in sorted(report_dir.glob("*.html"))}
 
 
-def expected_pages(pids) -> set[str]:
+def expected_pages(pids, partners=()) -> set[str]:
     names = {"index.html", "compare.html", "matches.html", "network.html", "validation.html", "ontology.html"}
+    names |= {"commitments.html", "partners.html"} | {f"partner-{k}.html" for k in partners}
     return names | {f"protocol-{p}.html" for p in pids} | {f"source-{p}.html" for p in pids}
+
+
+def involved(protocols) -> set[str]:
+    """Every partner involved in a commitment or signing, and the organisations above them in the registry."""
+    from perr_graph.inputs.registry import Registry
+
+    registry = Registry.load(project.REGISTRY)
+    found = {i.partner for p in protocols.values() for c in p.commitments for i in c.involvements}
+    found |= {s.partner for p in protocols.values() for s in p.signatories}
+    todo = list(found)
+    while todo:
+        parent = registry.partners[todo.pop()].parent
+        if parent and parent not in found:
+            found.add(parent)
+            todo.append(parent)
+    return found
 
 
 # --- the files --------------------------------------------------------------------------------------------------
 
 
 def test_every_page_is_written(pages, protocols, report_dir):
-    assert set(pages) == expected_pages(protocols)
+    assert set(pages) == expected_pages(protocols, involved(protocols))
     assert len(list((report_dir / "network").glob("partners-*.g*"))) == 2 * (len(protocols) + 1)
+    assert (report_dir / ".perr-report").exists()
+    assert not list(report_dir.parent.glob(".site.*"))  # the temporary folder is gone
+
+
+SCRIPT = re.compile(r"<script([^>]*)>(.*?)</script>", re.S)
+#: what a script must not do: reach anything outside the page
+NETWORK = (
+    "fetch(",
+    "XMLHttpRequest",
+    "WebSocket",
+    "EventSource",
+    "sendBeacon",
+    "import(",
+    "importScripts",
+    "http://",
+    "https://",
+    ".src",
+    "window.open",
+    "location.href =",
+    "location.assign",
+)
 
 
 def test_pages_fetch_nothing(report_dir):
+    """No page loads anything: no external element, no script file, and the inline scripts (the search page's)
+    make no request; every page forbids any fetch by its content security policy."""
     for path in report_dir.glob("*.html"):
         text = path.read_text(encoding="utf-8")
         for bad in (
-            "<script",
             "<link",
             "<img",
             "<iframe",
+            "<object",
+            "<embed",
             "@import",
             "url(",
             'src="',
+            "src='",
             'href="http',
             "href='http",
+            "<base",
         ):
             assert bad not in text, f"{path.name}: {bad}"
+        assert "default-src 'none'" in text and "Content-Security-Policy" in text, path.name
+        for attrs, body in SCRIPT.findall(text):
+            assert "src" not in attrs, path.name
+            if "application/json" in attrs:
+                assert "<" not in body, path.name  # data only, nothing that could end the block
+                continue
+            for bad in NETWORK:
+                assert bad not in body, f"{path.name}: {bad}"
+    scripts = [p.name for p in report_dir.glob("*.html") if "<script>" in p.read_text(encoding="utf-8")]
+    assert scripts == ["commitments.html"]
 
 
 def test_every_link_and_anchor_resolves(pages, report_dir):
@@ -103,7 +154,9 @@ def test_every_link_and_anchor_resolves(pages, report_dir):
                 continue
             target, _, fragment = href.partition("#")
             target = target or name
-            if not (report_dir / target).exists() or (
+            if target == "commitments.html" and "=" in fragment:
+                fragment = ""  # filters of the search page, not an anchor (tested in the browser)
+            if not (report_dir / target).is_file() or (
                 fragment and target.endswith(".html") and fragment not in pages[target].ids
             ):
                 broken.append(f"{name}: {href}")
@@ -117,6 +170,9 @@ def test_every_commitment_links_to_its_source_line(pages, protocols, sources):
         assert set(articles) == {f"c-{c.key}" for c in p.commitments}
         links = {a["href"] for a in page.having("a", "line")}
         assert links == {f"source-{pid}.html#L{c.span.start}" for c in p.commitments}
+        # and each partner named links to its page
+        chips = {a["href"] for a in page.having("a", "chip")}
+        assert chips <= {f"partner-{i.partner}.html" for c in p.commitments for i in c.involvements}
 
 
 def test_source_pages_show_the_text_line_by_line(report_dir, sources):
@@ -148,18 +204,38 @@ def test_ontology_page_documents_every_class_and_property(pages, built):
             if str(term).startswith(str(ns.PERR)):
                 assert "perr:" + str(term)[len(str(ns.PERR)) :] in text
     assert "chef de file" in text and "partenaire associé" in text  # the role scheme
+    assert "Schémas de concepts" in text  # French by default
 
 
 def test_cli_writes_the_same_report_again(capsys, tmp_path, dataset_nq, report_dir):
     """``perr report`` from the command line, without validation: every file but validation.html is byte for
     byte the one the fixture wrote (same dataset, same report)."""
     out = tmp_path / "site"
-    code = main(["report", "--output", str(out), "--data", str(dataset_nq), "--no-validation"])
+    code = main(
+        [
+            "report",
+            "--output",
+            str(out),
+            "--data",
+            str(dataset_nq),
+            "--sources",
+            str(project.SOURCES),
+            "--no-validation",
+            "--quiet",
+        ]
+    )
     err = capsys.readouterr().err
-    assert code == 0 and "index.html" in err
+    assert code == 0 and "index.html" in err and "\x1b" not in err
     assert not list(out.rglob("*.tmp"))
-    again = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    first = {p.relative_to(report_dir): p.read_bytes() for p in report_dir.rglob("*") if p.is_file()}
+
+    def files(folder):  # the validation page's own tables exist only with validation
+        return {
+            p.relative_to(folder): p.read_bytes()
+            for p in folder.rglob("*")
+            if p.is_file() and not p.name.startswith("validation-") and p.name != "validation.xlsx"
+        }
+
+    again, first = files(out), files(report_dir)
     assert set(again) == set(first) and len(first) > 20
     assert [k for k in first if first[k] != again[k]] == [Path("validation.html")]
     assert b"--no-validation" in again[Path("validation.html")]
@@ -173,7 +249,18 @@ def test_two_runs_write_the_same_bytes(tmp_path, dataset_nq):
     for seed in ("1", "2"):
         out = tmp_path / f"run-{seed}"
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        cmd = [sys.executable, "-m", "perr_graph.cli", "report", "-o", str(out), "--data", str(dataset_nq)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "perr_graph.cli",
+            "report",
+            "-o",
+            str(out),
+            "--data",
+            str(dataset_nq),
+            "--sources",
+            str(project.SOURCES),
+        ]
         runs[out] = subprocess.Popen([*cmd, "--no-validation"], env=env, stderr=subprocess.PIPE, text=True)
     for proc in runs.values():
         _, err = proc.communicate(timeout=600)
@@ -185,122 +272,193 @@ def test_two_runs_write_the_same_bytes(tmp_path, dataset_nq):
     assert [str(k) for k in sorted(first) if first[k] != second[k]] == []
 
 
-# --- in the browser ---------------------------------------------------------------------------------------------
+# --- what a reader sees: French, drill-down, downloads -------------------------------------------------------------
 
 
-def chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+def test_french_by_default(pages, protocols):
+    index = pages["index.html"].all_text()
+    assert f"{len(protocols)} protocoles de la politique de la ville" in index
+    assert "Les territoires, par région et département" in index and "Auvergne-Rhône-Alpes" in index
+    for region_or_dept in ("Drôme", "Isère", "Haute-Loire"):
+        assert region_or_dept in index
+    assert "Qui porte les engagements" in index
+
+
+def test_html_lang_follows_the_language(report_dir, tmp_path, store):
+    from perr_graph.report import build_report
+
+    assert '<html lang="fr">' in (report_dir / "index.html").read_text(encoding="utf-8")
+    out = tmp_path / "en"
+    build_report(store, out, None, sources=None, lang="en")
+    text = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in text and "urban-policy protocols" in text
+    assert "The source texts were not given" in text
+    assert not list(out.glob("source-*.html"))
+    protocol = (out / "protocol-voiron.html").read_text(encoding="utf-8")
+    assert 'class="line"' in protocol and 'href="source-' not in protocol  # line numbers without a page
+
+
+def test_territory_page_drills_down(pages, protocols):
+    page = pages["protocol-valence.html"]
+    text = page.all_text()
+    for heading in (
+        "Quartiers prioritaires",
+        "Signataires",
+        "Qui porte les engagements",
+        "Partenaires par rôle",
+        "Piliers et thèmes",
+        "Ce qui est mesuré",
+    ):
+        assert heading in text, heading
+    assert "Polygone" in text and "Les Hauts de Valence" in text  # its QPV
+    assert "Nombre de jeunes des QPV bénéficiaires de ces dispositifs" in text  # an indicator
+    hrefs = {a["href"] for _, a in page.tags if "href" in a}
+    assert "partner-caf-drome.html" in hrefs
+    assert any(h.startswith("commitments.html#territory=valence&pillar=") for h in hrefs)
+    assert any(h.startswith("tables/protocol-valence--signatories.csv") for h in hrefs)
+
+
+def test_partner_page_shows_roles_territories_and_sub_organisations(pages):
+    etat = pages["partner-etat.html"].all_text()
+    assert "Ses sous-organisations" in etat and "Sous-préfecture de Die" in etat
+    caf = pages["partner-caf-drome.html"]
+    text = caf.all_text()
+    assert "Ses rôles" in text and "Où" in text
+    assert "partie qui s'engage" in text or "partie qui s’engage" in text
+    hrefs = {a["href"] for _, a in caf.tags if "href" in a}
+    assert {"protocol-loriol.html", "protocol-montelimar.html"} <= hrefs
+    sub = pages["partner-ars-ara-dd-haute-loire.html"]
+    assert "Fait partie de" in sub.all_text() and "partner-ars-ara.html" in {
+        a.get("href") for _, a in sub.tags
+    }
+    signer = pages["partner-academie-grenoble.html"].all_text()  # signs, leads nothing
+    assert "Signe le protocole de" in signer and "Pays Voironnais" in signer
+
+
+def test_heat_map_cells_link_to_the_commitments_they_count(pages):
+    compare = pages["compare.html"]
+    cells = [a["href"] for _, a in compare.tags if a.get("href", "").startswith("commitments.html#")]
+    assert len(cells) > 100
+    assert any("category=caf" in h and "role=" in h and "territory=" in h for h in cells)
+    assert any("pillar=cohesion-sociale" in h for h in cells)
+
+
+def test_every_table_downloads_as_csv_and_xlsx(report_dir, pages):
+    """Each CSV a page links to has the table's header; each workbook opens and holds the same rows."""
+    import csv as csv_module
+
+    from openpyxl import load_workbook
+
+    checked = 0
+    for name in ("index.html", "protocol-montelimar.html", "partner-caf-drome.html", "compare.html"):
+        text = (report_dir / name).read_text(encoding="utf-8")
+        for table_id, csv_href, xlsx_href, sheet in re.findall(
+            r'<table class="data" id="t-([^"]+)">.*?<a href="([^"]+\.csv)" download>CSV</a> · '
+            r'<a href="([^"]+\.xlsx)" download>XLSX</a> <span class="muted">\(feuille « (.*?) »\)',
+            text,
+            re.S,
+        ):
+            with (report_dir / csv_href).open(encoding="utf-8-sig", newline="") as f:
+                rows = list(csv_module.reader(f))
+            book = load_workbook(report_dir / xlsx_href, read_only=True)
+            sheet_rows = [
+                ["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in r]
+                for r in book[unescape(sheet)].iter_rows(values_only=True)
+            ]
+            assert sheet_rows[0] == rows[0], (name, table_id)
+            assert len(sheet_rows) == len(rows), (name, table_id)
+            checked += 1
+    assert checked >= 15
+
+
+def test_search_page_holds_every_commitment(report_dir, protocols):
+    import json
+
+    text = (report_dir / "commitments.html").read_text(encoding="utf-8")
+    data = json.loads(
+        re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S).group(1)
+    )
+    assert len(data["c"]) == sum(len(p.commitments) for p in protocols.values())
+    assert [r[0] for r in data["roles"]][:2] == ["chef-de-file", "partie-qui-s-engage"]
+    assert {r[0] for r in data["territories"]} == set(protocols)
+
+
+# --- never outside the folder, never half-written ------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def browser_pages(report_dir, tmp_path_factory):
-    """Each page opened from disk in headless Chromium: {name: (dumped DOM, screenshot path)}."""
-    exe = chromium()
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed (CI is set: browser tests must run)")
-        pytest.skip("chromium is not installed")
-    shots = tmp_path_factory.mktemp("screenshots")
-
-    def open_page(path: Path):
-        profile = tmp_path_factory.mktemp("chromium-profile")
-        png = shots / (path.stem + ".png")
-        cmd = [
-            exe,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            "--hide-scrollbars",
-            "--window-size=1366,1600",
-            f"--screenshot={png}",
-            "--dump-dom",
-            path.resolve().as_uri(),
-        ]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        return path.name, (done.stdout, png, done.returncode)
-
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        results = dict(pool.map(open_page, sorted(report_dir.glob("*.html"))))
-    return results
+def escaping_dataset(dataset_nq, tmp_path_factory):
+    """The dataset with Le Puy's protocol IRI made into a path that climbs out of any folder."""
+    bad = "https://w3id.org/perr-graph/id/protocol/x/../../../pwned"
+    text = dataset_nq.read_text(encoding="utf-8").replace(
+        "<https://w3id.org/perr-graph/id/protocol/puy>", f"<{bad}>"
+    )
+    path = tmp_path_factory.mktemp("escape") / "data.nq"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
-@pytest.mark.browser
-def test_browser_opens_every_page_and_takes_a_screenshot(browser_pages, protocols):
-    assert set(browser_pages) == expected_pages(protocols)
-    for name, (dom, png, code) in browser_pages.items():
-        assert code == 0, name
-        assert "</html>" in dom and "<main>" in dom, name
-        assert (
-            png.exists() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
-        ), name
+def test_a_protocol_iri_cannot_write_outside_the_report(escaping_dataset, tmp_path, capsys):
+    """Issue 16, point 4: a protocol id read from --data becomes a file name only if it is a slug."""
+    root = tmp_path / "a" / "b" / "c"
+    out = root / "report"
+    code = main(["report", "--data", str(escaping_dataset), "--no-validation", "-o", str(out), "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    net = root / "net"
+    code = main(
+        ["compare", "--data", str(escaping_dataset), "-t", "pillars", "--network", str(net), "--quiet"]
+    )
+    assert code == 0
+    outside = [
+        p for p in tmp_path.rglob("*") if p.is_file() and out not in p.parents and net not in p.parents
+    ]
+    assert outside == []
+    assert not list(tmp_path.rglob("pwned*"))
+    hashed = [p.name for p in out.glob("protocol-_*.html")]
+    assert len(hashed) == 1 and re.fullmatch(r"protocol-_[0-9a-f]{16}\.html", hashed[0])
+    assert len(list(net.glob("partners-_*.gexf"))) == 1
 
 
-@pytest.mark.browser
-def test_browser_index_shows_the_five_protocols(browser_pages, protocols):
-    dom = Page(browser_pages["index.html"][0])
-    cards = dom.having("div", "protocol")
-    assert sorted(c["id"] for c in cards) == sorted(f"p-{pid}" for pid in protocols)
-    links = {a.get("href") for _, a in dom.tags}
-    for pid in protocols:
-        assert f"protocol-{pid}.html" in links and f"source-{pid}.html" in links
-    text = dom.all_text()
-    for name in ("Val de Drôme", "Montélimar", "Puy-en-Velay", "Valence Romans", "Pays Voironnais"):
-        assert name in text
-    assert f"{sum(len(p.commitments) for p in protocols.values())} commitments" in text
-    assert len(dom.having("svg")) == 1
+def test_a_folder_that_is_not_a_report_is_never_replaced(tmp_path, dataset_nq, capsys):
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "letter.txt").write_text("keep me", encoding="utf-8")
+    code = main(["report", "--data", str(dataset_nq), "--no-validation", "-o", str(mine), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "not a report folder" in err and "Traceback" not in err
+    assert [p.name for p in mine.iterdir()] == ["letter.txt"]
 
 
-@pytest.mark.browser
-def test_browser_protocol_pages_list_every_commitment(browser_pages, protocols):
-    for pid, p in protocols.items():
-        dom = Page(browser_pages[f"protocol-{pid}.html"][0])
-        assert len(dom.having("article", "c")) == len(p.commitments)
-        text = dom.all_text()
-        assert "How leads are read in this document" in text
-        first = p.commitments[0]
-        assert " ".join(first.text.split())[:60] in text
+def test_a_failed_run_leaves_the_previous_report_whole(tmp_path, store, monkeypatch):
+    from perr_graph import report
+    from perr_graph.report import build_report, write
+
+    out = tmp_path / "site"
+    build_report(store, out, None, sources=None)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken(store, folder, *args):
+        (folder / "index.html").write_text("half", encoding="utf-8")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(write, "write_pages", broken)
+    with pytest.raises(RuntimeError):
+        report.build_report(store, out, None)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
-@pytest.mark.browser
-def test_browser_source_pages_have_an_anchor_per_line(browser_pages, sources):
-    for pid, src in sources.items():
-        dom = Page(browser_pages[f"source-{pid}.html"][0])
-        assert {f"L{n}" for n in range(1, src.line_count + 1)} <= dom.ids
-
-
-@pytest.mark.browser
-def test_browser_compare_matches_network_validation_ontology(browser_pages, built):
-    from perr_graph.analysis.matching import find_matches
-
-    compare = Page(browser_pages["compare.html"][0])
-    assert len(compare.having("table", "heat")) >= 8
-    assert "Agence régionale de santé Auvergne-Rhône-Alpes" in compare.all_text()
-
-    matches = Page(browser_pages["matches.html"][0])
-    n = len(find_matches(built.protocols))
-    assert len(matches.having("span", "score")) == n
-    assert "word for word" in matches.all_text()
-
-    network = Page(browser_pages["network.html"][0])
-    tags = [t for t, _ in network.tags]
-    assert tags.count("svg") == 1 + len(built.protocols)
-    assert tags.count("circle") > 40
-    assert "partners-all.gexf" in network.all_text()
-
-    validation = Page(browser_pages["validation.html"][0]).all_text()
-    assert "conforms" in validation and "Commitment-lead" in validation
-
-    ontology = Page(browser_pages["ontology.html"][0]).all_text()
-    assert "perr:Commitment" in ontology and "perr:Involvement" in ontology and "Concept schemes" in ontology
+def test_bad_input_is_one_line(tmp_path, capsys):
+    bad = tmp_path / "bad.nq"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    code = main(["report", "--data", str(bad), "--no-validation", "-o", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    code = main(["report", "--sources", str(tmp_path / "none"), "-o", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert not (tmp_path / "r").exists()
 
 
 def test_templates_escape_as_the_standard_library():

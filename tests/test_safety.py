@@ -17,6 +17,7 @@ from perr_graph.cli import main
 from perr_graph.errors import QueryError
 from perr_graph.sparql import lex as sparql_lex
 from perr_graph.sparql import library as queries
+from perr_graph.sparql.run import Limits, run_local
 from perr_graph.sparql.safety import Policy, check_query
 
 OWN = frozenset(
@@ -274,7 +275,7 @@ HEAVY = (
 
 def test_timeout(store, capsys, tmp_path, dataset_nq):
     with pytest.raises(QueryError, match=r"timed out after 0\.2 s"):
-        queries.run_local(store, HEAVY, limits=queries.Limits(timeout=0.2))
+        run_local(store, HEAVY, limits=Limits(timeout=0.2))
 
 
 def test_max_rows(capsys, tmp_path, dataset_nq):

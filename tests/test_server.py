@@ -13,11 +13,9 @@ Every server is stopped by its fixture's finalizer; every wait has a deadline.
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import os
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -31,14 +29,18 @@ import pytest
 
 from perr_graph.cli import main
 from perr_graph.remote.endpoint import remote_query
-from perr_graph.serve.server import OxigraphServer, Service
+from perr_graph.serve.service import Service
 from perr_graph.sparql import library as queries
+from perr_graph.sparql.run import run_local
+from support import browser as support_browser
 from support import golden, project, servers
+from support.servers import OxigraphServer, wait_gone
 from support.servers import closed_port as _closed_port
 from support.servers import graph_count as _count
 from support.servers import http as _http
 
-oxigraph_rw = servers.oxigraph_rw  # the fixture
+oxigraph_rw = servers.oxigraph_rw  # the fixtures
+browser = support_browser.browser
 
 pytestmark = pytest.mark.server
 
@@ -48,7 +50,7 @@ QUERY_FILES = sorted(project.QUERIES.glob("*.rq"))
 @pytest.fixture(scope="module")
 def oxigraph(dataset_nq):
     """A read-only Oxigraph server holding the built dataset."""
-    server = OxigraphServer([dataset_nq], read_only=True, timeout_s=30)
+    server = OxigraphServer([dataset_nq], timeout_s=30)
     server.start()
     yield server
     server.stop()
@@ -59,13 +61,12 @@ def service(dataset_nq):
     """`perr serve`'s parts (Oxigraph + front) in this process, on free ports."""
     s = Service([dataset_nq], port=0, timeout=3, max_bytes=2_000_000)
     s.start()
-    s.serve_in_thread()
-    yield s
-    s.stop()
+    with servers.serving(s):
+        yield s
 
 
 def _local_and_remote(store, oxigraph, q, params=None):
-    local = queries.run_local(store, q, params)
+    local = run_local(store, q, params)
     remote = remote_query(oxigraph.query_url, q, params)
     return golden.normalise(local, q.text), golden.normalise(remote, q.text)
 
@@ -96,7 +97,7 @@ def test_same_rows_with_parameters(path, name, store, oxigraph):
     that matches nothing."""
     q = queries.parse(path)
     param = next(p for p in q.params if p.name == name)
-    full = queries.run_local(store, q)
+    full = run_local(store, q)
     value = None
     if name in full.variables:
         col = full.variables.index(name)
@@ -224,13 +225,13 @@ def test_front_forwards_and_agrees_with_the_embedded_store(service, store):
     sparql.setReturnFormat(JSON)
     sparql.setTimeout(20)
     data = sparql.query().convert()
-    local = queries.run_local(store, q)
+    local = run_local(store, q)
     assert len(data["results"]["bindings"]) == len(local.rows)
     # and through perr's own client, with a parameter bound by VALUES
     remote = remote_query(
         service.url + "/sparql", q, {"protocol": "https://w3id.org/perr-graph/id/protocol/puy"}
     )
-    local = queries.run_local(store, q, {"protocol": "https://w3id.org/perr-graph/id/protocol/puy"})
+    local = run_local(store, q, {"protocol": "https://w3id.org/perr-graph/id/protocol/puy"})
     assert golden.normalise(remote, q.text) == golden.normalise(local, q.text)
 
 
@@ -349,12 +350,20 @@ def test_front_timeout(service):
 # --- perr serve, as a user runs it ----------------------------------------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(x) for x in text.split()]
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        try:
+            kids = [
+                int(x)
+                for x in Path(f"/proc/{todo.pop()}/task").glob("*/children")
+                for x in x.read_text().split()
+            ]
+        except OSError:
+            kids = []
+        out += kids
+        todo += kids
+    return out
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find the child server")
@@ -384,13 +393,13 @@ def test_serve_command_answers_and_stops_on_ctrl_c(dataset_nq):
             headers={"Accept": "application/sparql-results+json"},
         )
         assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 300
-        oxigraph_pids = _children(proc.pid)
-        assert oxigraph_pids, "Oxigraph runs as a child of perr serve"
+        engine_pids = _descendants(proc.pid)
+        assert len(engine_pids) >= 2, "Oxigraph runs behind its gate, a child of perr serve"
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 0
         assert "stopped" in proc.stderr.read()
-        for pid in oxigraph_pids:
-            assert not Path(f"/proc/{pid}").exists(), "Oxigraph was stopped too"
+        for pid in engine_pids:
+            assert wait_gone(pid, 10), "the engine (and the checkers) were stopped too"
         with pytest.raises(OSError):
             urllib.request.urlopen(base + "/", timeout=2)
     finally:
@@ -400,146 +409,6 @@ def test_serve_command_answers_and_stops_on_ctrl_c(dataset_nq):
 
 
 # --- the query page in a real browser ------------------------------------------------------------------------------
-
-
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-class DevTools:
-    """The Chrome DevTools Protocol over --remote-debugging-pipe (fd 3 in, fd 4 out; NUL-separated JSON)."""
-
-    def __init__(self, binary: str, user_data_dir: Path):
-        import fcntl
-
-        def high(fd: int) -> int:  # away from 3 and 4, which the child's ends become
-            new = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
-            os.close(fd)
-            return new
-
-        to_child_r, self._to_child = map(high, os.pipe())
-        self._from_child, from_child_w = map(high, os.pipe())
-        self.log = user_data_dir.parent / "chromium.log"
-        args = [
-            binary,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-extensions",
-            "--disable-default-apps",
-            "--mute-audio",
-            f"--user-data-dir={user_data_dir}",
-            "--remote-debugging-pipe",
-            "about:blank",
-        ]
-
-        def plumb():  # in the child, before exec: the pipe ends become fd 3 (commands) and fd 4 (replies)
-            os.dup2(to_child_r, 3)
-            os.dup2(from_child_w, 4)
-
-        self.proc = subprocess.Popen(
-            args,
-            preexec_fn=plumb,
-            close_fds=False,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("wb"),
-            start_new_session=True,
-        )
-        os.close(to_child_r)
-        os.close(from_child_w)
-        self._buf = b""
-        self._id = 0
-        self.session = None
-
-    def send(self, method: str, params: dict | None = None, timeout: float = 30, session: bool = True):
-        self._id += 1
-        msg = {"id": self._id, "method": method, "params": params or {}}
-        if session and self.session:
-            msg["sessionId"] = self.session
-        os.write(self._to_child, json.dumps(msg).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while True:
-            for raw in self._messages(deadline):
-                reply = json.loads(raw)
-                if reply.get("id") == self._id:
-                    if "error" in reply:
-                        raise RuntimeError(f"{method}: {reply['error']}")
-                    return reply.get("result", {})
-
-    def _messages(self, deadline: float):
-        while b"\0" not in self._buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("Chromium did not answer in time")
-            ready, _, _ = select.select([self._from_child], [], [], left)
-            if ready:
-                chunk = os.read(self._from_child, 1 << 20)
-                if not chunk:
-                    tail = self.log.read_text(errors="replace").strip().splitlines()[-3:]
-                    raise RuntimeError(f"Chromium closed the pipe: {tail}")
-                self._buf += chunk
-        *complete, self._buf = self._buf.split(b"\0")
-        return complete
-
-    def attach(self) -> None:
-        targets = self.send("Target.getTargets", session=False)["targetInfos"]
-        page = next(t for t in targets if t["type"] == "page")
-        self.session = self.send(
-            "Target.attachToTarget", {"targetId": page["targetId"], "flatten": True}, session=False
-        )["sessionId"]
-
-    def evaluate(self, expression: str):
-        result = self.send(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}
-        )
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"page error: {result['exceptionDetails']}")
-        return result["result"].get("value")
-
-    def wait_for(self, expression: str, timeout: float = 30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = self.evaluate(expression)
-            if value:
-                return value
-            time.sleep(0.1)
-        raise TimeoutError(f"never true: {expression}")
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.send("Browser.close", session=False, timeout=5)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=5)
-        for fd in (self._to_child, self._from_child):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-
-
-@pytest.fixture()
-def browser(tmp_path):
-    binary = _chromium()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI (.ci/run must install it: apt-get install -y chromium)")
-        pytest.skip("chromium is not installed (apt-get install -y chromium); CI is not set, so skipping")
-    tools = DevTools(binary, tmp_path / "chromium-profile")
-    try:
-        tools.attach()
-        yield tools
-    finally:
-        tools.close()
 
 
 @pytest.mark.browser
@@ -564,7 +433,7 @@ def test_query_page_runs_who_leads_what(browser, service, store, tmp_path):
                 status: document.getElementById('status').textContent,
                 text: t.tBodies[0].textContent};
     })()""")
-    local = queries.run_local(store, queries.find("who-leads-what"))
+    local = run_local(store, queries.find("who-leads-what"))
     assert page["error"] == ""
     assert page["header"] == [
         "protocol",

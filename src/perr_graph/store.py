@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -71,24 +72,36 @@ def open_disk_store(location: Path, files: list[Path], progress: Callable[[str],
     For datasets too large to load into memory at each run (the national graph: millions of triples). Made
     the first time, in a temporary folder beside ``location`` renamed into place once complete; reused as long
     as the files are the same (path, size and modification time, recorded in ``location/perr-store.json``);
-    made again when they change. A folder that is not such a store is never overwritten."""
+    made again when they change. A folder that is not such a store is never overwritten: one without a valid
+    manifest, or holding anything besides the store's own files, is refused (issue 16)."""
     import pyoxigraph as ox
 
     stamp = _stamp(files)
     manifest = location / MANIFEST
     if location.exists():
-        if not manifest.exists():
+        if not location.is_dir() or not manifest.exists():
             if location.is_dir() and not any(location.iterdir()):
                 location.rmdir()
             else:
                 raise InputError(f"not a perr store (no {MANIFEST}): give an empty or new folder", location)
         else:
-            try:
-                same = json.loads(manifest.read_text(encoding="utf-8")).get("files") == stamp
-            except (OSError, ValueError, AttributeError):
-                same = False
-            if same:
+            recorded = _recorded(manifest)
+            if recorded is None:
+                raise InputError(
+                    f"not a perr store: its {MANIFEST} is not the one perr writes; give an empty or new folder",
+                    location,
+                )
+            if recorded == stamp:
                 return ox.Store.read_only(str(location))
+            strangers = sorted(
+                p.name for p in location.iterdir() if not _STORE_FILE.match(p.name) or p.is_dir()
+            )
+            if strangers:
+                raise InputError(
+                    f"not replaced: the store holds other files ({', '.join(strangers[:3])}); "
+                    "give an empty or new folder",
+                    location,
+                )
     say = progress or (lambda _m: None)
     location.parent.mkdir(parents=True, exist_ok=True)
     tmp = location.parent / f".{location.name}.{os.getpid()}.tmp"
@@ -109,6 +122,35 @@ def open_disk_store(location: Path, files: list[Path], progress: Callable[[str],
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return ox.Store.read_only(str(location))
+
+
+#: what a store folder holds: RocksDB's files (data, logs, manifests, options) and perr's manifest
+_STORE_FILE = re.compile(
+    r"^(\d+\.(log|sst|blob|dbtmp)|CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\d+|OPTIONS-\d+(\.dbtmp)?"
+    + "|"
+    + re.escape(MANIFEST)
+    + ")$"
+)
+
+
+def _recorded(manifest: Path) -> list[dict[str, object]] | None:
+    """The files a store's manifest records, or None if it is not a manifest perr wrote (unreadable, not JSON,
+    not ``{"files": [{"file", "size", "mtime_ns"}, …]}``)."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list) or not all(
+        isinstance(f, dict)
+        and set(f) == {"file", "size", "mtime_ns"}
+        and isinstance(f["file"], str)
+        and isinstance(f["size"], int)
+        and isinstance(f["mtime_ns"], int)
+        for f in files
+    ):
+        return None
+    return files
 
 
 def load_file(store: Any, path: Path) -> None:

@@ -1,7 +1,7 @@
 """Query results in a comparable, readable form: the golden files under ``tests/golden/queries/`` and the
 cross-engine checks (embedded pyoxigraph vs an Oxigraph server) both compare this form.
 
-* every value as people read it (:func:`perr_graph.sparql.library.display`: IRIs with the project prefixes, literals as
+* every value as people read it (:func:`perr_graph.sparql.output.display`: IRIs with the project prefixes, literals as
   their text), unbound as an empty cell;
 * rows in the query's own order (every library query has an ORDER BY that gives a total order);
 * the parts of a ``GROUP_CONCAT`` column sorted: SPARQL leaves the order of the concatenated values to the
@@ -14,18 +14,18 @@ import csv
 import io
 from pathlib import Path
 
-from perr_graph.sparql.library import Result, display
+from perr_graph.sparql.output import display
+from perr_graph.sparql.run import Result
 
 
 def concat_columns(text: str) -> dict[str, str]:
     """Columns computed by GROUP_CONCAT in a SELECT's projection, with their separators (default " ")."""
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    from perr_graph.sparql.lex import canonical
-    from perr_graph.sparql.safety import _parse, _walk
+    from perr_graph.sparql.safety import parse_tree
+    from perr_graph.sparql.tree import walk
 
-    parsed = _parse(canonical(text), None)
-    query = parsed[1]
+    _prologue, query = parse_tree(text)
     out: dict[str, str] = {}
     if "projection" not in query:
         return out
@@ -33,7 +33,7 @@ def concat_columns(text: str) -> dict[str, str]:
         evar = dict.get(item, "evar")
         if evar is None:
             continue
-        for node in _walk(dict.get(item, "expr")):
+        for node in walk(dict.get(item, "expr")):
             if isinstance(node, CompValue) and node.name == "Aggregate_GroupConcat":
                 sep = dict.get(node, "separator")
                 out[str(evar)] = " " if sep is None else str(sep)

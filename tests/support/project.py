@@ -26,14 +26,12 @@ def corpus() -> Corpus:
 
 
 def make_test_corpus(folder: Path) -> Path:
-    """Make ``folder`` a corpus that reads the checkout's data and writes into its own ``dist/``."""
-    settings = f"""\
-name = "the five PERR protocols (test corpus)"
-base_iri = "https://w3id.org/perr-graph/"
-licence = "unknown"
-publisher = "perr-graph tests"
-data = {str(DATA)!r}
-"""
+    """Make ``folder`` a corpus that reads the checkout's data and writes into its own ``dist/``: the checkout's
+    ``perr.toml`` (so the dataset's description is the bundled one's, byte for byte) with ``data`` pointing at the
+    checkout's ``data/``."""
+    settings = (ROOT / "perr.toml").read_text(encoding="utf-8")
+    settings = settings.replace('data = "data"', f"data = {str(DATA)!r}")
+    assert f"data = {str(DATA)!r}" in settings, "the checkout's perr.toml names its data folder"
     (folder / "perr.toml").write_text(settings, encoding="utf-8")
     return folder
 
@@ -44,3 +42,12 @@ def user_cache() -> Path:
     import os
 
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perr-graph"
+
+
+DATASET_GRAPH = "<https://w3id.org/perr-graph/graph/dataset>"
+
+
+def without_description(nquads: bytes) -> list[bytes]:
+    """The N-Quads lines of a dataset except its description (``graph:dataset``), which says how one corpus is
+    published (licence, publisher, date) and so differs between two corpora holding the same protocols."""
+    return [line for line in nquads.splitlines() if not line.endswith(DATASET_GRAPH.encode() + b" .")]

@@ -1,3 +1,4 @@
-"""Analysis across protocols: matched commitments (:mod:`.matching`), comparison tables (:mod:`.compare`) and
-the partner network (:mod:`.network`), both reading the query library's answers as plain records
-(:mod:`.answers`)."""
+"""Analysis across protocols: matched commitments (:mod:`.matching`), comparison tables (:mod:`.compare`), the
+partner network (:mod:`.network`), the concepts' labels in French and English read from the ontology
+(:mod:`.concepts`) and file names made safe from ids in the data (:mod:`.names`); all read the query library's
+answers as plain records (:mod:`.answers`)."""

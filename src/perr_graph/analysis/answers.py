@@ -4,9 +4,12 @@ the report: numbers as ``int`` or ``float``, IRIs and texts as strings, protocol
 from __future__ import annotations
 
 from perr_graph import namespaces as ns
-from perr_graph.sparql.library import find, select
+from perr_graph.sparql.library import find
+from perr_graph.sparql.run import Limits, select
 
 _PROTOCOL = str(ns.ID["protocol/"])
+#: the analyses read whole answers (at national scale, tens of thousands of rows): no row cap, a generous time
+ANALYSIS = Limits(timeout=600.0, max_rows=2**62)
 
 
 def value(term):
@@ -33,7 +36,7 @@ def run(store, name: str, params: dict[str, str] | None = None) -> tuple[str, li
     """A library query's answer as records of plain values (protocol IRIs in the ``protocol``, ``protocol_a`` and
     ``protocol_b`` columns as protocol ids), and the query's file name."""
     q = find(name)
-    columns, rows = select(store, q, params)
+    columns, rows = select(store, q, params, limits=ANALYSIS)
     out = []
     for r in rows:
         rec = {c: value(v) for c, v in zip(columns, r, strict=False)}

@@ -1,9 +1,14 @@
 """Compare the territories side by side: every table is the answer of one query of the library (``queries/3x``),
-pivoted for people to read (protocols as columns) and written as a terminal table, CSV or JSON.
+pivoted for people to read (protocols as columns) and written as a terminal table, CSV or JSON, in French or
+English.
 
 Nothing here re-counts the graph: the counts are the queries' own; Python only pivots rows into columns and adds
 an ``all`` column where a sum across protocols is meaningful (every commitment belongs to one protocol, so a sum of
-commitment counts is the number of commitments in all protocols). ``docs/compare.md`` documents each table.
+commitment counts is the number of commitments in all protocols). The one table Python counts, ``lead-roles``,
+sorts each commitment of query ``39-commitment-involvements`` under the strongest role among its involvements.
+Labels of pillars, themes, roles and categories are the ontology's (:mod:`perr_graph.analysis.concepts`), in the
+language asked for; titles, notes and column headers are messages of :mod:`perr_graph.i18n`. ``docs/compare.md``
+documents each table.
 """
 
 from __future__ import annotations
@@ -11,26 +16,55 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from perr_graph.analysis.answers import run
+from perr_graph.analysis.concepts import Concepts, role_rank
 from perr_graph.analysis.network import metrics_rows, partner_graphs
-from perr_graph.terminal import plain_value, render
+from perr_graph.i18n import N_, messages
+from perr_graph.terminal import plain_value, render, terminal_width
 
-#: the roles an involvement can carry, in the order the tables show them (``role:`` concepts)
-ROLES = [
-    "chef-de-file",
-    "partie-qui-s-engage",
-    "partenaire-associe",
-    "signataires-collectivement",
-    "role-non-determine",
-    "service-de-suivi",
-]
+#: column headers (messages), by column key; a protocol column is headed by its territory's name
+HEADERS = {
+    "category_label": N_("category"),
+    "role_label": N_("role"),
+    "pillar_label": N_("pillar"),
+    "theme_label": N_("theme"),
+    "all": N_("all"),
+    "protocol": N_("territory"),
+    "commitments": N_("commitments"),
+    "with_lead": N_("with a lead"),
+    "lead_share": N_("%% with a lead"),
+    "with_indicator": N_("with an indicator"),
+    "indicator_share": N_("%% with an indicator"),
+    "partner_label": N_("partner"),
+    "protocols": N_("protocols"),
+    "leads": N_("leads"),
+    "score": N_("score"),
+    "relation": N_("relation"),
+    "a": N_("commitment A"),
+    "text_a": N_("text A"),
+    "b": N_("commitment B"),
+    "text_b": N_("text B"),
+    "shared_terms": N_("shared terms"),
+    "degree": N_("degree"),
+    "weighted_degree": N_("weighted degree"),
+    "betweenness": N_("betweenness"),
+    "community": N_("community"),
+    "no_partner": N_("no partner named"),
+}
+#: values shown as words
+RELATIONS = {"exact": N_("exact"), "close": N_("close")}
+#: columns that hold ids, left out of the terminal tables (their labels are shown)
+ID_COLUMNS = {"partner", "commitment_a", "commitment_b", "category", "role", "pillar", "theme"}
 
 
 @dataclass
 class Table:
-    """One comparison table: what it answers, which query computed it, its columns and rows (plain values)."""
+    """One comparison table: what it answers (``title`` and ``note`` are message ids, translated where shown),
+    which query computed it, its columns and rows (plain values)."""
 
     name: str
     title: str
@@ -40,9 +74,40 @@ class Table:
     note: str = ""
     #: columns holding one value per protocol (for heat maps)
     protocol_columns: list[str] = field(default_factory=list)
+    #: headers of columns that are not in :data:`HEADERS` (roles), already in the table's language
+    headers: dict[str, str] = field(default_factory=dict)
 
     def records(self) -> list[dict]:
         return [dict(zip(self.columns, r, strict=False)) for r in self.rows]
+
+
+@dataclass
+class Context:
+    """What every table is made with: the protocols (column order), the concepts' labels, the language."""
+
+    pids: list[str]
+    concepts: Concepts
+    lang: str = "fr"
+    names: dict[str, str] = field(default_factory=dict)  # protocol id → territory name
+    _graphs: dict | None = field(default=None, repr=False)
+    _answers: dict = field(default_factory=dict, repr=False)
+
+    def run(self, store, name: str) -> tuple[str, list[dict]]:
+        """A library query's answer (:func:`perr_graph.analysis.answers.run`), asked once."""
+        if name not in self._answers:
+            self._answers[name] = run(store, name)
+        return self._answers[name]
+
+    def graphs(self, store) -> dict:
+        """The partner networks (:func:`perr_graph.analysis.network.partner_graphs`), made once."""
+        if self._graphs is None:
+            self._graphs = partner_graphs(store)
+        return self._graphs
+
+    def label(self, scheme: str, notation: str | None) -> str:
+        if not notation:
+            return messages(self.lang)._("(none)")
+        return self.concepts.label(scheme, notation, self.lang)
 
 
 def protocol_ids(store) -> list[str]:
@@ -63,120 +128,170 @@ def _pivot(recs: list[dict], keys: list[str], value: str, pids: list[str], order
     return out
 
 
-def category_roles(store, pids: list[str]) -> Table:
-    query, recs = run(store, "category-by-territory")
+def category_roles(store, cx: Context) -> Table:
+    query, recs = cx.run(store, "category-by-territory")
+    roles = cx.concepts.roles([r["role"] for r in recs])
     rows = _pivot(
         recs,
-        ["category", "category_label", "role"],
+        ["category", "role"],
         "commitments",
-        pids,
-        order=lambda k: (k[0], ROLES.index(k[2]) if k[2] in ROLES else len(ROLES), k[2]),
+        cx.pids,
+        order=lambda k: (k[0], role_rank(roles, k[1]), k[1]),
     )
+    rows = [[r[0], cx.label("category", r[0]), r[1], cx.label("role", r[1]), *r[2:]] for r in rows]
     return Table(
         "category-roles",
-        "Commitments involving a partner category, by role and territory",
+        N_("Commitments involving a partner category, by role and territory"),
         query,
-        ["category", "category_label", "role", *pids, "all"],
+        ["category", "category_label", "role", "role_label", *cx.pids, "all"],
         rows,
-        protocol_columns=pids,
-        note="A commitment counts once per category and role, however many organisations of the category "
-        "it involves in that role. role: chef-de-file = lead, partie-qui-s-engage = committing party "
-        "(both are perr:lead), partenaire-associe = associated, signataires-collectivement = the "
-        "signatories together, role-non-determine = marked in a table that does not say who leads, "
-        "service-de-suivi = service following the measure.",
+        protocol_columns=cx.pids,
+        note=N_(
+            "A commitment counts once per category and role, however many organisations of the category it "
+            "involves in that role. Roles and their meaning are those of the ontology's role scheme."
+        ),
     )
 
 
-def category_partners(store, pids: list[str]) -> Table:
-    query, recs = run(store, "partner-activity")
-    counts: dict[tuple, dict[str, int]] = {}
+def category_partners(store, cx: Context) -> Table:
+    query, recs = cx.run(store, "partner-activity")
+    counts: dict[str, dict[str, int]] = {}
+    totals: dict[str, set] = {}
     for r in recs:
-        counts.setdefault((r["category"], r["category_label"]), {}).setdefault(r["protocol"], 0)
-        counts[(r["category"], r["category_label"])][r["protocol"]] += 1
-    totals: dict[tuple, set] = {}
-    for r in recs:
-        totals.setdefault((r["category"], r["category_label"]), set()).add(r["partner"])
-    rows = [[*k, *(counts[k].get(p, 0) for p in pids), len(totals[k])] for k in sorted(counts)]
+        counts.setdefault(r["category"], {}).setdefault(r["protocol"], 0)
+        counts[r["category"]][r["protocol"]] += 1
+        totals.setdefault(r["category"], set()).add(r["partner"])
+    rows = [
+        [k, cx.label("category", k), *(counts[k].get(p, 0) for p in cx.pids), len(totals[k])]
+        for k in sorted(counts, key=lambda k: (cx.label("category", k).casefold(), k))
+    ]
     return Table(
         "category-partners",
-        "Organisations of each category involved, by territory",
+        N_("Organisations of each category involved, by territory"),
         query,
-        ["category", "category_label", *pids, "all"],
+        ["category", "category_label", *cx.pids, "all"],
         rows,
-        protocol_columns=pids,
-        note="Distinct organisations involved (any role) in at least one commitment; 'all' counts an "
-        "organisation present in several protocols once.",
+        protocol_columns=cx.pids,
+        note=N_(
+            "Distinct organisations involved (any role) in at least one commitment; 'all' counts an "
+            "organisation present in several protocols once."
+        ),
     )
 
 
-def pillars(store, pids: list[str]) -> Table:
-    query, recs = run(store, "pillar-by-territory")
-    rows = _pivot(recs, ["pillar", "pillar_label"], "commitments", pids, order=lambda k: (k[0] == "", k[1]))
+def _concept_table(store, cx: Context, name: str, query_name: str, scheme: str, title: str, note: str = ""):
+    query, recs = cx.run(store, query_name)
+    rows = _pivot(recs, [scheme], "commitments", cx.pids)
+    rows = [[r[0], cx.label(scheme, r[0]), *r[1:]] for r in rows]
+    rows.sort(key=lambda r: (r[0] == "", r[1].casefold(), r[0]))
     return Table(
-        "pillars",
-        "Commitments by pillar and territory",
+        name,
+        title,
         query,
-        ["pillar", "pillar_label", *pids, "all"],
+        [scheme, f"{scheme}_label", *cx.pids, "all"],
         rows,
-        protocol_columns=pids,
+        protocol_columns=cx.pids,
+        note=note,
     )
 
 
-def themes(store, pids: list[str]) -> Table:
-    query, recs = run(store, "theme-by-territory")
-    rows = _pivot(recs, ["theme", "theme_label"], "commitments", pids, order=lambda k: (k[0] == "", k[1]))
-    return Table(
+def pillars(store, cx: Context) -> Table:
+    return _concept_table(
+        store, cx, "pillars", "pillar-by-territory", "pillar", N_("Commitments by pillar and territory")
+    )
+
+
+def themes(store, cx: Context) -> Table:
+    return _concept_table(
+        store,
+        cx,
         "themes",
-        "Commitments by theme and territory",
-        query,
-        ["theme", "theme_label", *pids, "all"],
-        rows,
-        protocol_columns=pids,
-        note="A commitment with two themes counts in both, so a column can add up to more than the "
-        "protocol's commitments; an empty theme counts the commitments without one.",
+        "theme-by-territory",
+        "theme",
+        N_("Commitments by theme and territory"),
+        N_(
+            "A commitment with two themes counts in both, so a column can add up to more than the "
+            "protocol's commitments; an empty theme counts the commitments without one."
+        ),
     )
 
 
-def lead_indicator(store) -> Table:
-    query, recs = run(store, "lead-and-indicator-share")
+def lead_indicator(store, cx: Context) -> Table:
+    query, recs = cx.run(store, "lead-and-indicator-share")
     cols = ["protocol", "commitments", "with_lead", "lead_share", "with_indicator", "indicator_share"]
     return Table(
         "lead-indicator",
-        "Share of commitments with a known lead and with an indicator",
+        N_("Share of commitments with a known lead and with an indicator"),
         query,
         cols,
         [[r[c] for c in cols] for r in recs],
-        note="Shares are percentages of the protocol's commitments. A lead is perr:lead (chef de file or "
-        "committing party); an indicator is perr:indicatorOf on the commitment or on its objective.",
+        note=N_(
+            "Shares are percentages of the protocol's commitments. A lead is perr:lead (chef de file or "
+            "committing party); an indicator is perr:indicatorOf on the commitment or on its objective."
+        ),
     )
 
 
-def partners_everywhere(store) -> Table:
-    query, recs = run(store, "partners-everywhere")
-    cols = ["partner_label", "category", "protocols", "commitments", "leads", "partner"]
+def strongest_roles(involvements: dict[str, set[str]], roles: list[str]) -> dict[str, str]:
+    """Each commitment's strongest role (the first of ``roles`` among its involvements), ``""`` for none."""
+    return {
+        c: (min(found, key=lambda r: (role_rank(roles, r), r)) if found else "")
+        for c, found in involvements.items()
+    }
+
+
+def lead_roles(store, cx: Context) -> Table:
+    """Per protocol, its commitments by the strongest role among their involvements (query 39)."""
+    query, recs = cx.run(store, "commitment-involvements")
+    found: dict[str, set[str]] = defaultdict(set)
+    protocol: dict[str, str] = {}
+    for r in recs:
+        protocol[r["commitment"]] = r["protocol"]
+        roles_found = found.setdefault(r["commitment"], set())  # none: still counted
+        if r["role"]:
+            roles_found.add(r["role"])
+    roles = cx.concepts.roles(sorted({x for v in found.values() for x in v}))
+    strongest = strongest_roles(found, roles)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for c, role in strongest.items():
+        counts[protocol[c]][role or "no_partner"] += 1
+    keys = [*roles, "no_partner"]
+    rows = [[pid, sum(counts[pid].values()), *(counts[pid].get(k, 0) for k in keys)] for pid in cx.pids]
     return Table(
-        "partners-everywhere",
-        "Partners involved in every protocol",
+        "lead-roles",
+        N_("Who carries the commitments: each commitment under the strongest role among its partners"),
         query,
-        cols,
-        [[r[c] for c in cols] for r in recs],
+        ["protocol", "commitments", *keys],
+        rows,
+        note=N_(
+            "A commitment counts once, under the first of these roles that one of its partners holds (in this "
+            "order); a commitment whose partners are only associated, followed up or of undetermined role has "
+            "no stated lead."
+        ),
+        headers={r: cx.label("role", r) for r in roles},
     )
 
 
-def partners_once(store) -> Table:
-    query, recs = run(store, "partners-once")
-    cols = ["protocol", "partner_label", "category", "commitments", "leads", "partner"]
-    return Table(
-        "partners-once",
-        "Partners involved in one protocol only",
-        query,
-        cols,
-        [[r[c] for c in cols] for r in recs],
-    )
+def partners_everywhere(store, cx: Context) -> Table:
+    query, recs = cx.run(store, "partners-everywhere")
+    cols = ["partner_label", "category", "category_label", "protocols", "commitments", "leads", "partner"]
+    rows = [
+        [r[c] if c != "category_label" else cx.label("category", r["category"]) for c in cols] for r in recs
+    ]
+    return Table("partners-everywhere", N_("Partners involved in every protocol"), query, cols, rows)
 
 
-def matches(store) -> Table:
-    query, recs = run(store, "matched-commitments")
+def partners_once(store, cx: Context) -> Table:
+    query, recs = cx.run(store, "partners-once")
+    cols = ["protocol", "partner_label", "category", "category_label", "commitments", "leads", "partner"]
+    rows = [
+        [r[c] if c != "category_label" else cx.label("category", r["category"]) for c in cols] for r in recs
+    ]
+    return Table("partners-once", N_("Partners involved in one protocol only"), query, cols, rows)
+
+
+def matches(store, cx: Context) -> Table:
+    query, recs = cx.run(store, "matched-commitments")
     cols = ["score", "relation", "a", "text_a", "b", "text_b", "shared_terms", "commitment_a", "commitment_b"]
     rows = [
         [
@@ -194,20 +309,23 @@ def matches(store) -> Table:
     ]
     return Table(
         "matches",
-        "Commitments that say the same thing in two protocols",
+        N_("Commitments that say the same thing in two protocols"),
         query,
         cols,
         rows,
-        note="score 1 and relation 'exact': the same text once normalised; 'close': TF-IDF cosine at or "
-        "above the threshold (docs/compare.md).",
+        note=N_(
+            "score 1 and relation 'exact': the same text once normalised; 'close': TF-IDF cosine at or "
+            "above the threshold (docs/compare.md)."
+        ),
     )
 
 
-def network_table(store) -> Table:
-    graphs = partner_graphs(store)
+def network_table(store, cx: Context) -> Table:
+    graphs = cx.graphs(store)
     cols = [
         "partner_label",
         "category",
+        "category_label",
         "protocols",
         "degree",
         "weighted_degree",
@@ -215,63 +333,118 @@ def network_table(store) -> Table:
         "community",
         "partner",
     ]
+    rows = metrics_rows(graphs["all"], cols)
+    i, j = cols.index("category"), cols.index("category_label")
+    for r in rows:
+        r[j] = cx.label("category", r[i])
     return Table(
         "network",
-        "Partner network (all protocols): centrality and communities",
+        N_("Partner network (all protocols): centrality and communities"),
         "37-partner-pairs.rq + 38-partner-activity.rq",
         cols,
-        metrics_rows(graphs["all"], cols),
-        note="Partners are linked when involved in the same commitment; weight = commitments shared. "
-        "Betweenness uses 1/weight as the length of a link; communities: networkx greedy modularity.",
+        rows,
+        note=N_(
+            "Partners are linked when involved in the same commitment; weight = commitments shared. "
+            "Betweenness uses 1/weight as the length of a link; communities: networkx greedy modularity."
+        ),
     )
 
 
 TABLES = {
-    "category-roles": lambda s, p: category_roles(s, p),
-    "category-partners": lambda s, p: category_partners(s, p),
-    "pillars": lambda s, p: pillars(s, p),
-    "themes": lambda s, p: themes(s, p),
-    "lead-indicator": lambda s, p: lead_indicator(s),
-    "partners-everywhere": lambda s, p: partners_everywhere(s),
-    "partners-once": lambda s, p: partners_once(s),
-    "matches": lambda s, p: matches(s),
-    "network": lambda s, p: network_table(s),
+    "category-roles": category_roles,
+    "category-partners": category_partners,
+    "pillars": pillars,
+    "themes": themes,
+    "lead-indicator": lead_indicator,
+    "lead-roles": lead_roles,
+    "partners-everywhere": partners_everywhere,
+    "partners-once": partners_once,
+    "matches": matches,
+    "network": network_table,
 }
 
 
-def compare(store, names: list[str] | None = None) -> list[Table]:
-    """The comparison tables (all, or those named), in the order of :data:`TABLES`."""
-    pids = protocol_ids(store)
-    return [TABLES[n](store, pids) for n in TABLES if not names or n in names]
+def context(store, lang: str = "fr") -> Context:
+    """The protocols, the concepts' labels and the territories' names, read once for every table."""
+    cx = Context([], Concepts(), lang)
+    _, protocols = cx.run(store, "protocols")
+    _, shares = cx.run(store, "lead-and-indicator-share")
+    _, concepts = cx.run(store, "concepts")
+    cx.pids = [r["protocol"] for r in shares]
+    cx.concepts = Concepts.of(concepts)
+    cx.names = {p["protocol"]: p["territory_label"] or p["protocol"] for p in protocols}
+    return cx
+
+
+def compare(
+    store, names: list[str] | None = None, lang: str = "fr", cx: Context | None = None
+) -> list[Table]:
+    """The comparison tables (all, or those named), in the order of :data:`TABLES`, labelled in ``lang``."""
+    cx = cx or context(store, lang)
+    return [make(store, cx) for n, make in TABLES.items() if not names or n in names]
 
 
 # --- output -------------------------------------------------------------------------------------------------
 
 
-def to_text(tables: list[Table], max_width: int = 48) -> str:
+def header(t: Table, column: str, lang: str, names: dict[str, str]) -> str:
+    """A column's header for people: its message, a role's label, or a protocol's territory name."""
+    if column in t.headers:
+        return t.headers[column]
+    if column in t.protocol_columns:
+        return names.get(column, column)
+    if column in HEADERS:
+        return messages(lang)._(HEADERS[column])
+    return column
+
+
+def _shown(t: Table, column: str, value, lang: str, names: dict[str, str]):
+    if column == "protocol":
+        return names.get(value, value)
+    if column == "relation":
+        return messages(lang)._(RELATIONS.get(value, value)) if value in RELATIONS else value
+    return value
+
+
+def to_text(
+    tables: list[Table], lang: str = "fr", width: int | None = None, names: dict | None = None
+) -> str:
+    """Terminal tables: labels, not ids; protocols under their territory's name; each table, its title and note
+    fit ``width`` (``--width``, else ``COLUMNS``, else the terminal: :func:`perr_graph.terminal.terminal_width`)."""
+    m, names = messages(lang), names or {}
+    limit = terminal_width(width)
     out = []
     for t in tables:
-        cols = [
-            c for c in t.columns if c not in ("partner", "commitment_a", "commitment_b", "category_label")
-        ]
+        cols = [c for c in t.columns if c not in ID_COLUMNS]
         idx = [t.columns.index(c) for c in cols]
-        out.append(f"== {t.title} [{t.name}; {t.query}]")
-        out.append(render(cols, [[plain_value(r[i]) for i in idx] for r in t.rows], max_width=max_width))
+        title = m._("== %(title)s [%(name)s; %(query)s]", title=m._(t.title), name=t.name, query=t.query)
+        out.append(textwrap.fill(title, limit, subsequent_indent="   ") if limit else title)
+        rows = [
+            [plain_value(_shown(t, c, r[i], lang, names)) for c, i in zip(cols, idx, strict=True)]
+            for r in t.rows
+        ]
+        out.append(render([header(t, c, lang, names) for c in cols], rows, max_width=48, width=limit or 0))
         if t.note:
-            out.append(f"   {t.note}")
+            note = m._(t.note)
+            out.append(
+                textwrap.fill(note, limit, initial_indent="   ", subsequent_indent="   ")
+                if limit
+                else "   " + note
+            )
         out.append("")
     return "\n".join(out)
 
 
-def to_csv(tables: list[Table]) -> str:
+def to_csv(tables: list[Table], lang: str = "fr") -> str:
     """One CSV for one table; several tables as sections, each opened by a ``# name: title`` line and closed
-    by a blank line."""
+    by a blank line. Columns are keys (stable); labels are in the ``*_label`` columns, in ``lang``."""
+    m = messages(lang)
     buf = io.StringIO()
     for i, t in enumerate(tables):
         if len(tables) > 1:
             if i:
                 buf.write("\n")
-            buf.write(f"# {t.name}: {t.title}\n")
+            buf.write(f"# {t.name}: {m._(t.title)}\n")
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(t.columns)
         for r in t.rows:
@@ -279,13 +452,15 @@ def to_csv(tables: list[Table]) -> str:
     return buf.getvalue()
 
 
-def to_json(tables: list[Table]) -> str:
+def to_json(tables: list[Table], lang: str = "fr", names: dict | None = None) -> str:
+    m, names = messages(lang), names or {}
     doc = {
         t.name: {
-            "title": t.title,
+            "title": m._(t.title),
             "query": t.query,
-            "note": t.note,
+            "note": m._(t.note) if t.note else "",
             "columns": t.columns,
+            "headers": {c: header(t, c, lang, names) for c in t.columns},
             "rows": [dict(zip(t.columns, r, strict=False)) for r in t.rows],
         }
         for t in tables

@@ -11,24 +11,29 @@ Measures (networkx): degree (neighbours), weighted degree (sum of weights), betw
 maximisation on the weights (Clauset–Newman–Moore; deterministic for a given node order, and nodes are added in
 IRI order). Exports: GraphML and GEXF for Gephi, written atomically, byte-identical from run to run.
 
-Layout for pictures: networkx's layouts need numpy, which is not a dependency, so :func:`layout` is a plain
-Fruchterman–Reingold spring layout over :class:`random.Random` with a fixed seed — the same picture every time.
+Layout for pictures (:func:`layout`): networkx's Fruchterman–Reingold spring layout (vectorised with numpy) from a
+fixed seed, coordinates rounded, so the same graph gives the same picture on every run. A picture draws at most
+:data:`DRAWN` organisations (:func:`drawn_part`: the most linked); the exports hold them all.
 """
 
 from __future__ import annotations
 
 import math
-import random
 import re
 from pathlib import Path
 
 import networkx as nx
 
 from perr_graph.analysis.answers import run
+from perr_graph.analysis.names import file_stem
 from perr_graph.outputs import write_atomic
 
 ALL = "all"
 SEED = 20192022
+#: the most organisations a picture draws (the most linked ones); the GraphML and GEXF files hold every one
+DRAWN = 420
+#: up to this many organisations, betweenness is exact; beyond, estimated from this many sources (fixed seed)
+EXACT_BETWEENNESS = 600
 
 
 def partner_graphs(store) -> dict[str, nx.Graph]:
@@ -86,23 +91,37 @@ def partner_graphs(store) -> dict[str, nx.Graph]:
 
 
 def communities(g: nx.Graph) -> list[list[str]]:
-    """Greedy-modularity communities (weights), largest first, members sorted; isolated nodes are their own."""
+    """Greedy-modularity communities (weights), largest first, members sorted; isolated nodes are their own.
+    Computed once per graph (kept in ``g.graph``)."""
+    cached = g.graph.get("_communities")
+    if cached is not None:
+        return cached
     if g.number_of_edges() == 0:
-        return [[n] for n in sorted(g)]
-    from networkx.algorithms.community import greedy_modularity_communities
+        found = [[n] for n in sorted(g)]
+    else:
+        from networkx.algorithms.community import greedy_modularity_communities
 
-    found = greedy_modularity_communities(g, weight="weight")
-    return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
+        groups = greedy_modularity_communities(g, weight="weight")
+        found = sorted((sorted(c) for c in groups), key=lambda c: (-len(c), c))
+    g.graph["_communities"] = found
+    return found
 
 
 def metrics(g: nx.Graph) -> dict[str, dict]:
-    """Per node: degree, weighted degree, betweenness (length 1/weight, normalised) and community number."""
+    """Per node: degree, weighted degree, betweenness (length 1/weight, normalised) and community number;
+    computed once per graph (kept in ``g.graph``). Betweenness is exact up to :data:`EXACT_BETWEENNESS` nodes;
+    beyond, it is estimated from that many source nodes drawn with a fixed seed (networkx's ``k``), so that a
+    national network is measured in seconds, the same on every run."""
+    cached = g.graph.get("_metrics")
+    if cached is not None:
+        return cached
     h = nx.Graph()
     h.add_nodes_from(sorted(g))
     h.add_edges_from((a, b, {"length": 1.0 / d["weight"]}) for a, b, d in sorted(g.edges(data=True)))
-    between = nx.betweenness_centrality(h, weight="length", normalized=True)
+    k = EXACT_BETWEENNESS if h.number_of_nodes() > EXACT_BETWEENNESS else None
+    between = nx.betweenness_centrality(h, k=k, seed=SEED if k else None, weight="length", normalized=True)
     member = {n: i for i, c in enumerate(communities(g), start=1) for n in c}
-    return {
+    g.graph["_metrics"] = {
         n: {
             "degree": g.degree(n),
             "weighted_degree": g.degree(n, weight="weight"),
@@ -111,6 +130,7 @@ def metrics(g: nx.Graph) -> dict[str, dict]:
         }
         for n in sorted(g)
     }
+    return g.graph["_metrics"]
 
 
 def metrics_rows(g: nx.Graph, columns: list[str]) -> list[list]:
@@ -131,11 +151,15 @@ def metrics_rows(g: nx.Graph, columns: list[str]) -> list[list]:
 
 def _annotated(g: nx.Graph) -> nx.Graph:
     """A copy with the measures as node attributes (what Gephi shows), nodes and edges in sorted order."""
+    cached = g.graph.get("_annotated")
+    if cached is not None:
+        return cached
     m = metrics(g)
     out = nx.Graph(name=g.graph.get("name", ""))
     for n in sorted(g):
         out.add_node(n, **g.nodes[n], **m[n])
     out.add_edges_from(sorted(g.edges(data=True)))
+    g.graph["_annotated"] = out
     return out
 
 
@@ -150,11 +174,12 @@ def gexf(g: nx.Graph) -> str:
 
 
 def write_exports(graphs: dict[str, nx.Graph], directory: Path) -> list[Path]:
-    """``partners-<name>.graphml`` and ``.gexf`` for every graph, written atomically."""
+    """``partners-<name>.graphml`` and ``.gexf`` for every graph, written atomically; a name that is not a slug
+    is replaced by a digest (:func:`perr_graph.analysis.names.file_stem`)."""
     out = []
     for name, g in graphs.items():
         for ext, render in (("graphml", graphml), ("gexf", gexf)):
-            path = Path(directory) / f"partners-{name}.{ext}"
+            path = Path(directory) / f"partners-{file_stem(name)}.{ext}"
             write_atomic(path, [render(g)])
             out.append(path)
     return out
@@ -171,69 +196,50 @@ def connected_part(g: nx.Graph) -> tuple[nx.Graph, list[str]]:
     Python's string hashing from one process to the next, and with it the orientation of every edge."""
     alone = sorted(n for n in g if g.degree(n) == 0)
     part = g.copy()
+    part.graph = {k: v for k, v in g.graph.items() if not k.startswith("_")}  # measures of g are not part's
     part.remove_nodes_from(alone)
     return part, alone
 
 
-def layout(
-    g: nx.Graph, seed: int = SEED, iterations: int = 400, spread: float = 4.0
-) -> dict[str, tuple[float, float]]:
-    """Fruchterman–Reingold: nodes repel as k²/d, linked nodes attract as d²/k × (1 + 0.3 ln weight), with
-    k = ``spread`` × √(1/n); positions start from :class:`random.Random` (``seed``), a weak pull to the centre keeps
-    separate components on the page, and the temperature falls linearly. Result scaled into [0, 1]²."""
+def drawn_part(g: nx.Graph, limit: int = DRAWN) -> tuple[nx.Graph, list[str], int]:
+    """What a picture draws: the connected part of ``g`` (:func:`connected_part`), cut to the ``limit``
+    organisations with the largest weighted degree (ties by IRI); the isolated organisations, and how many linked
+    ones were left out."""
+    part, alone = connected_part(g)
+    if part.number_of_nodes() <= limit:
+        return part, alone, 0
+    strength = {n: part.degree(n, weight="weight") for n in part}
+    keep = set(sorted(part, key=lambda n: (-strength[n], n))[:limit])
+    cut = part.number_of_nodes() - limit
+    part.remove_nodes_from([n for n in list(part) if n not in keep])
+    part.remove_nodes_from(sorted(n for n in part if part.degree(n) == 0))
+    return part, alone, cut
+
+
+def layout(g: nx.Graph, seed: int = SEED, iterations: int = 50) -> dict[str, tuple[float, float]]:
+    """Positions in [0, 1]² from networkx's Fruchterman–Reingold layout (``spring_layout``; weights pull linked
+    nodes together), started from ``seed`` over the nodes in IRI order, rounded to 4 decimals: the same graph
+    gives the same positions on every run."""
     nodes = sorted(g)
-    n = len(nodes)
-    if n == 0:
+    if not nodes:
         return {}
-    if n == 1:
+    if len(nodes) == 1:
         return {nodes[0]: (0.5, 0.5)}
-    rng = random.Random(seed)
-    pos = {v: [rng.random(), rng.random()] for v in nodes}
-    k = spread * math.sqrt(1.0 / n)
-    # each edge once, its endpoints in IRI order (networkx gives them in the order the nodes were added)
-    edges = sorted(
-        (min(a, b), max(a, b), 1.0 + 0.3 * math.log(d.get("weight", 1))) for a, b, d in g.edges(data=True)
+    h = nx.Graph()
+    h.add_nodes_from(nodes)
+    h.add_edges_from(
+        sorted(
+            (min(a, b), max(a, b), {"weight": 1.0 + 0.3 * math.log(d.get("weight", 1))})
+            for a, b, d in g.edges(data=True)
+        )
     )
-    gravity = 0.6
-    t0 = 0.12
-    t = t0
-    for step in range(iterations):
-        disp = {v: [0.0, 0.0] for v in nodes}
-        for i in range(n):
-            a = nodes[i]
-            pa = pos[a]
-            for j in range(i + 1, n):
-                b = nodes[j]
-                dx, dy = pa[0] - pos[b][0], pa[1] - pos[b][1]
-                d2 = dx * dx + dy * dy or 1e-9
-                f = k * k / d2
-                disp[a][0] += dx * f
-                disp[a][1] += dy * f
-                disp[b][0] -= dx * f
-                disp[b][1] -= dy * f
-        for a, b, w in edges:
-            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-            d = math.sqrt(dx * dx + dy * dy) or 1e-9
-            f = d * w / k
-            disp[a][0] -= dx * f
-            disp[a][1] -= dy * f
-            disp[b][0] += dx * f
-            disp[b][1] += dy * f
-        for v in nodes:
-            disp[v][0] -= (pos[v][0] - 0.5) * gravity * k * n**0.5
-            disp[v][1] -= (pos[v][1] - 0.5) * gravity * k * n**0.5
-        for v in nodes:
-            dx, dy = disp[v]
-            d = math.sqrt(dx * dx + dy * dy) or 1e-9
-            step_len = min(d, t)
-            pos[v][0] += dx / d * step_len
-            pos[v][1] += dy / d * step_len
-        t = t0 * (1 - (step + 1) / iterations) + 0.001
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    w = (max(xs) - min(xs)) or 1.0
-    h = (max(ys) - min(ys)) or 1.0
-    return {v: (round((pos[v][0] - min(xs)) / w, 5), round((pos[v][1] - min(ys)) / h, 5)) for v in nodes}
+    k = 2.0 / math.sqrt(len(nodes))
+    pos = nx.spring_layout(h, k=k, seed=seed, iterations=iterations, weight="weight")
+    xs = [float(p[0]) for p in pos.values()]
+    ys = [float(p[1]) for p in pos.values()]
+    x0, y0 = min(xs), min(ys)
+    w, hh = (max(xs) - x0) or 1.0, (max(ys) - y0) or 1.0
+    return {v: (round((float(pos[v][0]) - x0) / w, 4), round((float(pos[v][1]) - y0) / hh, 4)) for v in nodes}
 
 
 #: category → colour family for pictures (ColorBrewer-like, readable on white)

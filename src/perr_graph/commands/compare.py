@@ -7,19 +7,21 @@ from pathlib import Path
 
 HELP = "compare the territories: partner categories, pillars, themes, leads, indicators, matches, network"
 DESCRIPTION = """Compare the protocols side by side, one table per question, each computed by a query of the
-library (queries/30-*.rq to 42-*.rq):
+library (queries/30-*.rq to 43-*.rq), labelled in French (default) or English (--lang en):
 
   category-roles       commitments involving each partner category, by role and territory
   category-partners    organisations of each category involved, by territory
   pillars, themes      commitments by pillar / theme and territory
   lead-indicator       share of commitments with a known lead and with an indicator, by territory
+  lead-roles           commitments by the strongest role among their partners, by territory
   partners-everywhere  partners involved in every protocol
   partners-once        partners involved in one protocol only
   matches              commitments that say the same thing in two protocols (graph:matches)
   network              partner network: degree, weighted degree, betweenness, community
 
-Reads the corpus's built dataset (dist/perr.nq, built first if missing) or the files given with --data. With --network
-DIR, also writes the partner network (overall and per protocol) as GraphML and GEXF for Gephi."""
+Reads the corpus's built dataset (dist/perr.nq, built first if missing) or the files given with --data. Terminal
+tables fit --width, else COLUMNS, else the terminal. With --network DIR, also writes the partner network (overall
+and per protocol) as GraphML and GEXF for Gephi."""
 
 
 #: the table names (``compare.TABLES``; listed here so that ``--help`` imports no RDF library)
@@ -29,6 +31,7 @@ TABLE_NAMES = (
     "pillars",
     "themes",
     "lead-indicator",
+    "lead-roles",
     "partners-everywhere",
     "partners-once",
     "matches",
@@ -66,26 +69,57 @@ def add_arguments(p) -> None:
         metavar="FILE",
         help="dataset file(s) to read (TriG, N-Quads …); repeatable; default dist/perr.nq",
     )
+    add_display_arguments(p)
+
+
+def add_display_arguments(p, lang: bool = True) -> None:
+    """``--lang``, ``--width`` and ``--quiet``, shared by the commands that show tables."""
+    if lang:
+        p.add_argument(
+            "--lang", choices=["fr", "en"], default="fr", help="language of titles and labels (default fr)"
+        )
+    p.add_argument(
+        "--width",
+        type=int,
+        default=None,
+        metavar="N",
+        help="terminal tables at most N characters wide (default: COLUMNS, else the terminal)",
+    )
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress on standard error")
 
 
 def run(args) -> int:
-    from perr_graph.analysis.compare import compare, to_csv, to_json, to_text
+    from perr_graph.analysis.compare import compare, context, to_csv, to_json, to_text
     from perr_graph.build import ensure_dataset
+    from perr_graph.i18n import messages
     from perr_graph.inputs.corpus import find_corpus
     from perr_graph.outputs import write_atomic
     from perr_graph.store import open_store
+    from perr_graph.terminal import Progress
 
-    store = open_store(args.data or [ensure_dataset(find_corpus(args.corpus))])
-    tables = compare(store, args.table)
-    text = {"table": to_text, "csv": to_csv, "json": to_json}[args.format](tables)
+    m = messages(args.lang)
+    with Progress(quiet=args.quiet) as progress:
+        task = progress.task(m._("Reading the data"))
+        store = open_store(args.data or [ensure_dataset(find_corpus(args.corpus))])
+        progress.done(task)
+        task = progress.task(m._("Comparison tables"))
+        cx = context(store, args.lang)
+        tables = compare(store, args.table, args.lang, cx)
+        progress.done(task)
+    if args.format == "table":
+        text = to_text(tables, args.lang, args.width, cx.names)
+    elif args.format == "csv":
+        text = to_csv(tables, args.lang)
+    else:
+        text = to_json(tables, args.lang, cx.names)
     if args.output:
         write_atomic(args.output, [text])
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(m._("wrote %(path)s", path=args.output), file=sys.stderr)
     else:
         sys.stdout.write(text)
     if args.network:
         from perr_graph.analysis.network import partner_graphs, write_exports
 
         paths = write_exports(partner_graphs(store), args.network)
-        print(f"wrote {len(paths)} network files to {args.network}", file=sys.stderr)
+        print(m._("wrote %(n)s network files to %(path)s", n=len(paths), path=args.network), file=sys.stderr)
     return 0

@@ -37,8 +37,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from perr_graph.exporting import export
     from perr_graph.inputs.corpus import find_corpus
+    from perr_graph.rdf.export import export
 
     corpus = find_corpus(args.corpus)
     if args.data:

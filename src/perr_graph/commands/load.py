@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -47,12 +48,12 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     from perr_graph.errors import EndpointError
-    from perr_graph.remote.endpoint import FAILED, NOT_ATTEMPTED, load_dataset
-    from perr_graph.sparql.library import compact
+    from perr_graph.remote.graphstore import FAILED, NOT_ATTEMPTED, load_dataset
+    from perr_graph.sparql.output import compact
     from perr_graph.terminal import render
 
-    if args.timeout <= 0:
-        raise EndpointError("--timeout must be positive")
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise EndpointError(f"--timeout {args.timeout}: give a number of seconds, more than 0")
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
     if args.data:
         files = args.data

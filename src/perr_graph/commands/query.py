@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 HELP = "run a SPARQL query from the library (or a file) on the dataset or on a SPARQL endpoint"
@@ -91,7 +93,12 @@ def add_arguments(p) -> None:
         help="refuse results with more rows than this (default 10000; 0: no cap, answers streamed)",
     )
     p.add_argument(
-        "--width", type=int, default=60, metavar="N", help="table format: widest cell (default 60)"
+        "--width",
+        type=int,
+        default=None,
+        metavar="N",
+        help="table format: lines of at most N characters (default: COLUMNS, else the terminal; no limit when "
+        "written to a file or a pipe); cells longer than 60 characters end with '…'",
     )
     p.add_argument("--list", action="store_true", help="list the query library and exit")
 
@@ -114,7 +121,10 @@ def load_query(spec: str, library: Sequence[Path]):
     from perr_graph.sparql.library import QueryFile, find, parse
 
     if spec == "-":
-        text = sys.stdin.read()
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError:
+            raise QueryError("the query on standard input is not UTF-8 text") from None
         if not text.strip():
             raise QueryError("empty query on standard input")
         q = QueryFile(Path("<stdin>"), text)
@@ -144,7 +154,8 @@ def list_library(folders: Sequence[Path]) -> str:
 def run(args) -> int:
     from perr_graph.errors import QueryError
     from perr_graph.inputs.corpus import find_corpus
-    from perr_graph.sparql.library import Limits, serialize, table
+    from perr_graph.sparql.output import serialize, table
+    from perr_graph.sparql.run import Limits
 
     corpus = find_corpus(args.corpus)
     if args.list:
@@ -154,8 +165,10 @@ def run(args) -> int:
         raise QueryError("which query? give a library name (see 'perr query --list'), a .rq file or -")
     if args.endpoint and (args.data or args.store):
         raise QueryError("--data and --store exclude --endpoint (the endpoint has its own data)")
-    if args.timeout <= 0 or args.max_rows < 0:
-        raise QueryError("--timeout must be positive and --max-rows positive or 0 (no cap)")
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise QueryError(f"--timeout {args.timeout}: give a number of seconds, more than 0")
+    if args.max_rows < 0:
+        raise QueryError("--max-rows must be positive, or 0 (no cap)")
     q = load_query(args.query, corpus.queries)
     params = _params(args.param)
     if args.max_rows == 0 and not args.endpoint and args.format != "table":
@@ -166,17 +179,18 @@ def run(args) -> int:
 
         result = remote_query(args.endpoint, q, params, limits=limits)
     else:
-        from perr_graph.sparql.library import run_local
+        from perr_graph.sparql.run import run_local
 
         result = run_local(_local_store(args, corpus), q, params, limits=limits)
     if args.format == "table":
-        text = table(result, max_width=args.width) + "\n"
+        text = table(result, width=args.width) + "\n"
     else:
         text = serialize(result, args.format).decode("utf-8")
     if args.output:
         from perr_graph.outputs import write_atomic
 
-        write_atomic(args.output, [text])
+        with _writing(args.output):
+            write_atomic(args.output, [text])
         rows = "" if result.boolean is not None else f" ({len(result.rows)} rows)"
         print(f"wrote {args.output}{rows}", file=sys.stderr)
     else:
@@ -187,13 +201,13 @@ def run(args) -> int:
 
 def _stream(args, q, params, corpus) -> int:
     """--max-rows 0 on the embedded store: the answer goes from the engine to the output, never held."""
-    from perr_graph.sparql.library import stream_local
+    from perr_graph.sparql.run import stream_local
 
     store = _local_store(args, corpus)
     if args.output:
         from perr_graph.outputs import atomic_file
 
-        with atomic_file(args.output) as f:
+        with _writing(args.output), atomic_file(args.output) as f:
             n = stream_local(store, q, f, args.format, params, timeout=args.timeout)
         print(f"wrote {args.output} ({n} bytes)", file=sys.stderr)
     else:
@@ -210,4 +224,19 @@ def _local_store(args, corpus):
     def say(message: str) -> None:
         print(f"perr query: {message}", file=sys.stderr, flush=True)
 
-    return open_store(args.data or [ensure_dataset(corpus)], location=args.store, progress=say)
+    files = args.data or [ensure_dataset(corpus)]
+    with _writing(args.store, "the store in") if args.store else contextlib.nullcontext():
+        return open_store(files, location=args.store, progress=say)
+
+
+@contextlib.contextmanager
+def _writing(path: Path, what: str = "") -> Iterator[None]:
+    """An output that cannot be written (a read-only folder, a full disk, a parent that is a file, an output that
+    is a folder) is one line, exit code 2."""
+    from perr_graph.errors import QueryError
+
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise QueryError(f"cannot write {what + ' ' if what else ''}{path}: {reason}") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import signal
 import sys
 from pathlib import Path
@@ -13,15 +14,21 @@ a small front on localhost that:
 
   - serves a query page at / (works offline: one HTML file, no CDN) with the query library one click away;
   - answers SPARQL 1.1 Protocol queries at /sparql (GET or POST; JSON, XML, CSV or TSV results);
-  - checks every query before Oxigraph sees it: SPARQL Update (INSERT, DELETE, LOAD …), SERVICE, and FROM /
-    FROM NAMED naming anything but the dataset's own graphs are refused with a one-line message (HTTP 400/403);
-  - stops a query after --timeout seconds and refuses answers larger than --max-bytes.
+  - checks every query before Oxigraph sees it: SPARQL Update (INSERT, DELETE, LOAD …), SERVICE, FROM /
+    FROM NAMED naming anything but the dataset's own graphs, and queries too large or too deeply nested are
+    refused with a one-line message (HTTP 400/403); Oxigraph receives the checked query written again;
+  - answers only requests for its own address from its own pages (HTTP 421/403 otherwise; --cors allows one
+    more origin);
+  - stops a query after --timeout seconds (in Oxigraph too) and refuses answers larger than --max-bytes;
+    restarts Oxigraph if a query stops it.
 
-Ctrl-C stops both. Oxigraph itself listens on a random 127.0.0.1 port: use the front's URL.
+Oxigraph runs without network access where the platform allows it (a network namespace of its own), reachable
+by this front only, and stops with it, even after kill -9, removing its copy of the data. Ctrl-C stops both.
 
 examples:
   perr serve                       # http://127.0.0.1:8078/
   perr serve --port 0 --data my.trig
+  perr serve --cors https://my-dashboard.example.org
   perr query who-leads-what --endpoint http://127.0.0.1:8078/sparql"""
 
 
@@ -51,12 +58,33 @@ def add_arguments(p) -> None:
         metavar="N",
         help="largest answer sent, in bytes (default 5000000)",
     )
+    p.add_argument(
+        "--cors",
+        metavar="ORIGIN",
+        help="also answer pages of this origin (e.g. https://example.org), with CORS headers; default: none",
+    )
+
+
+def _check(args) -> str | None:
+    """One line, exit 2, for values that cannot serve (issue 16: they were tracebacks); the --cors origin."""
+    from perr_graph.errors import EndpointError
+    from perr_graph.serve.origin import parse_cors
+
+    if not 0 <= args.port <= 65535:
+        raise EndpointError(f"--port {args.port}: give a port from 0 (any free port) to 65535")
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise EndpointError(f"--timeout {args.timeout}: give a number of seconds, more than 0")
+    if args.max_bytes <= 0:
+        raise EndpointError(f"--max-bytes {args.max_bytes}: give a number of bytes, more than 0")
+    return parse_cors(args.cors)
 
 
 def run(args) -> int:
     from perr_graph.build import ensure_dataset
     from perr_graph.inputs.corpus import find_corpus
-    from perr_graph.serve.server import Service
+    from perr_graph.serve.service import Service
+
+    cors = _check(args)
 
     def stop_on_term(_signum, _frame):
         raise KeyboardInterrupt
@@ -70,17 +98,23 @@ def run(args) -> int:
         port=args.port,
         timeout=args.timeout,
         max_bytes=args.max_bytes,
+        cors=cors,
         queries=corpus.queries,
     )
     try:
-        front = service.start().front
-        assert front is not None  # start() made it
+        service.start()
         print(
             f"perr serve: query page {service.url}/  SPARQL endpoint {service.url}/sparql  (Ctrl-C stops)",
             flush=True,
         )
+        if not service.isolated:
+            print(
+                "perr serve: this platform cannot take the engine off the network; the checks are the only wall",
+                file=sys.stderr,
+                flush=True,
+            )
         with contextlib.suppress(KeyboardInterrupt):
-            front.serve_forever(poll_interval=0.2)
+            service.serve_forever(poll_interval=0.2)
     finally:
         service.stop()
         signal.signal(signal.SIGTERM, previous)

@@ -22,12 +22,20 @@ def add_arguments(p) -> None:
         metavar="FILE",
         help="dataset file(s) to count (TriG, N-Quads, Turtle …); repeatable",
     )
+    p.add_argument(
+        "--width",
+        type=int,
+        default=None,
+        metavar="N",
+        help="table at most N characters wide (default: COLUMNS, else the terminal)",
+    )
 
 
 def stats(files: list[Path]) -> list[dict]:
     """Query ``protocol-stats`` on ``files``: a record per protocol, its IRI and its counts (integers)."""
     from perr_graph.analysis.answers import value
-    from perr_graph.sparql.library import find, select
+    from perr_graph.sparql.library import find
+    from perr_graph.sparql.run import select
     from perr_graph.store import open_store
 
     store = open_store(files)
@@ -52,5 +60,9 @@ def run(args) -> int:
         return 0
     from perr_graph.terminal import render
 
-    print(render(list(records[0].keys()) if records else [], [list(r.values()) for r in records]))
+    print(
+        render(
+            list(records[0].keys()) if records else [], [list(r.values()) for r in records], width=args.width
+        )
+    )
     return 0

@@ -1,28 +1,33 @@
-"""``perr report``: a static HTML report of the dataset that opens from disk, without internet.
+"""``perr report``: a static HTML report of the dataset, in French (default) or English, that opens from disk and
+fetches nothing.
 
-Pages (all in one folder, linked relatively): ``index.html`` (the protocols), ``compare.html`` (the comparison
-tables as heat maps), ``matches.html`` (commitments that say the same thing), ``network.html`` (the partner
-network as a picture, its measures and the GraphML/GEXF files), ``protocol-<pid>.html`` (every commitment with its
-partners and roles, linked to its source lines), ``source-<pid>.html`` (the source text, an anchor per line:
-``#L<line>``), ``validation.html`` (the SHACL findings) and ``ontology.html`` (classes, properties and concept
-schemes, read from the ontology graph).
+Pages (all in one folder, linked relatively): ``index.html`` (how many protocols, by région and département; who
+carries the commitments), ``protocol-<pid>.html`` (a territory's protocol: QPV, signatories, who leads what,
+pillars and themes, indicators, every commitment linked to its source line), ``partner-<id>.html`` (an
+organisation: what it leads, commits to, is associated with or follows, where, its sub-organisations),
+``partners.html``, ``commitments.html`` (every commitment, searched and filtered in the browser),
+``compare.html`` (heat maps whose cells link to the commitments they count), ``matches.html``, ``network.html``,
+``source-<pid>.html`` (the source texts, an anchor per line; only when they are given), ``validation.html`` and
+``ontology.html``. Every table is also a CSV file and a sheet of the page's XLSX workbook (``tables/``).
 
-How it is made: :mod:`.data` reads what the pages show from the store, once (every figure is the answer of a
-query of the library, ``queries/``, or of :mod:`perr_graph.analysis`, which runs them); each module of
-:mod:`.pages` shapes it for one page; the Jinja2 templates of ``templates/`` write the HTML (:mod:`.render`);
-pictures are SVG written by :mod:`.svg`, heat maps shaded by :mod:`.heat`. Styles are inline (:mod:`.style`); no
-script, font or stylesheet is fetched. Every file is written atomically and the same dataset gives the same bytes.
+How it is made: :mod:`.data` reads what the pages show from the store, once (the library's queries, the
+comparison tables, the partner networks); each module of :mod:`.pages` shapes it for one page; the Jinja2
+templates of ``templates/`` write the HTML with the messages of :mod:`perr_graph.i18n` (:mod:`.render`);
+:mod:`.downloads` writes the tables' files; pictures are SVG written by :mod:`.svg`. Page names made from the data
+are checked slugs (:mod:`.links`). The report is written into a temporary folder and put in place at the end, so
+an interrupted run leaves the previous report whole; the same dataset gives the same bytes.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from perr_graph.analysis.network import write_exports
-from perr_graph.report.data import ReportData
-from perr_graph.report.pages import compare, index, matches, network, ontology, protocol
-from perr_graph.report.pages import validation as findings
-from perr_graph.report.render import Site
+from perr_graph.errors import InputError
+from perr_graph.i18n import messages
+from perr_graph.outputs import atomic_folder
+
+#: the file that marks a folder as a report of ours (a folder without it is never replaced)
+MARKER = ".perr-report"
 
 
 def validation_findings(store_files: list[Path] | None = None, lang: str = "fr", **options) -> dict:
@@ -33,34 +38,29 @@ def validation_findings(store_files: list[Path] | None = None, lang: str = "fr",
     return read_findings(store_files, lang, **options)
 
 
-def build_report(store, out: Path, validation: dict | None = None, sources: Path | None = None) -> list[Path]:
-    """Write every page of the report into ``out`` (and the network files into ``out/network``); ``sources`` is
-    the corpus's folder of source texts and catalogue."""
+def _check_target(out: Path) -> None:
+    if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or (out / MARKER).exists())):
+        raise InputError(
+            f"not a report folder (no {MARKER}): give a new or empty folder, or a previous report", out
+        )
+
+
+def build_report(
+    store,
+    out: Path,
+    validation: dict | None = None,
+    sources: Path | None = None,
+    lang: str = "fr",
+    progress=None,
+) -> list[Path]:
+    """Write the report of the dataset in ``store`` into ``out`` (pages, ``tables/``, ``network/``) and return
+    the files written. ``sources``: the folder of the source texts (None: the report has no source pages and
+    says so); ``progress``: a :class:`perr_graph.terminal.Progress`."""
+    from perr_graph.report.write import write_pages
+
     out = Path(out)
-    data = ReportData.read(store, validation, sources)
-    site = Site(out, [(pid, data.pname(pid)) for pid in data.pids])
-    written = [
-        site.write("index.html", "Overview", index.TEMPLATE, index.context(data)),
-        site.write("compare.html", "Compare", compare.TEMPLATE, compare.context(data)),
-        site.write("matches.html", "Matches", matches.TEMPLATE, matches.context(data)),
-    ]
-    exports = write_exports(data.graphs, out / "network")
-    written += exports
-    names = [p.name for p in exports]
-    written.append(site.write("network.html", "Network", network.TEMPLATE, network.context(data, names)))
-    for pid in data.pids:
-        name = data.pname(pid)
-        written.append(
-            site.write(f"protocol-{pid}.html", name, protocol.TEMPLATE, protocol.context(data, pid))
-        )
-        written.append(
-            site.write(
-                f"source-{pid}.html",
-                f"Source — {name}",
-                protocol.SOURCE_TEMPLATE,
-                protocol.source_context(data, pid),
-            )
-        )
-    written.append(site.write("validation.html", "Validation", findings.TEMPLATE, findings.context(data)))
-    written.append(site.write("ontology.html", "Ontology", ontology.TEMPLATE, ontology.context(data)))
-    return written
+    _check_target(out)
+    with atomic_folder(out) as tmp:  # swapped into place only when every page is written
+        written = write_pages(store, tmp, validation, sources, messages(lang).lang, progress)
+        (tmp / MARKER).write_text("perr report\n", encoding="utf-8")
+    return [out / p.relative_to(tmp) for p in written]

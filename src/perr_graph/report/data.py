@@ -1,7 +1,8 @@
-"""What the report shows, read once from the store: the protocols and their figures, the comparison tables, every
-commitment with its involvements, themes and matches, the ontology's terms and concepts, the partner networks and
-the validation findings; the partner networks laid out for their pictures. Pages (:mod:`perr_graph.report.pages`) shape it for their templates; nothing here writes
-HTML."""
+"""What the report shows, read once from the store: the protocols and where they are (région, département, QPV),
+their figures, signatories and indicators, the comparison tables, every commitment with its involvements, themes
+and matches, the organisations (with the organisations they belong to), the ontology's terms and concepts, the
+partner networks laid out for their pictures, and the validation findings. Pages
+(:mod:`perr_graph.report.pages`) shape it for their templates; nothing here writes HTML."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ from pathlib import Path
 
 import networkx as nx
 
-from perr_graph.analysis.answers import run
-from perr_graph.analysis.compare import Table, compare
-from perr_graph.analysis.network import connected_part, layout, partner_graphs
+from perr_graph.analysis.compare import Context, Table, compare, context
+from perr_graph.analysis.concepts import Concepts
+from perr_graph.analysis.network import drawn_part, layout
+from perr_graph.i18n import messages
+from perr_graph.report.places import Places
 
 
 @dataclass
 class Commitment:
     """A commitment as the pages show it: where it was read, its section, pillar and text, its involvements
-    (records of query ``commitment-involvements``), theme labels and matches in other protocols."""
+    (records of query ``commitment-involvements``), theme notations and matches in other protocols."""
 
     iri: str
     key: str
@@ -34,42 +37,43 @@ class Commitment:
     themes: list[str] = field(default_factory=list)
     #: (protocol, key, line, score, relation), best score first
     matches: list[tuple[str, str, int, float, str]] = field(default_factory=list)
-
-    @property
-    def has_lead(self) -> bool:
-        return any(i["role"] in ("chef-de-file", "partie-qui-s-engage") for i in self.involvements)
+    #: a partner leads it (``perr:lead``, query ``partner-leads``)
+    has_lead: bool = False
 
 
 @dataclass
 class Drawing:
-    """A partner network as its pictures draw it: the graph without its isolated nodes, those nodes (listed
-    under the picture), and the positions of the others (:func:`perr_graph.analysis.network.layout`)."""
+    """A partner network as its pictures draw it: the part drawn (:func:`perr_graph.analysis.network.drawn_part`),
+    the isolated organisations (listed under the picture), how many linked ones were left out, the positions."""
 
     graph: nx.Graph
     alone: list[str]
+    cut: int
     positions: dict[str, tuple[float, float]]
 
     @classmethod
     def of(cls, g: nx.Graph) -> Drawing:
-        part, alone = connected_part(g)
-        return cls(part, alone, layout(part))
+        part, alone, cut = drawn_part(g)
+        return cls(part, alone, cut, layout(part))
 
 
-def period(info: dict) -> str:
+def period(info: dict, lang: str = "fr") -> str:
     """A protocol's period as people read it: ``2019–2022``, ``until 2022``, ``from 2019`` or not stated."""
+    m = messages(lang)
     start, end = info.get("period_start"), info.get("period_end")
     if start and end:
         return f"{start}–{end}"
     if end:
-        return f"until {end}"
-    return f"from {start}" if start else "period not stated"
+        return m._("until %(year)s", year=end)
+    return m._("from %(year)s", year=start) if start else m._("period not stated")
 
 
 @dataclass
 class ReportData:
-    """Everything the pages show (see :meth:`read`); ``validation`` is :func:`perr_graph.report.validation.findings`
-    or None when the report is written without validation."""
+    """Everything the pages show (see :meth:`read`), in the language ``lang``; ``validation`` is
+    :func:`perr_graph.report.validation.findings` or None when the report is written without validation."""
 
+    lang: str
     protocols: list[dict]
     titles: dict[str, str]
     stats: dict[str, dict]
@@ -77,16 +81,22 @@ class ReportData:
     tables: dict[str, Table]
     commitments: dict[str, list[Commitment]]
     terms: list[dict]
-    concepts: list[dict]
+    concepts: Concepts
     graphs: dict[str, nx.Graph]
-    #: each graph of ``graphs`` laid out once (a protocol's network is drawn on two pages)
-    drawings: dict[str, Drawing]
+    places: Places
+    signatories: dict[str, list[dict]]
+    indicators: dict[str, list[dict]]
+    organisations: dict[str, dict]
+    #: the roles that make a partner a lead (``perr:lead``), as the data show them
+    lead_roles: set[str]
     validation: dict | None = None
-    #: the corpus's folder of source texts and their catalogue (None: titles as the dataset writes them)
-    sources: Path | None = None
+    #: the catalogued titles (``catalogue.csv`` of the sources), when the sources are given
+    catalogue_titles: dict[str, str] = field(default_factory=dict)
     pids: list[str] = field(init=False)
     info: dict[str, dict] = field(init=False)
     names: dict[str, str] = field(init=False)
+    #: the overall network laid out once, on first use
+    _drawing: Drawing | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.pids = [p["protocol"] for p in self.protocols]
@@ -94,60 +104,110 @@ class ReportData:
         self.names = {p["protocol"]: p["territory_label"] or p["protocol"] for p in self.protocols}
 
     @classmethod
-    def read(cls, store, validation: dict | None = None, sources: Path | None = None) -> ReportData:
+    def read(
+        cls, store, validation: dict | None = None, lang: str = "fr", sources: Path | None = None
+    ) -> ReportData:
         """Run the library's queries on ``store`` (and the comparison and the network, which run theirs)."""
-        _, protocols = run(store, "protocols")
-        tables = {t.name: t for t in compare(store)}
-        _, stats = run(store, "protocol-stats")
-        _, shares = run(store, "lead-and-indicator-share")
-        _, terms = run(store, "ontology-terms")
-        _, concepts = run(store, "concepts")
-        graphs = partner_graphs(store)
+        cx: Context = context(store, lang)
+        tables = {t.name: t for t in compare(store, None, lang, cx)}
+        _, protocols = cx.run(store, "protocols")
+        _, stats = cx.run(store, "protocol-stats")
+        _, shares = cx.run(store, "lead-and-indicator-share")
+        _, terms = cx.run(store, "ontology-terms")
+        _, places = cx.run(store, "protocol-places")
+        _, signatories = cx.run(store, "signatories")
+        _, indicators = cx.run(store, "indicators-and-targets")
+        _, organisations = cx.run(store, "organisations")
+        _, leads = cx.run(store, "partner-leads")
+        graphs = cx.graphs(store)
+        commitments = _commitments(cx, store, tables["matches"], {r["commitment"] for r in leads})
         return cls(
+            lang=lang,
             protocols=protocols,
-            titles=_titles(protocols, sources),
+            titles={p["protocol"]: p["title"] or p["protocol"] for p in protocols},
             stats={r["protocol"]: r for r in stats},
             shares={r["protocol"]: r for r in shares},
             tables=tables,
-            commitments=_commitments(store, tables["matches"]),
+            commitments=commitments,
             terms=terms,
-            concepts=concepts,
+            concepts=cx.concepts,
             graphs=graphs,
-            drawings={name: Drawing.of(g) for name, g in graphs.items()},
+            places=Places.of(places),
+            signatories=_by_protocol(signatories),
+            indicators=_by_protocol(indicators),
+            organisations=_organisations(organisations),
+            lead_roles={r["role"] for r in leads if r["role"]},
             validation=validation,
-            sources=sources,
+            catalogue_titles=_catalogue_titles(sources),
         )
+
+    @property
+    def m(self):
+        return messages(self.lang)
 
     def pname(self, pid: str) -> str:
         """The territory's name of a protocol id (the id itself for a unit that is not a protocol)."""
         return self.names.get(pid, pid)
 
-    def concept_label(self, scheme: str, notation: str) -> str:
-        """The French label of a concept of a scheme (``pillar``, ``role`` …) from query 41, else the notation."""
-        for r in self.concepts:
-            if r["notation"] == notation and r["scheme"].rstrip("/").endswith("/" + scheme):
-                return r["label_fr"] or notation
-        return notation
+    def title(self, pid: str) -> str:
+        """The protocol's title as catalogued with its source, else as the dataset writes it."""
+        return self.catalogue_titles.get(pid) or self.titles.get(pid, pid)
+
+    def label(self, scheme: str, notation: str | None) -> str:
+        """A concept's label in the report's language (``pillar``, ``theme``, ``role``, ``category`` …)."""
+        return self.concepts.label(scheme, notation, self.lang)
+
+    def roles(self) -> list[str]:
+        """Every role of the vocabulary and of the data, strongest first."""
+        seen = {i["role"] for cs in self.commitments.values() for c in cs for i in c.involvements}
+        return self.concepts.roles(sorted(seen))
+
+    def drawing(self) -> Drawing:
+        """The overall partner network, laid out (once)."""
+        if self._drawing is None:
+            self._drawing = Drawing.of(self.graphs["all"])
+        return self._drawing
+
+    def all_commitments(self) -> list[Commitment]:
+        return [c for pid in self.pids for c in self.commitments.get(pid, [])]
 
 
-def _titles(protocols: list[dict], sources: Path | None) -> dict[str, str]:
-    """Each protocol's title as catalogued (the corpus's ``sources/catalogue.csv``), else as the dataset writes
-    it."""
-    from perr_graph.inputs.catalogue import read_catalogue
+def _by_protocol(rows: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        out[r["protocol"]].append(r)
+    return dict(out)
+
+
+def _organisations(rows: list[dict]) -> dict[str, dict]:
+    """``{iri: {label, category, parents: [iri]}}`` from query ``organisations``."""
+    out: dict[str, dict] = {}
+    for r in rows:
+        o = out.setdefault(
+            r["partner"],
+            {"label": r["partner_label"] or r["partner"], "category": r["category"], "parents": []},
+        )
+        if r["parent"] and r["parent"] not in o["parents"]:
+            o["parents"].append(r["parent"])
+    return out
+
+
+def _catalogue_titles(sources: Path | None) -> dict[str, str]:
+    """Each protocol's title as catalogued in ``sources/catalogue.csv``; none when there is no catalogue."""
+    if sources is None or not (Path(sources) / "catalogue.csv").is_file():
+        return {}
+    import csv
 
     try:
-        catalogue = read_catalogue(sources / "catalogue.csv") if sources is not None else {}
-    except Exception:  # a dataset given without its corpus's catalogue: titles as written
-        catalogue = {}
-    return {
-        p["protocol"]: (catalogue[p["protocol"]].title if p["protocol"] in catalogue else p["title"])
-        for p in protocols
-    }
+        with (Path(sources) / "catalogue.csv").open(encoding="utf-8", newline="") as f:
+            return {r["id"]: r["title"] for r in csv.DictReader(f) if r.get("id") and r.get("title")}
+    except (OSError, KeyError, UnicodeDecodeError, csv.Error):
+        return {}
 
 
-def _commitments(store, matches: Table) -> dict[str, list[Commitment]]:
+def _commitments(cx: Context, store, matches: Table, led: set[str]) -> dict[str, list[Commitment]]:
     """Every commitment by protocol, in document order, with its involvements, themes and matches."""
-    _, rows = run(store, "commitment-involvements")
+    _, rows = cx.run(store, "commitment-involvements")
     by_iri: dict[str, Commitment] = {}
     for r in rows:
         c = by_iri.get(r["commitment"])
@@ -162,13 +222,14 @@ def _commitments(store, matches: Table) -> dict[str, list[Commitment]]:
                 r["section"] or "",
                 r["pillar"] or "",
                 r["text"],
+                has_lead=r["commitment"] in led,
             )
         if r["partner"]:
             c.involvements.append(r)
-    _, themes = run(store, "commitment-themes")
+    _, themes = cx.run(store, "commitment-themes")
     for r in themes:
-        if r["commitment"] in by_iri:
-            by_iri[r["commitment"]].themes.append(r["theme_label"])
+        if r["commitment"] in by_iri and r["theme"]:
+            by_iri[r["commitment"]].themes.append(r["theme"])
     for r in matches.records():
         a, b = by_iri.get(r["commitment_a"]), by_iri.get(r["commitment_b"])
         if a and b:

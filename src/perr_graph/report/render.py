@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from perr_graph import __version__
-from perr_graph.outputs import write_atomic
+from perr_graph.i18n import messages
 from perr_graph.report.style import CSS
 from perr_graph.terminal import plain_value
 
@@ -35,8 +35,9 @@ def _escape(value) -> Markup:
 
 
 @cache
-def environment() -> jinja2.Environment:
-    """The report's Jinja2 environment (templates read from the package, undefined names are errors)."""
+def environment(lang: str = "fr") -> jinja2.Environment:
+    """The report's Jinja2 environment in ``lang`` (templates read from the package, undefined names are errors,
+    messages from :mod:`perr_graph.i18n` through Jinja2's ``i18n`` extension)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -45,21 +46,29 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         finalize=_escape,
+        extensions=["jinja2.ext.i18n"],
     )
-    # numbers as in the terminal tables; format(value, spec) for the rest
-    env.filters["num"] = plain_value
+    m = messages(lang)
+    m.install(env)
+    # numbers as people of the language write them; format(value, spec) for the rest
+    env.filters["num"] = m.number
+    env.filters["pct"] = m.percent
+    env.filters["plain"] = plain_value
     env.filters["fmt"] = format
     env.globals["zip"] = zip
+    env.globals["lang"] = lang
     return env
 
 
 class Site:
     """Writes the pages of one report into a folder, each in the frame of ``base.html.j2`` (inline styles, the
-    navigation between pages and protocols, the footer)."""
+    navigation, the footer), and the tables each page offers for download (:mod:`perr_graph.report.downloads`)."""
 
-    def __init__(self, out: Path, protocols: list[tuple[str, str]]):
+    def __init__(self, out: Path, lang: str = "fr", sources: bool = True):
         self.out = Path(out)
-        self.protocols = protocols  # (protocol id, territory name), in the order of the navigation
+        self.lang = lang
+        self.sources = sources  # the source pages are written
+        self.written: list[Path] = []
 
     def render(self, name: str, title: str, template: str, context: dict) -> str:
         frame = {
@@ -67,15 +76,18 @@ class Site:
             "here": name,
             "css": Markup(CSS),
             "version": __version__,
-            "protocol_links": [(f"protocol-{pid}.html", label) for pid, label in self.protocols],
+            "with_sources": self.sources,
         }
         clash = frame.keys() & context.keys()
         if clash:
             raise ValueError(f"{template}: the page context redefines the frame's {sorted(clash)}")
-        return environment().get_template(template).render(frame | context)
+        return environment(self.lang).get_template(template).render(frame | context)
 
-    def write(self, name: str, title: str, template: str, context: dict) -> Path:
-        """Render ``template`` with ``context`` into ``out/name``, atomically."""
+    def write(self, name: str, title: str, template: str, context: dict, downloads=None) -> Path:
+        """Render ``template`` with ``context`` into ``out/name``, and the page's downloadable tables."""
         path = self.out / name
-        write_atomic(path, [self.render(name, title, template, context)])
+        path.write_text(self.render(name, title, template, context), encoding="utf-8")
+        self.written.append(path)
+        if downloads is not None:
+            self.written += downloads.write(self.out)
         return path

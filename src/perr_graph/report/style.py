@@ -118,5 +118,22 @@ summary { cursor: pointer; }
 footer { color: var(--muted); font-size: .82rem; border-top: 1px solid var(--line); margin-top: 48px; padding-top: 12px; }
 .toc { columns: 2 22em; font-size: .92rem; }
 .toc li { break-inside: avoid; }
+table.heat td a { color: inherit; display: block; }
+a.chip { text-decoration: none; }
+a.chip:hover { text-decoration: underline; }
+.button { display: inline-block; margin: 4px 12px 4px 0; }
+.dl { margin: 4px 0 14px; }
+details.region { margin: 10px 0; }
+details.region > summary { font-size: 1.1rem; padding: 6px 0; }
+details.big > summary { color: var(--accent); margin: 6px 0; }
+h3.dept { margin-top: .8em; }
+form.filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 8px 16px; margin: 12px 0; }
+form.filters label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); }
+form.filters input, form.filters select { font: inherit; color: var(--ink); padding: 4px 6px; border: 1px solid #c9d1df; border-radius: 6px; background: #fff; max-width: 100%; }
+#active .tag { margin-right: 8px; }
+p.count { font-weight: 600; }
+table.results td:nth-child(3) { min-width: 26em; }
+table.results td:nth-child(6) { min-width: 14em; }
+.pager a, .pager span { margin-right: 14px; }
 @media print { header.top { position: static; } section.sec > h3 { position: static; } }
 """

@@ -8,6 +8,7 @@ from html import escape
 import networkx as nx
 
 from perr_graph.analysis.network import colour, short_label
+from perr_graph.i18n import messages
 
 
 def _f(x: float) -> str:
@@ -27,12 +28,14 @@ def network_svg(
     width: int = 960,
     height: int = 620,
     labels: int = 24,
+    lang: str = "fr",
 ) -> str:
     """The partner network: a node per organisation (area ~ commitments involving it, colour = category), a line
     per pair of organisations sharing commitments (width ~ log of the number shared). The ``labels`` nodes with
     the largest weighted degree are labelled; every node has a tooltip. ``pos``: positions in [0, 1]² (from
     :func:`perr_graph.analysis.network.layout`)."""
     pad_x, pad_top, pad_bottom = 70, 30, 30
+    m = messages(lang)
 
     def xy(n):
         x, y = pos[n]
@@ -49,7 +52,13 @@ def network_svg(
         (x1, y1), (x2, y2) = xy(a), xy(b)
         w = 0.6 + 3.2 * math.log1p(d["weight"]) / math.log1p(max_w)
         op = 0.18 + 0.42 * math.log1p(d["weight"]) / math.log1p(max_w)
-        tip = f"{g.nodes[a]['label']} — {g.nodes[b]['label']}: {d['weight']} commitment(s) shared"
+        tip = m.ngettext(
+            "%(a)s — %(b)s: %(num)s commitment shared",
+            "%(a)s — %(b)s: %(num)s commitments shared",
+            d["weight"],
+            a=g.nodes[a]["label"],
+            b=g.nodes[b]["label"],
+        )
         out.append(
             f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" stroke-width="{w:.2f}" '
             f'stroke-opacity="{op:.2f}"><title>{escape(tip)}</title></line>'
@@ -62,9 +71,14 @@ def network_svg(
         x, y = xy(n)
         d = g.nodes[n]
         r = 3.5 + 1.7 * math.sqrt(d.get("commitments", 1))
-        tip = (
-            f"{d['label']} ({d['category']}): involved in {d.get('commitments', 0)} commitment(s), leads "
-            f"{d.get('leads', 0)}; {g.degree(n)} partner(s) in common commitments"
+        tip = m._(
+            "%(label)s (%(category)s): involved in %(commitments)s commitment(s), leads %(leads)s; "
+            "%(partners)s partner(s) in common commitments",
+            label=d["label"],
+            category=d.get("category_label") or d["category"],
+            commitments=d.get("commitments", 0),
+            leads=d.get("leads", 0),
+            partners=g.degree(n),
         )
         out.append(
             f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{r:.1f}" fill="{colour(d["category"])}">'
@@ -75,8 +89,15 @@ def network_svg(
         '<g font-size="11.5" fill="#1d2433" stroke="#ffffff" stroke-width="3" paint-order="stroke" '
         'stroke-linejoin="round">'
     )
-    # labels, most connected first, each put right, left, above or below its dot where it overlaps no label
-    # placed before and no other dot; a label that fits nowhere is left to the tooltip
+    out += _labels(g, labelled, strength, xy, width, height)
+    out.append("</g></svg>")
+    return "\n".join(out)
+
+
+def _labels(g: nx.Graph, labelled: set, strength: dict, xy, width: int, height: int) -> list[str]:
+    """Labels, most connected first, each put right, left, above or below its dot where it overlaps no label
+    placed before and no other dot; a label that fits nowhere is left to the tooltip."""
+    out: list[str] = []
     boxes: list[tuple[float, float, float, float]] = []
     dots = []
     for n in g:
@@ -114,30 +135,30 @@ def network_svg(
                 boxes.append(box)
                 out.append(f'<text x="{_f(tx)}" y="{_f(ty)}" text-anchor="{anchor}">{escape(text)}</text>')
                 break
-    out.append("</g></svg>")
-    return "\n".join(out)
+    return out
 
 
-def shares_svg(rows: list[dict], names: dict[str, str], width: int = 720) -> str:
+def shares_svg(rows: list[dict], names: dict[str, str], lang: str = "fr", width: int = 720) -> str:
     """Horizontal bars: per territory, the share of commitments with a known lead and with an indicator."""
+    m = messages(lang)
+    title = escape(m._("Share of commitments with a known lead and with an indicator"))
     bar_h, gap, left, top = 13, 16, 235, 34
     height = top + len(rows) * (2 * bar_h + gap) + 10
     scale = (width - left - 60) / 100
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="Share of commitments with a known lead and with an indicator" '
-        'font-family="system-ui, sans-serif" font-size="12">',
-        "<title>Share of commitments with a known lead and with an indicator</title>",
+        f'height="{height}" role="img" aria-label="{title}" font-family="system-ui, sans-serif" font-size="12">',
+        f"<title>{title}</title>",
         f'<rect x="{left}" y="8" width="11" height="11" fill="#1f4e9c"/>'
-        f'<text x="{left + 16}" y="18">with a known lead</text>',
-        f'<rect x="{left + 150}" y="8" width="11" height="11" fill="#2e8b57"/>'
-        f'<text x="{left + 166}" y="18">with an indicator</text>',
+        f'<text x="{left + 16}" y="18">{escape(m._("with a known lead"))}</text>',
+        f'<rect x="{left + 170}" y="8" width="11" height="11" fill="#2e8b57"/>'
+        f'<text x="{left + 186}" y="18">{escape(m._("with an indicator"))}</text>',
     ]
     for pct in (0, 25, 50, 75, 100):
         x = left + pct * scale
         out.append(
             f'<line x1="{_f(x)}" y1="{top - 4}" x2="{_f(x)}" y2="{height - 8}" stroke="#e3e7ee"/>'
-            f'<text x="{_f(x)}" y="{height}" text-anchor="middle" fill="#6b7385" font-size="10">{pct}%</text>'
+            f'<text x="{_f(x)}" y="{height}" text-anchor="middle" fill="#6b7385" font-size="10">{escape(m.percent(pct, 0))}</text>'
         )
     for i, r in enumerate(rows):
         y = top + i * (2 * bar_h + gap)
@@ -149,9 +170,9 @@ def shares_svg(rows: list[dict], names: dict[str, str], width: int = 720) -> str
             yy = y + j * bar_h
             out.append(
                 f'<rect x="{left}" y="{yy}" width="{_f(max(v * scale, 0.5))}" height="{bar_h - 2}" '
-                f'fill="{fill}"><title>{escape(names.get(r["protocol"], r["protocol"]))}: {v:g}%</title></rect>'
+                f'fill="{fill}"><title>{escape(names.get(r["protocol"], r["protocol"]))}: {escape(m.percent(v))}</title></rect>'
                 f'<text x="{_f(left + v * scale + 5)}" y="{yy + bar_h - 3}" font-size="11" '
-                f'fill="#36405a">{v:g}%</text>'
+                f'fill="#36405a">{escape(m.percent(v))}</text>'
             )
     out.append("</svg>")
     return "\n".join(out)

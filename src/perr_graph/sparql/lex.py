@@ -1,11 +1,17 @@
-"""A small SPARQL 1.1 lexer, and parameter binding by a ``VALUES`` block for remote endpoints.
+"""A SPARQL 1.1 lexer, and parameter binding by a ``VALUES`` block for remote endpoints.
 
-The lexer follows the lexical rules of the SPARQL 1.1 grammar (section 19.8, "Grammar", terminals) the way
-Oxigraph applies them: comments run from ``#`` to the end of the line, strings (short and long, with ``ECHAR``
-escapes) and IRI references are single tokens, ``?x`` / ``$x`` are variables, ``p:x`` prefixed names, ``@fr``
-language tags. It does not parse: it only tells a keyword from the same letters inside a string, a comment, an
-IRI, a prefixed name or a variable. :mod:`perr_graph.sparql.safety` uses it as a second, independent look at a
-query next to rdflib's parse tree, and :func:`inject_values` uses it to find the outermost ``WHERE`` clause.
+The lexer follows the terminals of the SPARQL 1.1 grammar (SPARQL 1.1 Query, section 19.8, productions [139] to
+[173]) character class by character class: ``IRIREF``, ``PNAME_NS`` / ``PNAME_LN`` (a prefixed name's local part
+may hold ``.`` and ``:`` but not end with ``.``), ``BLANK_NODE_LABEL``, ``VAR1`` / ``VAR2``, ``LANGTAG``, the
+numbers with their sign (``INTEGER_POSITIVE``, ``DECIMAL_NEGATIVE`` …: the longest match, as section 19.8
+says), the four kinds of strings with their ``ECHAR`` escapes, and the operators ``||``, ``&&``, ``!=``, ``<=``,
+``>=``, ``^^``. Comments run from ``#`` to the end of the line (section 19.4). A word (``SELECT``, ``a``,
+``STRLEN``) is a keyword or a function name. The lexer never fails: an unterminated string is a ``bad-string``
+token, any other character a one-character ``punct`` token.
+
+It does not parse. :mod:`perr_graph.sparql.canonical` writes a query again from these tokens (the text every
+engine then receives), :mod:`perr_graph.sparql.limits` measures their shape, :mod:`perr_graph.sparql.safety`
+applies the policy to them, and :func:`inject_values` finds the outermost ``WHERE`` clause with them.
 
 Parameters are never pasted into a query as text. For a remote endpoint they are bound by
 ``VALUES ?name { term }`` (SPARQL 1.1 section 10.2.2, "VALUES: Providing inline data"), inserted as the first
@@ -20,23 +26,38 @@ from dataclasses import dataclass
 
 from perr_graph.errors import QueryError
 
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_VAR = re.compile(r"[?$][A-Za-z0-9_\u00B7\u00C0-\U000EFFFF]+")
-_LANG = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*")
-_BNODE = re.compile(r"_:[A-Za-z0-9_\-.\u00B7\u00C0-\U000EFFFF]*")
-# a prefixed name (with its prefix, possibly empty) or a bare word (keyword, function name, 'a', true/false)
-_PNAME = re.compile(
-    r"(?:[A-Za-z\u00C0-\U000EFFFF][A-Za-z0-9_\-.\u00B7\u00C0-\U000EFFFF]*)?:"
-    r"(?:[A-Za-z0-9_\-.:%\u00B7\u00C0-\U000EFFFF]|\\[_~.\-!$&'()*+,;=/?#@%])*"
+# SPARQL 1.1 Query, section 19.8: [164] PN_CHARS_BASE, [165] PN_CHARS_U, [167] PN_CHARS (as character classes)
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d\u2070-\u218f"
+    "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")
-_WS = " \t\n\r"
+_U = _BASE + "_"
+_CHARS = _U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"  # [170] PLX: PERCENT | PN_LOCAL_ESC
+
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')  # [139]
+_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"  # [168] PN_PREFIX
+_LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"  # [169] PN_LOCAL
+_PNAME = re.compile(f"(?:{_PREFIX})?:(?:{_LOCAL})?")  # [140] PNAME_NS, [141] PNAME_LN
+_BNODE = re.compile(f"_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?")  # [142] BLANK_NODE_LABEL
+_VAR = re.compile(f"[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*")  # [143], [144], [166]
+_LANG = re.compile(r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*")  # [145] LANGTAG
+# [146] to [154]: DOUBLE before DECIMAL before INTEGER (the longest match), each with an optional sign
+_NUMBER = re.compile(
+    r"[+-]?(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+"
+    r"|[0-9]*\.[0-9]+|[0-9]+)"
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_OPERATORS = ("||", "&&", "!=", "<=", ">=", "^^")
+_WS = " \t\n\r"  # [162] WS (section 19.3)
+_QUOTES = ("'", '"')
+#: ECHAR ([160]) escapes and what they stand for
+ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # iri, string, var, pname, word, number, lang, bnode, punct
+    kind: str  # iri, string, bad-string, var, pname, bnode, lang, number, word, punct
     text: str
     start: int
     end: int
@@ -47,18 +68,13 @@ class Token:
         return self.text.upper() if self.kind == "word" else None
 
 
-def canonical(text: str) -> str:
-    """Line breaks as ``\\n`` only.
-
-    SPARQL ends a comment at ``\\n`` or ``\\r``; rdflib's parser ends it at ``\\n`` only, so a lone ``\\r`` would
-    let it read as a comment what Oxigraph runs as a pattern. With one kind of line break both read the same.
-    """
+def unify_line_breaks(text: str) -> str:
+    """Line breaks as ``\\n`` only (SPARQL ends a comment at ``\\n`` or ``\\r``, rdflib at ``\\n`` only)."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def tokens(text: str) -> list[Token]:
-    """The tokens of ``text`` (comments and white space dropped). Never fails: an unterminated string runs to
-    the end of its line (or of the text, for a long string), and any other character is a one-character token."""
+    """The tokens of ``text`` (comments and white space dropped), in order. Never fails."""
     out: list[Token] = []
     i, n = 0, len(text)
     while i < n:
@@ -66,52 +82,47 @@ def tokens(text: str) -> list[Token]:
         if c in _WS:
             i += 1
             continue
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
+        if c == "#":  # section 19.4: a comment ends at the end of the line, \n or \r
+            ends = [k for k in (text.find("\n", i), text.find("\r", i)) if k >= 0]
+            i = min(ends) if ends else n
             continue
-        if c in "'\"":
-            j = _string_end(text, i)
-            out.append(Token("string", text[i:j], i, j))
-            i = j
-            continue
-        if c == "<":
-            m = _IRIREF.match(text, i)
-            if m:
-                out.append(Token("iri", m.group(), i, m.end()))
-                i = m.end()
-                continue
-        for kind, rx in (
-            ("var", _VAR),
-            ("lang", _LANG),
-            ("bnode", _BNODE),
-            ("pname", _PNAME),
-            ("word", _WORD),
-            ("number", _NUMBER),
-        ):
-            if kind == "var" and c not in "?$":
-                continue
-            if kind == "lang" and c != "@":
-                continue
-            m = rx.match(text, i)
-            if m and m.end() > i + (1 if kind in ("var", "lang") else 0):
-                if kind == "pname" and m.group().endswith(
-                    "."
-                ):  # a trailing dot ends the triple, not the name
-                    end = m.end() - len(m.group()) + len(m.group().rstrip("."))
-                    out.append(Token(kind, text[i:end], i, end))
-                    i = end
-                else:
-                    out.append(Token(kind, m.group(), i, m.end()))
-                    i = m.end()
-                break
-        else:
-            out.append(Token("punct", c, i, i + 1))
-            i += 1
+        token = _token_at(text, i, c)
+        out.append(token)
+        i = token.end
     return out
 
 
-def _string_end(text: str, i: int) -> int:
+def _token_at(text: str, i: int, c: str) -> Token:
+    if c in _QUOTES:
+        j, closed = _string_end(text, i)
+        return Token("string" if closed else "bad-string", text[i:j], i, j)
+    m = None
+    kind = ""
+    if c == "<":
+        m, kind = _IRIREF.match(text, i), "iri"
+    elif c in "?$":
+        m, kind = _VAR.match(text, i), "var"
+    elif c == "@":
+        m, kind = _LANG.match(text, i), "lang"
+    elif c == "_" and text.startswith("_:", i):
+        m, kind = _BNODE.match(text, i), "bnode"
+    elif c in "+-.0123456789":
+        m, kind = _NUMBER.match(text, i), "number"
+    if m is None and (c == ":" or c.isalpha()):
+        m, kind = _PNAME.match(text, i), "pname"
+        if m is None and c.isascii():
+            m, kind = _WORD.match(text, i), "word"
+    if m is not None:
+        return Token(kind, m.group(), i, m.end())
+    for op in _OPERATORS:
+        if text.startswith(op, i):
+            return Token("punct", op, i, i + len(op))
+    return Token("punct", c, i, i + 1)
+
+
+def _string_end(text: str, i: int) -> tuple[int, bool]:
+    """(end of the string starting at ``i``, whether it is closed). [156] to [159]: a short string cannot hold a
+    line break; a long one may end with one or two more quotes (three quotes then ``a''''`` is ``a'``)."""
     q = text[i]
     if text.startswith(q * 3, i):
         j = i + 3
@@ -120,13 +131,12 @@ def _string_end(text: str, i: int) -> int:
                 j += 2
                 continue
             if text.startswith(q * 3, j):
-                # a long string may end with one or two more quotes: '''a'''' is the string a'
                 k = j + 3
                 while k < len(text) and text[k] == q and k < j + 5:
                     k += 1
-                return k
+                return k, True
             j += 1
-        return len(text)
+        return len(text), False
     j = i + 1
     while j < len(text):
         ch = text[j]
@@ -134,11 +144,41 @@ def _string_end(text: str, i: int) -> int:
             j += 2
             continue
         if ch == q:
-            return j + 1
-        if ch == "\n":
-            return j
+            return j + 1, True
+        if ch in "\n\r":
+            return j, False
         j += 1
-    return len(text)
+    return len(text), False
+
+
+def string_value(token: Token) -> str:
+    """The characters a string token stands for, its ``ECHAR`` escapes applied; ValueError for a backslash that
+    is not one of them."""
+    body = token.text
+    quote = 3 if body[:3] in (_QUOTES[0] * 3, _QUOTES[1] * 3) and len(body) >= 6 else 1
+    body = body[quote:-quote]
+    out, i = [], 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            nxt = body[i + 1 : i + 2]
+            if nxt not in ECHAR:
+                raise ValueError(
+                    f"'\\{nxt}' is not a string escape (SPARQL has \\t \\b \\n \\r \\f \\\" \\' \\\\)"
+                )
+            out.append(ECHAR[nxt])
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def local_name(pname: str) -> tuple[str, str]:
+    """(prefix, local part) of a prefixed name token, its ``PN_LOCAL_ESC`` escapes removed; ``%xx`` stays as
+    written (section 19.5: the percent encoding is part of the IRI)."""
+    prefix, _, local = pname.partition(":")
+    return prefix, re.sub(r"\\(.)", r"\1", local)
 
 
 def line_of(text: str, offset: int) -> int:

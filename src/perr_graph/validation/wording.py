@@ -1,76 +1,69 @@
 """What validation says to people, in French (the default) and English.
 
-Messages are identified by their English text, as gettext does (``msgid``), and translated by :data:`FRENCH`;
-values go in by name (``%(label)s``). When the project's message catalogue (``perr_graph.i18n``) is on the main
-line, these entries move there unchanged.
+Messages are identified by their English text, as gettext does (``msgid``), and translated by the project's one
+message catalogue (:mod:`perr_graph.i18n`); values go in by name (``%(label)s``).
 """
 
 from __future__ import annotations
 
 from rdflib.namespace import SH
 
-LANGUAGES = ("fr", "en")
+from perr_graph.i18n import LANGUAGES, N_, messages
 
-FRENCH = {
-    # severities, counts, verdicts
-    "violation": "violation",
-    "violations": "violations",
-    "warning": "avertissement",
-    "warnings": "avertissements",
-    "info": "information",
-    "infos": "informations",
-    "conforms": "conforme",
-    "does not conform": "non conforme",
-    "threshold: %(level)s": "seuil : %(level)s",
-    "%(verdict)s (%(threshold)s): %(counts)s in %(units)s": "%(verdict)s (%(threshold)s) : %(counts)s dans %(units)s",
-    "%(n)s protocol": "%(n)s protocole",
-    "%(n)s protocols": "%(n)s protocoles",
-    "(no source line)": "(pas de ligne source)",
-    "note: %(note)s": "note : %(note)s",
-    "wrote %(file)s: %(verdict)s (%(n)s results at or above %(level)s; %(counts)s)": "%(file)s écrit : "
-    "%(verdict)s (%(n)s résultats de niveau %(level)s ou plus ; %(counts)s)",
-    "Validating": "Validation",
-    "engine: %(engine)s": "moteur : %(engine)s",
-    # what a constraint found (details of a result)
-    "no %(path)s": "pas de %(path)s",
-    "%(count)s values of %(path)s, at least %(min)s expected": "%(count)s valeurs de %(path)s, au moins %(min)s "
-    "attendues",
-    "%(count)s values of %(path)s, at most %(max)s expected: %(values)s": "%(count)s valeurs de %(path)s, au plus "
-    "%(max)s attendues : %(values)s",
-    "%(value)s is not of type %(datatype)s": "%(value)s n'est pas de type %(datatype)s",
-    "%(value)s is not a %(class)s": "%(value)s n'est pas un(e) %(class)s",
-    "%(value)s is not a %(kind)s": "%(value)s n'est pas un(e) %(kind)s",
-    "%(value)s is not among %(allowed)s": "%(value)s ne fait pas partie de %(allowed)s",
-    "%(expected)s missing from %(path)s": "%(expected)s manque dans %(path)s",
-    "%(value)s does not match %(pattern)s": "%(value)s ne suit pas le motif %(pattern)s",
-    "%(value)s is shorter than %(n)s characters": "%(value)s fait moins de %(n)s caractères",
-    "%(value)s is longer than %(n)s characters": "%(value)s dépasse %(n)s caractères",
-    "%(value)s is below %(limit)s": "%(value)s est inférieur à %(limit)s",
-    "%(value)s is not above %(limit)s": "%(value)s n'est pas supérieur à %(limit)s",
-    "%(value)s is above %(limit)s": "%(value)s est supérieur à %(limit)s",
-    "%(value)s is not below %(limit)s": "%(value)s n'est pas inférieur à %(limit)s",
-    "%(value)s is not in %(languages)s": "%(value)s n'est pas en %(languages)s",
-    "two values of %(path)s in one language": "deux valeurs de %(path)s dans une même langue",
-    "%(value)s differs from %(other)s": "%(value)s diffère de %(other)s",
-    "%(value)s is also a value of %(other)s": "%(value)s est aussi une valeur de %(other)s",
-    "%(value)s is not below %(other)s": "%(value)s n'est pas inférieur à %(other)s",
-    "%(value)s is above %(other)s": "%(value)s est supérieur à %(other)s",
-    "%(value)s: %(why)s": "%(value)s : %(why)s",
-    "%(value)s does not conform to %(shape)s": "%(value)s n'est pas conforme à %(shape)s",
-    "%(value)s conforms to a shape it must not conform to": "%(value)s est conforme à une forme qu'il ne doit "
-    "pas suivre",
-    "%(value)s conforms to none of the shapes": "%(value)s n'est conforme à aucune des formes",
-    "%(value)s does not conform to all the shapes": "%(value)s n'est pas conforme à toutes les formes",
-    "%(value)s conforms to more than one shape": "%(value)s est conforme à plus d'une forme",
-    "fewer than %(n)s values of %(path)s of the expected kind": "moins de %(n)s valeurs de %(path)s du type attendu",
-    "more than %(n)s values of %(path)s of the expected kind": "plus de %(n)s valeurs de %(path)s du type attendu",
-    "property %(path)s not allowed: %(value)s": "propriété %(path)s non permise : %(value)s",
-    "the quote %(value)s is not in the lines of the source": "la citation %(value)s n'est pas dans les lignes de "
-    "la source",
-    "%(value)s": "%(value)s",
-    "the constraint %(component)s of %(shape)s is not met": "la contrainte %(component)s de %(shape)s n'est pas "
-    "respectée",
-}
+#: every message validation shows (their French is in the project's catalogue, perr_graph.i18n); values go in
+#: by name. Some are chosen at run time (by constraint component, severity), so all are listed here.
+MESSAGES = (
+    N_("violation"),
+    N_("violations"),
+    N_("warning"),
+    N_("warnings"),
+    N_("info"),
+    N_("infos"),
+    N_("conforms"),
+    N_("does not conform"),
+    N_("threshold: %(level)s"),
+    N_("%(verdict)s (%(threshold)s): %(counts)s in %(units)s"),
+    N_("%(n)s protocol"),
+    N_("%(n)s protocols"),
+    N_("(no source line)"),
+    N_("note: %(note)s"),
+    N_("wrote %(file)s: %(verdict)s (%(n)s results at or above %(level)s; %(counts)s)"),
+    N_("Validating"),
+    N_("engine: %(engine)s"),
+    N_("no %(path)s"),
+    N_("%(count)s values of %(path)s, at least %(min)s expected"),
+    N_("%(count)s values of %(path)s, at most %(max)s expected: %(values)s"),
+    N_("%(value)s is not of type %(datatype)s"),
+    N_("%(value)s is not a %(class)s"),
+    N_("%(value)s is not a %(kind)s"),
+    N_("%(value)s is not among %(allowed)s"),
+    N_("%(expected)s missing from %(path)s"),
+    N_("%(value)s does not match %(pattern)s"),
+    N_("%(value)s is shorter than %(n)s characters"),
+    N_("%(value)s is longer than %(n)s characters"),
+    N_("%(value)s is below %(limit)s"),
+    N_("%(value)s is not above %(limit)s"),
+    N_("%(value)s is above %(limit)s"),
+    N_("%(value)s is not below %(limit)s"),
+    N_("%(value)s is not in %(languages)s"),
+    N_("two values of %(path)s in one language"),
+    N_("%(value)s differs from %(other)s"),
+    N_("%(value)s is also a value of %(other)s"),
+    N_("%(value)s is not below %(other)s"),
+    N_("%(value)s is above %(other)s"),
+    N_("%(value)s: %(why)s"),
+    N_("%(value)s does not conform to %(shape)s"),
+    N_("%(value)s conforms to a shape it must not conform to"),
+    N_("%(value)s conforms to none of the shapes"),
+    N_("%(value)s does not conform to all the shapes"),
+    N_("%(value)s conforms to more than one shape"),
+    N_("fewer than %(n)s values of %(path)s of the expected kind"),
+    N_("more than %(n)s values of %(path)s of the expected kind"),
+    N_("property %(path)s not allowed: %(value)s"),
+    N_("the quote %(value)s is not in the lines of the source"),
+    N_("%(value)s"),
+    N_("the constraint %(component)s of %(shape)s is not met"),
+)
 
 
 def check_language(lang: str) -> str:
@@ -83,8 +76,7 @@ def check_language(lang: str) -> str:
 
 def tr(lang: str, msgid: str, **values: object) -> str:
     """``msgid`` in ``lang`` (English: itself), with ``values`` put in."""
-    text = FRENCH.get(msgid, msgid) if lang == "fr" else msgid
-    return text % values if values else text
+    return messages(lang)._(msgid, **values)
 
 
 def no_value(lang: str, what: str) -> str:

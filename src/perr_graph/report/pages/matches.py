@@ -6,29 +6,70 @@ from collections import Counter
 
 from perr_graph.analysis.matching import MIN_SHARED, THRESHOLD
 from perr_graph.report.data import ReportData
+from perr_graph.report.downloads import Downloads, Link
+from perr_graph.report.links import Links
 
 TEMPLATE = "matches.html.j2"
 
 
-def _pair(data: ReportData, r: dict) -> dict:
+def _pair(data: ReportData, links: Links, r: dict) -> dict:
     sides = []
     for side in ("a", "b"):
-        pid, line = r[side].split(" L")
+        pid, line = r[side].rsplit(" L", 1)
         key = r[f"commitment_{side}"].rsplit("/", 1)[-1]
         sides.append(
-            {"pid": pid, "key": key, "name": data.pname(pid), "line": line, "text": r[f"text_{side}"]}
+            {
+                "href": links.commitment(pid, key),
+                "line_href": links.line(pid, line),
+                "name": data.pname(pid),
+                "line": line,
+                "text": r[f"text_{side}"],
+            }
         )
     return {"score": r["score"], "relation": r["relation"], "sides": sides, "shared": r["shared_terms"]}
 
 
-def context(data: ReportData) -> dict:
+def context(data: ReportData, links: Links, dl: Downloads) -> dict:
+    m = data.m
     t = data.tables["matches"]
     recs = t.records()
     pairs: Counter[tuple[str, ...]] = Counter()
     for r in recs:
-        pairs[tuple(sorted((r["a"].split(" ")[0], r["b"].split(" ")[0])))] += 1
-    exact = [_pair(data, r) for r in recs if r["relation"] == "exact"]
-    close = [_pair(data, r) for r in recs if r["relation"] == "close"]
+        pairs[tuple(sorted((r["a"].rsplit(" L", 1)[0], r["b"].rsplit(" L", 1)[0])))] += 1
+    exact = [_pair(data, links, r) for r in recs if r["relation"] == "exact"]
+    close = [_pair(data, links, r) for r in recs if r["relation"] == "close"]
+    everything = dl.table(
+        "pairs",
+        m._("Matched pairs"),
+        [
+            m._("score"),
+            m._("relation"),
+            m._("territory A"),
+            m._("line A"),
+            m._("text A"),
+            m._("territory B"),
+            m._("line B"),
+            m._("text B"),
+            m._("shared terms"),
+        ],
+        [
+            [
+                p["score"],
+                m._(p["relation"]),
+                *(x for s in p["sides"] for x in (Link(s["name"], s["href"]), s["line"], s["text"])),
+                p["shared"],
+            ]
+            for p in close + exact
+        ],
+        numeric=(0,),
+    )
+    by_protocols = dl.table(
+        "by-protocols",
+        m._("Pairs by protocols"),
+        [m._("protocols"), m._("pairs")],
+        [[f"{data.pname(a)} — {data.pname(b)}", n] for (a, b), n in sorted(pairs.items())],
+        numeric=(1,),
+    )
     return {
         "query": t.query,
         "pairs": len(recs),
@@ -36,6 +77,7 @@ def context(data: ReportData) -> dict:
         "close": len(close),
         "threshold": THRESHOLD,
         "min_shared": MIN_SHARED,
-        "by_protocols": [[f"{data.pname(a)} — {data.pname(b)}", n] for (a, b), n in sorted(pairs.items())],
-        "groups": [("Close matches", close), ("Word-for-word copies", exact)],
+        "by_protocols": by_protocols,
+        "everything": everything,
+        "groups": [(m._("Close matches"), close), (m._("Word-for-word copies"), exact)],
     }

@@ -1,0 +1,215 @@
+"""Running a query on the embedded store (pyoxigraph): held or streamed answers, under limits.
+
+Every query passes :func:`perr_graph.sparql.safety.check_query` before an engine sees it (read-only, no SERVICE,
+no FROM outside the dataset, bounded in size and shape), and its canonical text runs under :class:`Limits` (a
+timeout and a cap on the number of rows), in a child process that is killed past the timeout
+(:mod:`perr_graph.sparql.child`).
+Answers are :class:`Result` objects (held), or written as the engine produces them in a W3C SPARQL results
+format (streamed, :func:`stream_local`); :mod:`perr_graph.sparql.output` writes held answers out.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from perr_graph.errors import QueryError
+from perr_graph.sparql.child import run_in_child
+from perr_graph.sparql.library import QueryFile, bind, source_of
+from perr_graph.sparql.output import results_format
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A time limit (seconds) and a cap on the rows of a result (SELECT) or on its bytes (remote answers)."""
+
+    timeout: float = 30.0
+    max_rows: int = 10_000
+    max_bytes: int = 50_000_000
+
+
+@dataclass
+class Result:
+    """The answer to a SELECT (``variables`` and ``rows`` of pyoxigraph terms, None where unbound) or to an ASK
+    (``boolean``)."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+    boolean: bool | None = None
+    elapsed: float = 0.0
+
+    def to_json(self) -> dict:
+        """The SPARQL 1.1 Query Results JSON Format (W3C Recommendation, section 3)."""
+        if self.boolean is not None:
+            return {"head": {}, "boolean": self.boolean}
+        bindings = []
+        for row in self.rows:
+            b = {}
+            for var, term in zip(self.variables, row, strict=False):
+                if term is not None:
+                    b[var] = _json_term(term)
+            bindings.append(b)
+        return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
+
+
+def _json_term(term) -> dict:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}  # pragma: no cover - RDF-star terms are not in our data
+
+
+def select(
+    store, q: QueryFile, params: dict[str, str] | None = None, limits: Limits | None = None
+) -> tuple[list[str], list[list]]:
+    """Run a SELECT query on a pyoxigraph store: (column names, rows of pyoxigraph terms or None)."""
+    result = run_local(store, q, params, limits=limits)
+    if result.boolean is not None:
+        raise QueryError("an ASK query has no rows", q.path)
+    return result.variables, result.rows
+
+
+def local_policy(store):
+    """The safety policy for the embedded store: FROM may name the graphs it holds."""
+    from perr_graph.sparql.safety import Policy
+    from perr_graph.store import graph_names
+
+    return Policy(graphs=frozenset(graph_names(store)))
+
+
+def _prepare(store, q: QueryFile | str, params: dict[str, str] | None, policy, allow_forms):
+    """Check a query and bind its parameters: (checked query, substitutions, path for messages)."""
+    from perr_graph.sparql.safety import check_query
+
+    text, path = source_of(q)
+    policy = policy or local_policy(store)
+    checked = check_query(text, policy, path)
+    if checked.form not in allow_forms:
+        raise QueryError(
+            f"{checked.form} queries are not supported here (use {' or '.join(allow_forms)})", path
+        )
+    subs = bind(q, params)
+    if subs and checked.projection is not None and not {v.value for v in subs} <= set(checked.projection):
+        # pyoxigraph's substitutions (SEP-0007) only bind projected variables: bind the others by VALUES,
+        # as for a remote endpoint
+        from perr_graph.sparql.lex import inject_values
+
+        checked = check_query(
+            inject_values(checked.text, {v.value: t for v, t in subs.items()}), policy, path
+        )
+        subs = {}
+    return checked, subs, path
+
+
+def run_local(
+    store,
+    q: QueryFile | str,
+    params: dict[str, str] | None = None,
+    *,
+    limits: Limits | None = None,
+    policy=None,
+    allow_forms=("SELECT", "ASK"),
+) -> Result:
+    """Check, then run a query on a pyoxigraph store with its parameters bound by ``substitutions``.
+
+    The engine runs in a child process (:mod:`perr_graph.sparql.child`): past ``limits.timeout`` it is killed
+    and the caller gets a :class:`QueryError`; if the engine dies on the query, a QueryError too. Rows are read
+    one by one and reading stops past ``limits.max_rows``.
+    """
+    import json
+
+    import pyoxigraph as ox
+
+    limits = limits or Limits()
+    checked, subs, path = _prepare(store, q, params, policy, allow_forms)
+    chunks: list[bytes] = []
+
+    def work(writer) -> None:
+        answer = None
+        try:
+            answer = store.query(checked.text, substitutions=subs)
+            if isinstance(answer, ox.QueryBoolean):
+                writer.write(json.dumps(Result(boolean=bool(answer)).to_json()).encode())
+                return
+            variables = [v.value for v in answer.variables]
+            rows: list[list] = []
+            for solution in answer:
+                if len(rows) >= limits.max_rows:
+                    writer.error(f"more than {limits.max_rows} rows: add a LIMIT or raise --max-rows")
+                    return
+                rows.append([solution[v] for v in variables])
+            writer.write(json.dumps(Result(variables, rows).to_json()).encode())
+        except SyntaxError as exc:
+            writer.error(f"syntax error: {exc}")
+        except (OSError, ValueError, RuntimeError) as exc:
+            writer.error(f"query failed: {exc}")
+        finally:
+            # pyoxigraph's results may only be dropped on the thread that made them
+            answer = solution = None
+
+    started = time.monotonic()
+    run_in_child(work, chunks.append, timeout=limits.timeout, path=path)
+    result = _result(b"".join(chunks))
+    result.elapsed = time.monotonic() - started
+    return result
+
+
+def _result(data: bytes) -> Result:
+    """A :class:`Result` from the SPARQL JSON results the child wrote (terms as pyoxigraph reads them)."""
+    import pyoxigraph as ox
+
+    answer = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+    if isinstance(answer, ox.QueryBoolean):
+        return Result(boolean=bool(answer))
+    variables = [v.value for v in answer.variables]
+    rows = [[solution[v] for v in variables] for solution in answer]
+    del answer
+    return Result(variables, rows)
+
+
+def stream_local(
+    store,
+    q: QueryFile | str,
+    out,
+    fmt: str,
+    params: dict[str, str] | None = None,
+    *,
+    timeout: float = 30.0,
+    policy=None,
+) -> int:
+    """Check, then run a query on a pyoxigraph store and write its answer to the binary file ``out`` in a W3C
+    results format (csv, tsv, json, xml) as the engine produces it: no row is held in memory, whatever the size
+    of the answer, and there is no cap on rows. Returns the number of bytes written. The engine runs in a child
+    process, as for :func:`run_local`."""
+    writer_format = results_format(fmt)
+    checked, subs, path = _prepare(store, q, params, policy, ("SELECT", "ASK"))
+    written = [0]
+
+    def work(writer) -> None:
+        answer = None
+        try:
+            answer = store.query(checked.text, substitutions=subs)
+            answer.serialize(output=writer, format=writer_format)
+        except SyntaxError as exc:
+            writer.error(f"syntax error: {exc}")
+        except (OSError, ValueError, RuntimeError) as exc:
+            writer.error(f"query failed: {exc}")
+        finally:
+            answer = None
+
+    def on_data(data: bytes) -> None:
+        out.write(data)
+        written[0] += len(data)
+
+    run_in_child(work, on_data, timeout=timeout, path=path)
+    return written[0]

@@ -1,0 +1,231 @@
+"""The report in headless Chromium, as an evaluator uses it: the index, a territory page, a partner page, and the
+search page filtered to one partner — on the real five protocols and on 50 synthetic ones. Each page is opened
+from disk, its DOM after its scripts ran is checked, and a screenshot is kept (under pytest's temporary folder, or
+under ``$PERR_SCREENSHOTS`` when set)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from perr_graph.cli import main
+from support import project
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed (CI is set: browser tests must run)")
+    pytest.skip("chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = os.environ.get("PERR_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return Path(folder)
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="module")
+def browse(shots, tmp_path_factory):
+    """``browse(page, fragment, name)``: the DOM of ``page`` after its scripts ran, and its screenshot."""
+    exe = chromium()
+
+    def run(page: Path, fragment: str = "", name: str | None = None) -> tuple[str, Path]:
+        png = shots / f"{name or page.stem}.png"
+        profile = tmp_path_factory.mktemp("chromium-profile")
+        url = page.resolve().as_uri() + (f"#{fragment}" if fragment else "")
+        base = [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--hide-scrollbars",
+            "--window-size=1366,1600",
+            "--virtual-time-budget=5000",
+        ]
+        dom = subprocess.run([*base, "--dump-dom", url], capture_output=True, text=True, timeout=180)
+        assert dom.returncode == 0, dom.stderr[-2000:]
+        shot = subprocess.run(
+            [*base, f"--screenshot={png}", url], capture_output=True, text=True, timeout=180
+        )
+        assert shot.returncode == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot.stderr[-2000:]
+        assert png.stat().st_size > 20_000
+        return dom.stdout, png
+
+    return run
+
+
+def search_data(report: Path) -> dict:
+    text = (report / "commitments.html").read_text(encoding="utf-8")
+    return json.loads(
+        re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S).group(1)
+    )
+
+
+def check_index(browse, report: Path, count: int, label: str):
+    dom, _ = browse(report / "index.html", name=f"{label}-index")
+    assert '<html lang="fr">' in dom
+    assert re.search(rf"<h1>{count} protocoles de la politique de la ville</h1>", dom)
+    assert dom.count('class="protocol"') == count
+    assert "Les territoires, par région et département" in dom
+
+
+def check_territory(browse, report: Path, pid: str, label: str):
+    dom, _ = browse(report / f"protocol-{pid}.html", name=f"{label}-territory")
+    for heading in ("Signataires", "Qui porte les engagements", "Partenaires par rôle", "Ce qui est mesuré"):
+        assert heading in dom
+    assert 'class="c' in dom and 'href="partner-' in dom
+
+
+def check_partner(browse, report: Path, key: str, label: str):
+    dom, _ = browse(report / f"partner-{key}.html", name=f"{label}-partner")
+    assert "Ses rôles" in dom and "protocol-" in dom
+
+
+def check_search(browse, report: Path, key: str, label: str) -> int:
+    """The search page filtered to one partner shows that partner's commitments only, as many as the data hold."""
+    data = search_data(report)
+    index = [p[0] for p in data["partners"]].index(key)
+    expected = sum(1 for c in data["c"] if any(inv[0] == index for inv in c[6]))
+    dom, _ = browse(report / "commitments.html", f"partner={key}", name=f"{label}-search-{key}")
+    count = int(re.search(r'id="count"[^>]*data-count="(\d+)"', dom).group(1))
+    assert count == expected > 0
+    rows = re.findall(r'<tr data-c="[^"]+" data-partners="([^"]*)"', dom)
+    assert len(rows) == min(expected, data["page"])
+    assert all(key in r.split() for r in rows)
+    assert f'value="{key}"' in dom  # the partner is a choice of the filter
+    return count
+
+
+# --- the real five --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_report(dataset_nq, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("real") / "report"
+    code = main(
+        [
+            "report",
+            "--data",
+            str(dataset_nq),
+            "--sources",
+            str(project.SOURCES),
+            "--no-validation",
+            "-o",
+            str(out),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    return out
+
+
+def test_real_index(browse, real_report, protocols):
+    check_index(browse, real_report, len(protocols), "real")
+
+
+def test_real_territory_page(browse, real_report):
+    check_territory(browse, real_report, "montelimar", "real")
+
+
+def test_real_partner_page(browse, real_report):
+    check_partner(browse, real_report, "caf-drome", "real")
+
+
+def test_real_search_filters_to_one_partner(browse, real_report):
+    assert check_search(browse, real_report, "caf-drome", "real") >= 20
+
+
+def test_real_heat_map_cell_opens_the_commitments_it_counts(browse, real_report):
+    """A heat-map cell's figure equals the number of commitments the search page lists for its link."""
+    text = (real_report / "compare.html").read_text(encoding="utf-8")
+    href, figure = re.search(
+        r'<a href="commitments\.html#(pillar=cohesion-sociale&amp;territory=valence)">(\d+)</a>', text
+    ).groups()
+    dom, _ = browse(real_report / "commitments.html", href.replace("&amp;", "&"), name="real-search-heat")
+    assert re.search(r'data-count="(\d+)"', dom.split('id="count"')[1]).group(1) == figure
+
+
+# --- 50 synthetic protocols ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def synthetic_report(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("synth50")
+    nq, texts = folder / "france.nq", folder / "texts"
+    assert (
+        main(
+            [
+                "synth",
+                "--protocols",
+                "50",
+                "--seed",
+                "1",
+                "--output",
+                str(nq),
+                "--texts",
+                str(texts),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    out = folder / "report"
+    assert (
+        main(
+            [
+                "report",
+                "--data",
+                str(nq),
+                "--sources",
+                str(texts),
+                "--no-validation",
+                "-o",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    return out
+
+
+def test_synthetic_index(browse, synthetic_report):
+    check_index(browse, synthetic_report, 50, "synth50")
+    dom = (synthetic_report / "index.html").read_text(encoding="utf-8")
+    assert dom.count('<details class="region"') >= 2  # grouped by région, collapsed at this size
+    assert '<details class="region" open' not in dom
+
+
+def test_synthetic_territory_page(browse, synthetic_report):
+    check_territory(browse, synthetic_report, "synth-0001", "synth50")
+
+
+def test_synthetic_partner_page_and_search(browse, synthetic_report):
+    data = search_data(synthetic_report)
+    counts: dict[int, int] = {}
+    for c in data["c"]:
+        for inv in c[6]:
+            counts[inv[0]] = counts.get(inv[0], 0) + 1
+    busiest = data["partners"][max(counts, key=lambda i: (counts[i], -i))][0]
+    check_partner(browse, synthetic_report, busiest, "synth50")
+    check_search(browse, synthetic_report, busiest, "synth50")
