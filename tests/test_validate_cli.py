@@ -169,3 +169,37 @@ def test_jobs_and_cache_give_the_same_report(capsys, dataset_nq, tmp_path):
 def test_jobs_must_be_positive(capsys, dataset_nq):
     code, out, err = run(capsys, dataset_nq, "--jobs", "0")
     assert code == 2 and out == "" and err.strip() == "perr validate: --jobs must be at least 1"
+
+
+MY_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+<https://example.org/MyShape> a sh:NodeShape ; sh:targetClass <%s> ;
+    sh:property [ sh:path <https://example.org/reviewer> ; sh:minCount 1 ;
+                  sh:message "a protocol needs a reviewer"@en , "un protocole doit avoir un relecteur"@fr ] .
+"""
+
+
+def test_own_shapes_replace_the_bundled_ones(capsys, dataset_nq, tmp_path):
+    shapes = tmp_path / "mine.ttl"
+    shapes.write_text(MY_SHAPES % ns.PERR.Protocol, encoding="utf-8")
+    for extra in ([], ["--no-shared"]):
+        code, out, _ = run(capsys, dataset_nq, "--shapes", shapes, "--format", "json", "--lang", "en", *extra)
+        data = json.loads(out)
+        protocols = [u["name"] for u in data["units"] if u["name"] != "shared"]
+        assert code == 1 and len(protocols) == 5
+        assert sorted(r["protocol"] for r in data["results"]) == sorted(protocols)  # one finding per protocol
+        assert {(r["constraint"], r["message"]) for r in data["results"]} == {
+            ("MinCountConstraintComponent", "a protocol needs a reviewer")
+        }
+
+
+def test_a_corpus_shapes_join_the_bundled_ones(capsys, dataset_nq, tmp_path):
+    from support import project
+
+    folder = project.make_test_corpus(tmp_path)
+    (folder / "shapes").mkdir()
+    (folder / "shapes" / "mine.ttl").write_text(MY_SHAPES % ns.PERR.Protocol, encoding="utf-8")
+    code, out, _ = run(capsys, dataset_nq, "--corpus", folder, "--format", "json", "--lang", "en")
+    data = json.loads(out)
+    messages = {r["message"] for r in data["results"]}
+    assert code == 1 and "a protocol needs a reviewer" in messages
+    assert "No signatory is listed for this protocol." in messages  # the bundled shapes still apply

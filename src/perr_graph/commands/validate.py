@@ -16,14 +16,15 @@ validates those the same way: each named graph is one protocol, a file without n
 the shared graphs of the build are added unless --no-shared.
 
 Shapes: the bundled ones (ontology/shapes/) and the corpus's own shapes/, or, with --shapes, your own files or
-folders only (validators' own shapes; any RDF data). With --shapes and --no-shared nothing is added to DATA.
+folders only (validators' own shapes, on any RDF data); the shared graphs are then added whole, and with
+--no-shared nothing at all is added to DATA.
 
 Engines (--engine), chosen by measurement (docs/benchmarks.md): auto (default) runs the fast engine, shacl-rust,
 for every shape that uses only what it is trusted with and pySHACL for the others, so its results are always
 pySHACL's; perr (or shacl-rust: the project's own SPARQL compiler is gone, perr now names the fast engine alone)
 runs shacl-rust only and refuses, in one line naming the feature (exit 2), a shape or data it is not trusted with;
-pyshacl runs pySHACL, the reference (slow). Every quote is also compared with its source lines when the source file is in the corpus's sources/
-(or --sources).
+pyshacl runs pySHACL, the reference (slow). Every quote is also compared with its source lines when the source
+file is in the corpus's sources/ (or --sources).
 
 Severities: Violation (the data breaks the model), Warning (the protocol lacks something it should have), Info
 (a data-quality note). Formats: text, json, csv, turtle (a SHACL validation report, sh:ValidationReport), sarif

@@ -24,9 +24,12 @@ FILE = "validation.sqlite"
 
 
 def code_digest() -> str:
-    """The code of this package and the engines' versions: a change of either invalidates every entry."""
+    """The code of this package, the French catalogue (a unit's report keeps the details of its findings in both
+    languages) and the engines' versions: a change of any invalidates every entry."""
+    from perr_graph.i18n import catalogue_path
+
     h = hashlib.sha256()
-    for f in sorted(Path(__file__).parent.glob("*.py")):
+    for f in [*sorted(Path(__file__).parent.glob("*.py")), catalogue_path("fr")]:
         h.update(f.name.encode() + b"\0" + f.read_bytes())
     for dist in ("shacl-rust", "pyshacl", "rdflib", "pyoxigraph"):
         try:
