@@ -25,9 +25,11 @@ def test_trig_and_nquads_hold_the_same_quads(dataset_trig, dataset_nq):
 
 
 def test_one_named_graph_per_protocol_and_the_shared_graphs(built):
+    """Plus the graph of inferences of the one protocol a hypothesis is applied to (docs/model.md)."""
     names = sorted(str(g).rsplit("/graph/", 1)[1] for g in built.graphs)
     assert names == [
         "dataset",
+        "inferences/loriol",
         "matches",
         "ontology",
         "protocol/loriol",
@@ -61,13 +63,12 @@ def test_stats_match_the_facts_read(built, dataset_nq, capsys):
     stats = {r["protocol"]: r for r in json.loads(capsys.readouterr().out)}
     for p in built.protocols:
         s = stats[p.pid]
-        assert s["commitments"] == len(p.commitments)
-        led = sum(
-            1
-            for c in p.commitments
-            if any(i.role in ("chef-de-file", "partie-qui-s-engage") for i in c.involvements)
-        )
-        assert (s["with_lead"], s["without_lead"]) == (led, len(p.commitments) - led)
+        own = [c for c in p.commitments if not c.contribution]  # partners' contribution items apart
+        assert (s["commitments"], s["contribution_items"]) == (len(own), len(p.commitments) - len(own))
+        led = sum(1 for c in own if any(i.role == "chef-de-file" for i in c.involvements))
+        assert (s["with_lead"], s["without_lead"]) == (led, len(own) - led)
+        committed = sum(1 for c in own if any(i.role == "partie-qui-s-engage" for i in c.involvements))
+        assert s["with_committing_party"] == committed
         assert s["indicators"] == len(p.indicators)
         assert s["signatories"] == len(p.signatories)
         assert s["qpv"] == len(p.qpv)

@@ -79,19 +79,22 @@ def test_lead_share_equals_what_query_02_protocol_stats_gives(store, tables):
 def test_lead_and_indicator_shares_match_the_facts(tables, protocols):
     got = {r["protocol"]: r for r in tables["lead-indicator"].records()}
     for pid, p in protocols.items():
-        led = sum(
-            1
-            for c in p.commitments
-            if any(i.role in ("chef-de-file", "partie-qui-s-engage") for i in c.involvements)
-        )
+        own = [c for c in p.commitments if not c.contribution]  # partners' contribution items counted apart
+        led = sum(1 for c in own if any(i.role == "chef-de-file" for i in c.involvements))
+        committed = sum(1 for c in own if any(i.role == "partie-qui-s-engage" for i in c.involvements))
         measured_objectives = {i.of_objective for i in p.indicators if i.of_objective}
         measured = {k for i in p.indicators for k in i.of_commitments}
-        measured |= {c.key for c in p.commitments if c.objective and c.objective in measured_objectives}
-        n = len(p.commitments)
+        measured |= {c.key for c in own if c.objective and c.objective in measured_objectives}
+        n = len(own)
         assert got[pid]["with_lead"] == led
-        assert got[pid]["with_indicator"] == len(measured & {c.key for c in p.commitments})
+        assert got[pid]["with_committing_party"] == committed
+        assert got[pid]["with_indicator"] == len(measured & {c.key for c in own})
         assert got[pid]["indicator_share"] == pytest.approx(sparql_round_1(got[pid]["with_indicator"] / n))
-    assert got["voiron"]["lead_share"] == 100.0  # every Voiron bullet is some party's own "s'engage à"
+    # Pays Voironnais names no chef de file; its commitments are its parties' own, but l.127 and l.131 (carriers)
+    assert (
+        got["voiron"]["lead_share"] == 0
+        and got["voiron"]["with_committing_party"] == got["voiron"]["commitments"] - 2
+    )
     assert got["valence"]["with_indicator"] > 0  # only Valence states indicators
 
 
@@ -187,9 +190,13 @@ def test_cli_json(capsys, dataset_nq, tables):
 
 def test_cli_table_and_one_table_csv(capsys, dataset_nq):
     code, out, _ = run(capsys, "compare", "--table", "lead-indicator", "--data", str(dataset_nq))
-    assert code == 0 and "Part des engagements avec un chef de file connu" in out and "Pays Voironnais" in out
+    assert (
+        code == 0
+        and "Part des engagements avec un chef de file, avec une partie qui s’engage" in out
+        and "Pays Voironnais" in out
+    )
     code, out, _ = run(capsys, "compare", "-t", "lead-indicator", "--lang", "en", "--data", str(dataset_nq))
-    assert code == 0 and "Share of commitments with a known lead" in out and "Pays Voironnais" in out
+    assert code == 0 and "Share of commitments with a chef de file" in out and "Pays Voironnais" in out
     code, out, _ = run(capsys, "compare", "-t", "pillars", "-f", "csv", "--data", str(dataset_nq))
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == [
@@ -228,7 +235,7 @@ def test_cli_csv_sections_and_output_file(capsys, tmp_path, dataset_nq):
     sections = text.split("\n\n")
     assert [s.splitlines()[0] for s in sections] == [
         "# pillars: Commitments by pillar and territory",
-        "# lead-indicator: Share of commitments with a known lead and with an indicator",
+        "# lead-indicator: Share of commitments with a chef de file, with a committing party and with an indicator",
     ]
     assert not list(target.parent.glob("*.tmp"))
 

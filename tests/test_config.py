@@ -82,7 +82,7 @@ def test_a_minimal_configuration_is_typed(tmp_path):
         ("lines = [110, 124]", "lines = [124, 110]", "[[read]] block 2: lines: must be [first, last]", 21),
         ('reader = "references"', 'reader = "referencs"', "[[read]] block 1: reader must be one of", 16),
         ("shift = { 124 = 1 }", 'shift = { "a" = 1 }', "[[read]] block 2, 'shift': a: input should be", 23),
-        ("{ X = { role", '{ "•" = { role', "[matrix], 'marks': •: input should be 'X' or 'x'", 10),
+        ("{ X = { role", '{ "P A" = { role', "[matrix], 'marks': P A: string should match pattern", 10),
         (
             'themes = ["emploi"]',
             'themes = "emploi"',

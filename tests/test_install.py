@@ -103,6 +103,12 @@ def test_the_wheel_carries_the_resources(installed):
     assert (site / "corpus" / "perr.toml").is_file()
     assert len(list((site / "corpus" / "data" / "sources").glob("*.txt"))) == 5
     assert (site.parent / "serve" / "static" / "index.html").is_file()
+    assert (site.parent / "serve" / "static" / "query.js").is_file()
+    assert (site.parent / "serve" / "templates" / "query.html.j2").is_file()
+    from perr_graph.serve.pages import yasgui_vendored
+
+    if yasgui_vendored():  # copied into the checkout by scripts/vendor-yasgui.sh: the wheel carries it
+        assert (site.parent / "serve" / "static" / "yasgui" / "yasgui.min.js").is_file()
 
 
 def test_from_an_empty_folder(installed, clean_env, tmp_path, dataset_nq):
@@ -144,3 +150,22 @@ def test_from_an_empty_folder(installed, clean_env, tmp_path, dataset_nq):
     ) == project.without_description(dataset_nq.read_bytes())
     done = _run([str(installed), "stats"], corpus, clean_env, 300)
     assert done.returncode == 0 and done.stderr.startswith("corpus 'mycorpus'"), done.stderr
+
+
+def test_a_new_corpus_with_a_protocol_of_ones_own(installed, clean_env, tmp_path):
+    """perr init, then perr add of the sixth protocol (tests/fixtures/sixth), then perr build, with the installed
+    wheel: the new protocol reaches the graph with no line of code."""
+    here = tmp_path / "empty"
+    here.mkdir()
+    done = _run([str(installed), "init", "aubrelle"], here, clean_env, 120)
+    assert done.returncode == 0, done.stderr
+    corpus = here / "aubrelle"
+    sixth = project.ROOT / "tests" / "fixtures" / "sixth" / "source.txt"
+    done = _run([str(installed), "add", str(sixth), "--id", "aubrelle"], corpus, clean_env, 300)
+    assert done.returncode == 0, done.stderr[-800:]
+    done = _run([str(installed), "build"], corpus, clean_env, 300)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert "built 1 protocol" in done.stdout + done.stderr
+    nq = (corpus / "dist" / "perr.nq").read_text("utf-8")
+    assert "/id/protocol/aubrelle/commitment/L114>" in nq
+    assert oct((corpus / "dist" / "perr.nq").stat().st_mode & 0o777) == "0o644"

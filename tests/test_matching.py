@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from perr_graph import namespaces as ns
 from perr_graph.analysis import matching as M
+from perr_graph.rdf import emit
 from perr_graph.sparql.library import find
 from perr_graph.sparql.run import select
 
@@ -197,13 +198,20 @@ def test_matches_graph_holds_one_mapping_and_one_qualified_node_per_pair(built, 
         method = str(g.value(node, DCTERMS.description))
         assert "TF-IDF cosine" in method and f">= {M.THRESHOLD}" in method and "exactMatch" in method
         assert str(g.value(node, SKOS.note)).startswith("shared stems")
+    # the partners' contributions copied into two protocols are linked there too (rdf/emit/twins.py), both ways
+    twins = {(a, b) for a, b in g.subject_objects(SKOS.exactMatch) if "/contribution/" in str(a)}
+    assert twins == {
+        (ns.in_protocol("loriol", "contribution", "L135"), ns.in_protocol("valence", "contribution", "L486")),
+        (ns.in_protocol("valence", "contribution", "L486"), ns.in_protocol("loriol", "contribution", "L135")),
+    }
     assert len(set(g.subject_objects(SKOS.closeMatch))) + len(set(g.subject_objects(SKOS.exactMatch))) == len(
         found
-    )
+    ) + len(twins)
 
 
 def test_matches_graph_is_the_same_from_one_call_to_the_next(plist, built):
     again = M.matches_graph(plist)
+    emit.contribution_twins(again, plist)  # the build adds the contributions' twins to the same graph
     assert sorted(again) == sorted(built.graphs[ns.MATCHES_GRAPH])
 
 

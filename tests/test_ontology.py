@@ -41,8 +41,10 @@ REQUIRED_RULES = [
     "matrix-legend-column",
     "committing-party",
     "inline-commitment",
+    "named-actor",
     "partner-section",
     "explicit-words",
+    "scheme-carrier",
     "collective-signatories",
     "annex-author",
     "annex-followup-service",
@@ -388,7 +390,9 @@ def test_theme_alternative_labels_cover_the_texts_wording(vocab):
 
 # --- the model document -------------------------------------------------------------------------------------
 
-PREFIXED = re.compile(r"\b(perr|pillar|theme|role|category|rule|doctype|body|stat):([A-Za-z][\w-]*)")
+PREFIXED = re.compile(
+    r"\b(perr|pillar|theme|role|category|rule|doctype|body|stat|hypothesis):([A-Za-z][\w-]*)"
+)
 BACKTICKED = re.compile(r"`([^`\n]+)`")
 
 

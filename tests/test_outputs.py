@@ -25,7 +25,15 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, XSD
 
 from perr_graph.cli import main
-from perr_graph.outputs import JOURNAL, atomic_file, recover, write_atomic, write_set
+from perr_graph.outputs import (
+    JOURNAL,
+    atomic_file,
+    atomic_folder,
+    recover,
+    recover_folder,
+    write_atomic,
+    write_set,
+)
 
 PERR = [sys.executable, "-m", "perr_graph.cli"]
 
@@ -145,6 +153,92 @@ def test_kill_9_during_build_leaves_the_old_or_the_new_set(tmp_path, corpus_home
             subprocess.run(
                 [*PERR, "build", "-q", "--corpus", str(four), "--output", str(out)], check=True, env=env
             )
+    assert seen, "no kill happened"
+
+
+def _tree(folder: Path) -> dict[str, str] | None:
+    """Every file of a folder by its path inside it, with its SHA-256; None when there is no folder."""
+    if not folder.is_dir():
+        return None
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_folder_swap_cut_between_its_renames_is_finished(tmp_path):
+    """The state a kill between atomic_folder's two renames leaves (the old folder aside, the new one complete,
+    no target), from a process that no longer runs: recovery puts the new folder in place and removes the rest."""
+    target = tmp_path / "report"
+    with atomic_folder(target) as tmp:
+        (tmp / "index.html").write_text("old")
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    pid = int(dead.stdout)
+    os.replace(target, tmp_path / f".report.{pid}.old")
+    new = tmp_path / f".report.{pid}.abc123.new"
+    new.mkdir()
+    (new / "index.html").write_text("new")
+    half = (
+        tmp_path / f".report.{pid}.zzz999.new"
+    )  # would be another kill's half-filled folder: not that pid's
+    recover_folder(target)
+    assert _tree(target) == {"index.html": hashlib.sha256(b"new").hexdigest()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"] and not half.exists()
+
+
+def test_a_folder_of_a_running_process_is_left_alone(tmp_path):
+    target = tmp_path / "report"
+    mine = tmp_path / f".report.{os.getpid()}.abc.new"
+    mine.mkdir()
+    recover_folder(target)
+    assert mine.is_dir() and not target.exists()
+
+
+@pytest.mark.slow
+def test_kill_9_during_report_leaves_the_old_or_the_new_folder(tmp_path, corpus_home):
+    """``kill -9`` at 20 moments of ``perr report`` (one protocol, to stay short): after the next run's recovery
+    the report folder is the complete old report (English) or the complete new one (French), never a mix, and no
+    temporary folder is left beside it."""
+    from support import project
+
+    one = tmp_path / "one"
+    shutil.copytree(
+        project.DATA,
+        one / "data",
+        ignore=lambda d, names: [n for n in names if n.endswith(".toml") and n != "voiron.toml"],
+    )
+    (one / "perr.toml").write_text(
+        (corpus_home / "perr.toml").read_text().replace(f"data = {str(project.DATA)!r}", 'data = "data"'),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    subprocess.run([*PERR, "build", "-q", "--corpus", str(one)], check=True, env=env)
+    report = [*PERR, "report", "-q", "--corpus", str(one)]
+    out = tmp_path / "report"
+    subprocess.run([*report, "--lang", "en", "--output", str(out)], check=True, env=env)
+    old = _tree(out)
+    subprocess.run([*report, "--output", str(tmp_path / "reference")], check=True, env=env)
+    new = _tree(tmp_path / "reference")
+    assert old and new and old != new
+    started = time.monotonic()
+    subprocess.run([*report, "--output", str(tmp_path / "timing")], check=True, env=env)
+    whole = time.monotonic() - started
+    seen = set()
+    for i in range(20):
+        proc = subprocess.Popen([*report, "--output", str(out)], env=env)
+        time.sleep(whole * (0.3 + 0.75 * i / 19))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        recover_folder(out)  # what the next perr report does first
+        state = _tree(out)
+        assert state in (old, new), f"kill {i}: a mixed or missing report"
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".report")) == [], f"kill {i}"
+        seen.add("new" if state == new else "old")
+        if state == new:  # start the next kill from the old report again
+            subprocess.run([*report, "--lang", "en", "--output", str(out)], check=True, env=env)
     assert seen, "no kill happened"
 
 

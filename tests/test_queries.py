@@ -158,26 +158,40 @@ def test_protocol_stats_match_the_facts_read(library_results, protocols):
     rows = {r["protocol"]: r for r in _rows(library_results, "02-protocol-stats")}
     assert set(rows) == set(protocols)
     for pid, facts in protocols.items():
-        assert int(rows[pid]["commitments"]) == len(facts.commitments)
+        items = sum(1 for c in facts.commitments if c.contribution)
+        assert int(rows[pid]["commitments"]) == len(facts.commitments) - items  # the protocol's own
+        assert int(rows[pid]["contribution_items"]) == items
 
 
 def test_who_leads_what_lists_every_commitment_once(library_results, protocols):
     rows = _rows(library_results, "01-who-leads-what")
     assert len(rows) == sum(len(p.commitments) for p in protocols.values())
     assert len({r["commitment"] for r in rows}) == len(rows)
-    # Voiron: every commitment is some party's own "s'engage à" (003 l.57 "La CAF s'engage à")
+    # Voiron: the CAF's own "s'engage à" (003 l.59 "La Caisse d'Allocations Familiales (CAF) s'engage à :") makes
+    # it the committing party of the bullets at l.61 and l.85, not their chef de file
     voiron = [r for r in rows if r["protocol"] == "id:protocol/voiron"]
-    assert voiron and all(r["leads"] for r in voiron)
     caf = [r for r in voiron if r["line"] in ("61", "85")]
-    assert caf and all(r["leads"] == "Caisse d'allocations familiales de l'Isère" for r in caf)
+    assert caf and all(not r["leads"] for r in caf)
+    assert all(
+        r["committing_parties"] == "Caisse d'allocations familiales de l'Isère (partie qui s'engage : "
+        "La Caisse d'Allocations Familiales (CAF) s'engage à :)"
+        for r in caf
+    )
 
 
 def test_partner_leads_montelimar_health_centre(library_results):
-    # 002 l.171: "Création d'un centre santé sur le centre ancien" with "X ARS" in column E
+    # 002 l.171: "Création d'un centre santé sur le centre ancien" with "X ARS" in column E: the State, acting
+    # through the ARS, leads; both are recorded
     rows = _rows(library_results, "03-partner-leads")
     hit = [r for r in rows if r["commitment"] == "id:protocol/montelimar/commitment/L171"]
-    assert [(r["partner"], r["role"], r["rule"]) for r in hit] == [
-        ("id:org/ars-ara", "chef-de-file", "matrix-uppercase-lead")
+    assert [(r["partner"], r["role"], r["rule"], r["via"]) for r in hit] == [
+        ("id:org/ars-ara", "chef-de-file", "matrix-uppercase-lead", "id:org/ars-ara"),  # category ars
+        (
+            "id:org/etat",
+            "chef-de-file",
+            "matrix-uppercase-lead",
+            "id:org/ars-ara",
+        ),  # category etat: the column
     ]
 
 
@@ -211,7 +225,9 @@ def test_state_services_are_under_the_state(library_results, store):
     rows = _rows(library_results, "14-state-services")
     services = {r["service"] for r in rows}
     assert "id:org/dsden-drome" in services and "id:org/etat" not in services
-    assert "id:org/ars-ara" not in services  # the ARS is not a State service in the registry
+    assert (
+        "id:org/ars-ara" in services
+    )  # under the State: 002 l.15 "l'État dans toutes ses composantes y compris l'ARS"
     assert all(r["kind"] in ("", "commitment", "signatory", "governance") for r in rows)
 
 
@@ -318,7 +334,19 @@ def test_cli_formats(capsys, data_args, library_results):
     code, out, err = _run(capsys, "query", "who-leads-what", "--format", "csv", *data_args)
     assert code == 0, err
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["protocol", "section", "pillar", "commitment", "text", "leads", "associated", "line"]
+    assert rows[0] == [
+        "protocol",
+        "section",
+        "pillar",
+        "commitment",
+        "text",
+        "contribution",
+        "leads",
+        "committing_parties",
+        "associated",
+        "other_involvements",
+        "line",
+    ]
     assert len(rows) == n + 1 and rows[1][0].startswith("https://w3id.org/perr-graph/id/protocol/")
     code, out, _ = _run(capsys, "query", "01", "--format", "tsv", *data_args)
     assert (

@@ -31,8 +31,9 @@ EXPECTED_COMMITMENTS = {
         (
             486,
             578,
-            37,
-            "Département's contribution: 6+6+6+3+2 / 3+3 / 4+4 bullets (line 578 has no final newline)",
+            39,
+            "Département's contribution: 6+6+6+3+2 / 3+3 / 4+4 bullets (line 578 has no final newline), and its "
+            "two paragraphs 'Le Département de la Drôme contribuera' (l.488), 'Le Département s'impliquera' (l.500)",
         ),
     ],
     "loriol": [
@@ -40,7 +41,13 @@ EXPECTED_COMMITMENTS = {
         (97, 105, 4, "économie matrix rows 102-105"),
         (107, 122, 10, "cohésion matrix rows 112-122"),
         (124, 130, 3, "cadre de vie matrix rows 128-130"),
-        (135, 228, 37, "Département's contribution, with the extra 'filière du numérique' bullet (l.228)"),
+        (
+            135,
+            228,
+            39,
+            "Département's contribution, with the extra 'filière du numérique' bullet (l.228), and l.137 "
+            "'contribuera', l.149 's'impliquera'",
+        ),
     ],
     "montelimar": [
         (57, 66, 6, "ENGAGEMENTS: six ▶ bullets, sub-bullets 60-61 merged into 59"),
@@ -52,11 +59,21 @@ EXPECTED_COMMITMENTS = {
         (194, 200, 3, "LOGEMENT rows 198-200"),
     ],
     "voiron": [
-        (29, 62, 12, "n°1: 3 territorial partners' bullets, Pays Voironnais l.47, 7 State bullets, 1 CAF"),
-        (63, 94, 15, "n°2: 3 + 3 State + 9 CAF"),
-        (95, 119, 9, "n°3: 3 + 5 State + 1 CAF"),
-        (120, 145, 10, "n°4: 3 + 3 State + 4 ARS"),
-        (146, 171, 11, "n°5: 3 + communes and Pays Voironnais l.150 + 4 State + 1 CAF + 2 Pays Voironnais"),
+        (
+            29,
+            62,
+            15,
+            "n°1: 3 territorial partners' bullets, actors l.35, 37, 41, Pays Voironnais l.47, 7 State bullets, 1 CAF",
+        ),
+        (63, 94, 17, "n°2: 3 + actors l.71, 75 + 3 State + 9 CAF"),
+        (95, 119, 10, "n°3: 3 + actor l.106 + 5 State + 1 CAF"),
+        (120, 145, 12, "n°4: 3 + carriers l.127, 131 + 3 State + 4 ARS"),
+        (
+            146,
+            171,
+            13,
+            "n°5: 3 + l.150 (two sentences, two commitments) + l.155 + 4 State + 1 CAF + 2 Pays Voironnais",
+        ),
     ],
     "puy": [
         (40, 53, 1, "l.49: les services de l'Etat et de la CAPeV s'engagent"),
@@ -87,7 +104,12 @@ def test_every_commitment_has_text_pillar_and_a_span(protocols):
 
 
 def leads(c):
-    return {i.partner for i in c.involvements if i.role in ("chef-de-file", "partie-qui-s-engage")}
+    """The chefs de file: role chef-de-file only (a committing party is not a lead)."""
+    return {i.partner for i in c.involvements if i.role == "chef-de-file"}
+
+
+def committing(c):
+    return {i.partner for i in c.involvements if i.role == "partie-qui-s-engage"}
 
 
 def test_montelimar_uppercase_x_is_the_lead_and_rows_without_it_have_none(protocols):
@@ -95,7 +117,7 @@ def test_montelimar_uppercase_x_is_the_lead_and_rows_without_it_have_none(protoc
     # rows whose marks are all lowercase x or codes (counted in lines 114-200)
     no_uppercase = {118, 154, 157, 163, 164, 175, 177, 178, 181, 188, 189, 190, 191, 192, 198, 199, 200}
     for c in in_lines(p, 110, 200):
-        if c.span.start == 130:  # lowercase marks, but "portée par Pole Emploi"
+        if c.span.start == 130:  # lowercase marks, but "nouvelle action … portée par Pole Emploi"
             assert leads(c) == {"pole-emploi"}
             assert any(i.rule == "explicit-words" for i in c.involvements)
         elif c.span.start in no_uppercase:
@@ -105,13 +127,19 @@ def test_montelimar_uppercase_x_is_the_lead_and_rows_without_it_have_none(protoc
     by_line = {c.span.start: c for c in p.commitments}
     # line 159: four uppercase X (E, Vi, Caf, Agg): four co-leads
     assert leads(by_line[159]) == {"etat", "ville-montelimar", "caf-drome", "ca-montelimar-agglomeration"}
-    # line 180: "X DRAC" in the State's column: the DRAC leads; "DCP" (no mark): role not determined
-    roles = {i.partner: i.role for i in by_line[180].involvements}
-    assert roles == {"drac-ara": "chef-de-file", "cd26-dcp": "role-non-determine"}
+    # line 180: "X DRAC" in the State's column: the State leads through the DRAC; "DCP" (no mark): role not stated
+    roles = {i.partner: (i.role, i.column) for i in by_line[180].involvements}
+    assert roles == {
+        "drac-ara": ("chef-de-file", "etat"),
+        "cd26-dcp": ("role-non-precise", "departement-drome"),
+    }
     # the "Autres" column lists associated partners (legend, line 89)
     assert {i.partner: i.role for i in by_line[114].involvements}["pole-emploi"] == "partenaire-associe"
-    # line 64 "politiques portées par le conseil départemental" is not read as a lead (configured exception)
+    # line 64 "politiques portées par le conseil départemental": the Département carries the policies, no lead
     assert leads(by_line[64]) == set()
+    assert ("departement-drome", "structure-porteuse") in {
+        (i.partner, i.role) for i in by_line[64].involvements
+    }
 
 
 def test_montelimar_shifted_row_124_reads_with_its_marks_under_the_right_columns(protocols):
@@ -121,7 +149,7 @@ def test_montelimar_shifted_row_124_reads_with_its_marks_under_the_right_columns
         "etat": ("chef-de-file", "X"),
         "ville-montelimar": ("chef-de-file", "X"),
         "caf-drome": ("chef-de-file", "X"),
-        "cd26-deei": ("role-non-determine", "DE EI"),
+        "cd26-deei": ("role-non-precise", "DE EI"),
         "ca-montelimar-agglomeration": ("partenaire-associe", "x"),
     }
     assert c.text.startswith("Lever un des freins")
@@ -131,29 +159,35 @@ def test_loriol_marks_have_no_role_because_the_text_states_no_convention(protoco
     p = protocols["loriol"]
     for c in in_lines(p, 97, 130):
         for i in c.involvements:
-            if i.rule not in ("explicit-words", "inline-commitment"):
-                assert i.role == "role-non-determine" and i.rule == "matrix-mark-without-convention"
+            if i.rule not in ("scheme-carrier", "inline-commitment"):
+                assert i.role == "role-non-precise" and i.rule == "matrix-mark-without-convention"
     by_line = {c.span.start: c for c in p.commitments}
-    assert leads(by_line[114]) == {"cc-val-de-drome"}  # "portée par la CCVD"
-    etat = {i.partner: i for i in by_line[128].involvements}["etat"]  # "l'État s'engage à" inside the cell
-    assert (etat.role, etat.rule, etat.evidence) == (
-        "partie-qui-s-engage",
-        "inline-commitment",
-        "X | l'État s'engage à",
-    )
-    assert sum(1 for c in in_lines(p, 97, 130) if leads(c)) == 2
+    # "(CTEAC) portée par la CCVD" names the convention's carrier: the CCVD's mark stays, the words add
+    assert leads(by_line[114]) == set()
+    assert {i.role for i in by_line[114].involvements if i.partner == "cc-val-de-drome"} == {
+        "role-non-precise",
+        "structure-porteuse",
+    }
+    # "l'État s'engage à" inside the cell adds a committing party; the mark X stays
+    etat = [(i.role, i.rule, i.evidence) for i in by_line[128].involvements if i.partner == "etat"]
+    assert etat == [
+        ("role-non-precise", "matrix-mark-without-convention", "X"),
+        ("partie-qui-s-engage", "inline-commitment", "l'État s'engage à"),
+    ]
+    assert not any(leads(c) for c in p.commitments)  # the stated reading invents no lead
 
 
 def test_voiron_committing_parties(protocols):
     p = protocols["voiron"]
     by_line = {c.span.start: c for c in p.commitments}
-    assert leads(by_line[33]) == {"partenaires-territoriaux-voiron"}
-    assert leads(by_line[51]) == {"etat"}
-    assert leads(by_line[61]) == {"caf-isere"}  # the CAF of the Isère, not of the Drôme
-    assert leads(by_line[141]) == {"ars-ara"}
-    assert leads(by_line[47]) == {"ca-pays-voironnais"}  # inline "le Pays Voironnais s'engage à"
-    assert leads(by_line[150]) == {"communes-voiron", "ca-pays-voironnais"}
-    assert all(leads(c) for c in p.commitments)
+    assert committing(by_line[33]) == {"partenaires-territoriaux-voiron"}
+    assert committing(by_line[51]) == {"etat"}
+    assert committing(by_line[61]) == {"caf-isere"}  # the CAF of the Isère, not of the Drôme
+    assert committing(by_line[141]) == {"ars-ara"}
+    assert committing(by_line[47]) == {"ca-pays-voironnais"}  # inline "le Pays Voironnais s'engage à"
+    assert not any(leads(c) for c in p.commitments)  # the text names no chef de file
+    # every commitment has a committing party, but l.127 and l.131, whose actor carries a scheme
+    assert sorted(c.span.start for c in p.commitments if not committing(c)) == [127, 131]
 
 
 def test_puy_signatories_together_and_follow_up_services(protocols):
@@ -163,24 +197,29 @@ def test_puy_signatories_together_and_follow_up_services(protocols):
     assert {i.partner for i in collective.involvements} == {s.partner for s in p.signatories}
     assert {i.role for i in collective.involvements} == {"signataires-collectivement"}
     assert leads(collective) == set()
-    assert leads(by_line[89]) == set()  # "portée par l'ARS" qualifies another action (configured exception)
+    assert leads(by_line[89]) == set()  # "portée par l'ARS" qualifies another action: the ARS carries it
     assert {i.partner: i.role for i in by_line[147].involvements} == {"ddt-haute-loire": "service-de-suivi"}
     assert leads(by_line[203]) == {"departement-haute-loire"}  # "coordonnée par le Conseil départemental"
-    assert leads(by_line[263]) == set()  # "Structure en cours d'identification": nobody named
+    assert by_line[263].involvements == []  # "Structure en cours d'identification": nobody named
 
 
 def test_lead_counts_per_protocol(protocols):
     with_lead = {pid: sum(1 for c in p.commitments if leads(c)) for pid, p in protocols.items()}
-    assert (
-        with_lead
-        == {
-            "valence": 51,  # ARS annex 14 + Département 37; the 33 table rows have no lead
-            "loriol": 47,  # Article 2 (8) + Département 37 + l.114 (portée par la CCVD) + l.128 (l'État s'engage à)
-            "montelimar": 40,  # 57 matrix rows minus 17 without uppercase mark; l.130 by explicit words
-            "voiron": 57,  # every bullet follows an "s'engage(nt) à" intro
-            "puy": 12,  # l.49, l.111, explicit words at 203/215/237, 7 annex-2 structures
-        }
-    )
+    assert with_lead == {
+        "valence": 0,  # no chef de file anywhere: the tables are the signatories', the annexes partners' own
+        "loriol": 0,  # marks without a legend; "portée par la CCVD" names the CTEAC's carrier
+        "montelimar": 40,  # 57 matrix rows minus 17 without uppercase mark; l.130 by explicit words
+        "voiron": 0,  # committing parties only
+        "puy": 3,  # "coordonnée par" at 203, 215, 237
+    }
+    with_party = {pid: sum(1 for c in p.commitments if committing(c)) for pid, p in protocols.items()}
+    assert with_party == {
+        "valence": 53,  # ARS annex 14 + Département 39
+        "loriol": 48,  # Article 2 (8) + Département 39 + l.128
+        "montelimar": 0,
+        "voiron": 65,  # all but the carriers at l.127 and l.131
+        "puy": 2,  # l.49, l.111
+    }
 
 
 # --- indicators and targets --------------------------------------------------------------------------------
@@ -188,15 +227,13 @@ def test_lead_counts_per_protocol(protocols):
 
 def test_valence_indicators_and_targets(protocols):
     p = protocols["valence"]
-    # 21 Indicateurs cells (one per <p>, lines 330-370) and the health annex's two criteria (lines 474, 476)
-    assert len(p.indicators) == 23
+    # 21 Indicateurs cells (one per <p>, lines 330-370), two of them holding two indicators each (l.341, l.367),
+    # and the health annex's two criteria (lines 474, 476)
+    assert len(p.indicators) == 25
     assert [i.of_objective for i in p.indicators if i.span.start > 400] == ["L417", "L417"]
     by_key = {i.key: i for i in p.indicators}
-    assert [(t.value, t.unit, t.year) for t in by_key["L341"].targets] == [
-        (20, "%", None),
-        (25, "%", 2020),
-        (50, "%", None),
-    ]
+    assert [(t.value, t.unit, t.year) for t in by_key["L341"].targets] == [(20, "%", None), (25, "%", 2020)]
+    assert [(t.value, t.unit, t.year) for t in by_key["L341-2"].targets] == [(50, "%", None)]
     assert [(t.value, t.unit) for t in by_key["L342"].targets] == [(1, "action par an par quartier")]
     assert [(t.value, t.year) for t in by_key["L368"].targets] == [(None, 2022)]
     # a row with several items: its indicators measure the objective, not a guessed item

@@ -22,6 +22,7 @@ from perr_graph.errors import PerrError
 #: subcommands in pipeline order: (name, module)
 COMMANDS = [
     ("init", "perr_graph.commands.init"),
+    ("add", "perr_graph.commands.add"),
     ("build", "perr_graph.commands.build"),
     ("stats", "perr_graph.commands.stats"),
     ("validate", "perr_graph.commands.validate"),

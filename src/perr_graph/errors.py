@@ -50,3 +50,15 @@ class QueryError(PerrError):
 
 class EndpointError(PerrError):
     """A remote SPARQL endpoint or graph store cannot be reached or answers wrongly."""
+
+
+class UnreadContent(PerrError):
+    """``perr build --strict``: content lines of a text that no block reads, no fact cites and the configuration
+    does not ignore (exit code 1, like validation results at or above the threshold)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None, unread=()):
+        super().__init__(message, path, line)
+        #: every unread line: (protocol id, source path, line, what it holds, text)
+        self.unread = list(unread)

@@ -37,6 +37,7 @@ RULE = Namespace(CONCEPT + "rule/")
 DOCTYPE = Namespace(CONCEPT + "document-type/")
 BODY = Namespace(CONCEPT + "governance-body/")
 STAT = Namespace(CONCEPT + "statistic/")
+HYPOTHESIS = Namespace(CONCEPT + "hypothesis/")
 
 QB = Namespace("http://purl.org/linked-data/cube#")
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -59,6 +60,7 @@ PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "doctype": DOCTYPE,
     "body": BODY,
     "stat": STAT,
+    "hypothesis": HYPOTHESIS,
     "org": ORG,
     "skos": SKOS,
     "prov": PROV,
@@ -87,6 +89,7 @@ SCHEMES: dict[str, Namespace] = {
     "doctype": DOCTYPE,
     "body": BODY,
     "stat": STAT,
+    "hypothesis": HYPOTHESIS,
 }
 
 
@@ -106,6 +109,12 @@ def sparql_prologue() -> str:
 
 def protocol_graph(pid: str) -> URIRef:
     return GRAPH[f"protocol/{pid}"]
+
+
+def inference_graph(pid: str) -> URIRef:
+    """``graph:inferences/<pid>``: what a hypothesis reads into a protocol that the protocol does not state
+    (``docs/model.md``, "Stated and inferred readings"); never mixed with ``graph:protocol/<pid>``."""
+    return GRAPH[f"inferences/{pid}"]
 
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]

@@ -179,20 +179,59 @@ def recover(folder: Path) -> None:
                 stray.unlink()
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def recover_folder(target: Path) -> None:
+    """Finish or undo the swap of a process that was killed while :func:`atomic_folder` replaced ``target``:
+    killed between its two renames (``target`` gone, the old folder aside), the complete new folder is put in
+    place; then the leftovers of dead processes (a new folder half-filled, an old folder set aside) are removed.
+    The folders of a process still running are left alone."""
+    target = Path(target)
+    parent, name = target.parent, target.name
+    if not parent.is_dir():
+        return
+    leftovers: dict[int, list[Path]] = {}
+    for p in parent.iterdir():
+        parts = p.name.split(".")  # .<name>.<pid>.old, .<name>.<pid>.<random>.new
+        if p.name.startswith(f".{name}.") and parts[-1] in ("old", "new") and len(parts) >= 4:
+            pid = parts[len(name.split(".")) + 1]
+            if pid.isdigit() and not _alive(int(pid)):
+                leftovers.setdefault(int(pid), []).append(p)
+    for _pid, paths in sorted(leftovers.items()):
+        old = [p for p in paths if p.name.endswith(".old")]
+        new = [p for p in paths if p.name.endswith(".new")]
+        if not target.exists() and old:  # killed between the two renames: the new folder was complete
+            os.replace(new[0] if new else old[0], target)
+        for p in paths:
+            if p.exists():
+                shutil.rmtree(p, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def atomic_folder(target: Path) -> Iterator[Path]:
     """A new folder to fill that replaces ``target`` as a whole once the block ends without error (made beside
     it, then swapped in: the old folder is renamed aside and removed). If the block fails, ``target`` is left as
-    it was and the new folder is removed."""
+    it was and the new folder is removed; a process killed on the way leaves what :func:`recover_folder` (run
+    first, every time) turns back into the old folder or the new one."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))
+    recover_folder(target)
+    pid = os.getpid()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{pid}.", suffix=".new", dir=target.parent))
     try:
         os.chmod(tmp, 0o777 & ~umask())
         yield tmp
         old = None
         if target.exists():
-            old = target.parent / f".{target.name}.{os.getpid()}.old"
+            old = target.parent / f".{target.name}.{pid}.old"
             shutil.rmtree(old, ignore_errors=True)
             os.replace(target, old)
         os.replace(tmp, target)

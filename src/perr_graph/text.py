@@ -11,16 +11,25 @@ _SPACES = re.compile(r"\s+")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 
+#: an ordinal suffix in superscript after a number: "1 <sup>er</sup>" is "1er" (Valence, line 341)
+_ORDINAL_SUP = re.compile(r"(\d)\s*<sup>\s*(er|re|ère|e|ème|eme|nd|nde)\s*</sup>", re.IGNORECASE)
+#: markdown emphasis the conversion left around words: "« *Démocratie … citoyens* »" (Valence, line 77)
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]*?[^\s*])\*(?![\w*])")
+
+
 def strip_html(text: str) -> str:
-    """Remove the HTML fragments the PDF conversion left (``<p>``, ``<b>``, ``<ul><li>``, ``<sup>``)."""
+    """Remove the HTML fragments the PDF conversion left (``<p>``, ``<b>``, ``<ul><li>``, ``<sup>``). An ordinal
+    suffix in superscript joins its number ("1 <sup>er</sup> quartile" → "1er quartile"); any other superscript
+    is a footnote marker and goes."""
+    text = _ORDINAL_SUP.sub(r"\1\2", text)
     text = re.sub(r"<sup>\s*[^<]*</sup>", "", text)  # footnote markers
     text = re.sub(r"</(p|li|ul)>|<br\s*/?>", " ", text)
     return html.unescape(_TAG.sub(" ", text))
 
 
 def clean(text: str) -> str:
-    """Text for humans: no HTML, no markdown bold, one space between words, trimmed."""
-    text = strip_html(text).replace("**", "")
+    """Text for humans: no HTML, no markdown bold or emphasis, one space between words, trimmed."""
+    text = _EMPHASIS.sub(r"\1", strip_html(text).replace("**", ""))
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
     return _SPACES.sub(" ", text).strip()
 
@@ -38,12 +47,40 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def despace_letters(text: str) -> str:
-    """``"C U L T U R E"`` → ``"CULTURE"``: headings the conversion spelled one letter at a time."""
+def despace_letters(text: str, words: set[str] | None = None) -> str:
+    """``"C U L T U R E"`` → ``"CULTURE"``: headings the conversion spelled one letter at a time.
+
+    The conversion also lost the spaces between the words ("T R A N Q U I L L I T E P U B L I Q U E"). Given
+    ``words`` (the folded, upper-case words of the document itself, :func:`vocabulary`), the letters are cut into
+    the fewest of the document's own words ("TRANQUILLITE PUBLIQUE", from "La tranquillité publique" elsewhere
+    in the text); when no such cut exists, the letters stay joined."""
     t = text.strip()
     if re.fullmatch(r"(?:\S ){2,}\S", t) and all(len(w) == 1 for w in t.split(" ")):
-        return t.replace(" ", "")
+        joined = t.replace(" ", "")
+        if words:
+            cut = _cut_into_words(joined, words)
+            if cut:
+                return " ".join(cut)
+        return joined
     return t
+
+
+def vocabulary(text: str) -> set[str]:
+    """The words of a text, folded and upper-cased (accents removed), for :func:`despace_letters`."""
+    return {w.upper() for w in re.findall(r"[^\W\d_]{2,}", fold(text))}
+
+
+def _cut_into_words(letters: str, words: set[str]) -> list[str] | None:
+    """``letters`` as the fewest words of ``words`` (compared folded and upper-case), or None."""
+    key = fold(letters).upper()
+    best: list[list[str] | None] = [None] * (len(key) + 1)
+    best[0] = []
+    for i in range(1, len(key) + 1):
+        for j in range(i):
+            prev, current = best[j], best[i]
+            if prev is not None and key[j:i] in words and (current is None or len(prev) + 1 < len(current)):
+                best[i] = [*prev, letters[j:i]]
+    return best[len(key)]
 
 
 def shorten(text: str, limit: int = 100) -> str:

@@ -35,9 +35,12 @@ HEADERS = {
     "all": N_("all"),
     "protocol": N_("territory"),
     "commitments": N_("commitments"),
-    "with_lead": N_("with a lead"),
-    "lead_share": N_("%% with a lead"),
+    "with_lead": N_("with a chef de file"),
+    "lead_share": N_("%% with a chef de file"),
+    "with_committing_party": N_("with a committing party"),
+    "committing_party_share": N_("%% with a committing party"),
     "with_indicator": N_("with an indicator"),
+    "contribution_items": N_("contribution items"),
     "indicator_share": N_("%% with an indicator"),
     "partner_label": N_("partner"),
     "protocols": N_("protocols"),
@@ -218,16 +221,28 @@ def themes(store, cx: Context) -> Table:
 
 def lead_indicator(store, cx: Context) -> Table:
     query, recs = cx.run(store, "lead-and-indicator-share")
-    cols = ["protocol", "commitments", "with_lead", "lead_share", "with_indicator", "indicator_share"]
+    cols = [
+        "protocol",
+        "commitments",
+        "with_lead",
+        "lead_share",
+        "with_committing_party",
+        "committing_party_share",
+        "with_indicator",
+        "indicator_share",
+        "contribution_items",
+    ]
     return Table(
         "lead-indicator",
-        N_("Share of commitments with a known lead and with an indicator"),
+        N_("Share of commitments with a chef de file, with a committing party and with an indicator"),
         query,
         cols,
         [[r[c] for c in cols] for r in recs],
         note=N_(
-            "Shares are percentages of the protocol's commitments. A lead is perr:lead (chef de file or "
-            "committing party); an indicator is perr:indicatorOf on the commitment or on its objective."
+            "Shares are percentages of the protocol's own commitments (partners' contribution items are "
+            "counted apart). A lead is perr:lead, the chef de file only; a committing party "
+            "(perr:committingParty) is not a lead; an indicator is perr:indicatorOf on the commitment or on "
+            "its objective."
         ),
     )
 

@@ -33,7 +33,6 @@ ROLE_ORDER = (
     "signataires-collectivement",
     "partenaire-associe",
     "service-de-suivi",
-    "role-non-determine",
     "role-non-precise",
 )
 

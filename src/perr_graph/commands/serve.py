@@ -12,8 +12,12 @@ HELP = "start a local, read-only SPARQL endpoint with a query page (Oxigraph beh
 DESCRIPTION = """Start Oxigraph's SPARQL server (the 'oxigraph' package) with the dataset loaded, read-only, behind
 a small front on localhost that:
 
-  - serves a query page at / (works offline: one HTML file, no CDN) with the query library one click away;
-  - answers SPARQL 1.1 Protocol queries at /sparql (GET or POST; JSON, XML, CSV or TSV results);
+  - serves a query page at / (YASGUI, vendored in the package: works offline, nothing fetched from the web) with
+    the query library as examples, parameter pick lists, sortable tables, charts and shareable links;
+  - answers SPARQL 1.1 Protocol queries at /sparql (GET or POST; JSON, XML, CSV or TSV results); the default
+    graph is the union of the named graphs; a GET of /sparql without a query is its service description;
+  - serves the dataset's IRIs (https://w3id.org/perr-graph/id/...) at /id/...: an HTML page to a browser,
+    Turtle otherwise;
   - checks every query before Oxigraph sees it: SPARQL Update (INSERT, DELETE, LOAD …), SERVICE, FROM /
     FROM NAMED naming anything but the dataset's own graphs, and queries too large or too deeply nested are
     refused with a one-line message (HTTP 400/403); Oxigraph receives the checked query written again;
@@ -29,6 +33,8 @@ examples:
   perr serve                       # http://127.0.0.1:8078/
   perr serve --port 0 --data my.trig
   perr serve --cors https://my-dashboard.example.org
+  perr serve --lang en
+  curl -H 'Accept: text/turtle' http://127.0.0.1:8078/id/protocol/voiron
   perr query who-leads-what --endpoint http://127.0.0.1:8078/sparql"""
 
 
@@ -62,6 +68,12 @@ def add_arguments(p) -> None:
         "--cors",
         metavar="ORIGIN",
         help="also answer pages of this origin (e.g. https://example.org), with CORS headers; default: none",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        default="fr",
+        help="language of the pages (default fr; a page may ask for the other with ?lang=)",
     )
 
 
@@ -100,6 +112,8 @@ def run(args) -> int:
         max_bytes=args.max_bytes,
         cors=cors,
         queries=corpus.queries,
+        lang=args.lang,
+        sources=corpus.sources,
     )
     try:
         service.start()

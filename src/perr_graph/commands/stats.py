@@ -6,10 +6,11 @@ import json
 import sys
 from pathlib import Path
 
-HELP = "counts per protocol: commitments, partners, leads, indicators, signatories, QPV, triples"
+HELP = "counts per protocol: commitments, partners, leads, indicators, signatories, QPV, triples, coverage"
 DESCRIPTION = """Count, per protocol, what the built graph holds: commitments, partners involved, commitments with
-a known lead and without, indicators, signatories, priority neighbourhoods (QPV) named, and triples in the
-protocol's named graph. Reads the corpus's built dataset (dist/perr.nq, built first if missing) or the files
+a known lead and without, indicators, signatories, priority neighbourhoods (QPV) named, triples in the
+protocol's named graph, content lines of its text that stay unread, and its coverage (the share of content lines
+read by a block, cited by a fact or ignored with a reason, in %). Reads the corpus's built dataset (dist/perr.nq, built first if missing) or the files
 given; the first line, on standard error, says which."""
 
 
@@ -32,7 +33,9 @@ def add_arguments(p) -> None:
 
 
 def stats(files: list[Path]) -> list[dict]:
-    """Query ``protocol-stats`` on ``files``: a record per protocol, its IRI and its counts (integers)."""
+    """Query ``protocol-stats`` on ``files``: a record per protocol, its IRI and its counts (integers), then its
+    ``coverage`` (the share of the text's content lines read, cited or ignored, in %, from the ``coverage``
+    query; empty for a dataset built before coverage was recorded)."""
     from perr_graph.analysis.answers import value
     from perr_graph.sparql.library import find
     from perr_graph.sparql.run import select
@@ -40,7 +43,17 @@ def stats(files: list[Path]) -> list[dict]:
 
     store = open_store(files)
     columns, rows = select(store, find("protocol-stats"))
-    return [{c: value(v) for c, v in zip(columns, row, strict=False)} for row in rows]
+    records = [{c: value(v) for c, v in zip(columns, row, strict=False)} for row in rows]
+    columns, rows = select(store, find("coverage"))
+    covered = {}
+    for row in rows:
+        rec = {c: value(v) for c, v in zip(columns, row, strict=False)}
+        covered[rec["protocol"]] = rec
+    for rec in records:
+        found = covered.get(rec["protocol"], {})
+        rec["unread"] = found.get("unread")
+        rec["coverage"] = found.get("coverage")
+    return records
 
 
 def run(args) -> int:

@@ -27,7 +27,11 @@ def _sources() -> list[tuple[Path, str]]:
     """The files to search, with their extraction method: the templates, and the Python modules that use the
     catalogue (they import :mod:`perr_graph.i18n`, or take it from the report's data, ``data.m``) — but not
     those that define a function of their own named ``_``: its calls are not messages of the catalogue."""
-    files = [(p, "jinja2") for p in sorted((PACKAGE / "report" / "templates").glob("*.j2"))]
+    files = [
+        (p, "jinja2")
+        for folder in ("report", "serve")
+        for p in sorted((PACKAGE / folder / "templates").glob("*.j2"))
+    ]
     for p in sorted(PACKAGE.rglob("*.py")):
         if "i18n" in p.relative_to(PACKAGE).parts:
             continue  # the examples in this package's docstrings are not messages

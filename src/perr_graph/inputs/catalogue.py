@@ -13,6 +13,11 @@ from pathlib import Path
 
 from perr_graph.errors import ConfigError, SourceError
 
+#: the columns of ``catalogue.csv``, in order: the protocol id (the name of its configuration), the text's file
+#: name under ``sources/`` (any name; ``perr add`` names it ``<id>.txt``), its title and territory as people say
+#: them, the SHA-256 of its bytes and its number of lines (a last line without a final newline counts)
+COLUMNS = ["id", "file", "title", "territory", "sha256", "lines"]
+
 
 @dataclass(frozen=True)
 class CatalogueEntry:
@@ -22,6 +27,9 @@ class CatalogueEntry:
     territory: str
     sha256: str
     lines: int
+    #: where the row stands (catalogue file and line), for errors found when the text is read
+    path: str = field(default="", compare=False)
+    row: int = field(default=0, compare=False)
 
 
 def read_catalogue(path: Path) -> dict[str, CatalogueEntry]:
@@ -34,7 +42,14 @@ def read_catalogue(path: Path) -> dict[str, CatalogueEntry]:
         for n, row in enumerate(reader, start=2):
             try:
                 entry = CatalogueEntry(
-                    row["id"], row["file"], row["title"], row["territory"], row["sha256"], int(row["lines"])
+                    row["id"],
+                    row["file"],
+                    row["title"],
+                    row["territory"],
+                    row["sha256"],
+                    int(row["lines"]),
+                    str(path),
+                    n,
                 )
             except (KeyError, TypeError, ValueError) as exc:
                 raise ConfigError(f"malformed catalogue row ({exc})", path, n) from None
@@ -104,5 +119,13 @@ class SourceText:
 
 
 def load_source(entry: CatalogueEntry, directory: Path) -> SourceText:
-    """The text of a catalogue row, from the corpus's ``sources/`` folder, checked against its checksum."""
-    return SourceText.load(directory / entry.file, entry.sha256)
+    """The text of a catalogue row, from the corpus's ``sources/`` folder, checked against its checksum and its
+    line count (a wrong count in the catalogue is an error at the catalogue's row)."""
+    source = SourceText.load(directory / entry.file, entry.sha256)
+    if source.line_count != entry.lines:
+        raise ConfigError(
+            f"lines {entry.lines} for {entry.id!r}, but {entry.file} has {source.line_count} lines",
+            entry.path or None,
+            entry.row or None,
+        )
+    return source

@@ -16,7 +16,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -70,9 +70,16 @@ class Title(Model):
     lines: LineRange
 
 
+class EndDate(Quoted):
+    """The last day of the period, where the text states one (``jusqu'au 31 décembre 2022``)."""
+
+    date: IsoDate
+
+
 class Period(Quoted):
     start: int | None = None
     end: int | None = None
+    end_date: EndDate | None = None
 
 
 class Signing(Quoted):
@@ -99,6 +106,23 @@ class Population(Quoted):
     value: int
     year: int | None = None
     approximate: bool = False
+    #: the figure counts only the inhabitants of the territory's priority neighbourhoods ("habitants en QPV")
+    in_qpv: bool = False
+
+
+class Communes(Quoted):
+    """The number of communes the text says a territory counts."""
+
+    territory: str
+    value: int
+
+
+class ContributionEntry(Quoted):
+    """A partner's own text copied into the protocol: its title (``line``, ``quote``), its partner and the lines
+    its items stand in; the commitments read from those lines are the partner's contribution items."""
+
+    partner: str
+    lines: LineRange
 
 
 class ObjectiveEntry(Model):
@@ -122,13 +146,47 @@ class RoleRule(Model):
     rule: str
 
 
-class Matrix(Model):
-    """How the marks of ``matrix`` tables become roles. The marks a matrix reader recognises are ``X`` and ``x``
-    (the pattern is fixed in :mod:`perr_graph.read.matrix`), so no other mark can be configured."""
+#: a mark as a table writes it: letters or symbols, no white space or brackets ("X", "x", "P", "CF", "●")
+Mark = Annotated[str, Field(pattern=r"^[^\s()\[\]]{1,6}$")]
 
-    marks: dict[Literal["X", "x"], RoleRule]
+
+class Column(Model):
+    """A matrix column whose header names several partners at once (a "Communes" column standing for every
+    commune that signs), or one the registry does not name, with the words of the text that say so."""
+
+    partners: Annotated[list[str], Field(min_length=1)]
+    line: Line | None = None
+    quote: str | None = None
+
+
+class Matrix(Model):
+    """How the marks of ``matrix`` tables become roles: ``marks`` maps each mark the document uses (any letters or
+    symbols) to a role and a reading rule; ``legend`` is the line where the document states what its marks mean
+    (the evidence of every involvement read from a mark); ``unmarked`` is the reading of a code with no mark,
+    ``free`` of a free column such as "Autres"; ``columns`` maps a header cell to the partners it stands for."""
+
+    legend: Quoted | None = None
+    marks: Annotated[dict[Mark, RoleRule], Field(min_length=1)]
     unmarked: RoleRule | None = None
     free: RoleRule | None = None
+    columns: dict[str, Column] = Field(default_factory=dict)
+
+
+class Premise(Quoted):
+    """A line a hypothesis rests on, in this protocol's text or, with ``protocol``, in another protocol's."""
+
+    protocol: str | None = None
+
+
+class Hypothesis(Model):
+    """A reading the document does not state, applied apart (``graph:inferences/<pid>``): the involvements read
+    by rule ``rule`` whose legend key (``X``, ``x``, ``free``, ``unmarked``) is in ``marks`` get the role and
+    rule given there, as inferred involvements of the hypothesis ``id`` (a ``hypothesis:`` concept)."""
+
+    id: str
+    rule: str
+    marks: dict[str, RoleRule]
+    premises: list[Premise] = Field(default_factory=list)
 
 
 class Label(Model):
@@ -141,6 +199,14 @@ class Ignored(Model):
 
     line: Line
     reason: str
+
+
+class IgnoredLines(Model):
+    """Lines of the text no block reads, and why (a table of contents, a page footer, a preamble that states no
+    commitment). Every content line of a text is read by a block, cited by a fact, or listed here."""
+
+    lines: LineRange
+    reason: Annotated[str, Field(min_length=3)]
 
 
 class Block(Model):
@@ -190,11 +256,15 @@ class ProtocolConfig(Model):
     watch: list[Mention] = Field(default_factory=list)
     place: list[Mention] = Field(default_factory=list)
     population: list[Population] = Field(default_factory=list)
+    communes: list[Communes] = Field(default_factory=list)
+    contribution: list[ContributionEntry] = Field(default_factory=list)
+    hypothesis: list[Hypothesis] = Field(default_factory=list)
     objective: list[ObjectiveEntry] = Field(default_factory=list)
     body: list[Body] = Field(default_factory=list)
     matrix: Matrix | None = None
     labels: dict[str, Label] = Field(default_factory=dict)
     explicit_words_ignore: list[Ignored] = Field(default_factory=list)
+    ignore: list[IgnoredLines] = Field(default_factory=list)
     read: list[Block]
     _path: Path = PrivateAttr(default=Path())
     _text: str = PrivateAttr(default="")

@@ -92,6 +92,18 @@ class Corpus:
         """The source texts and their ``catalogue.csv``."""
         return self.data / "sources"
 
+    def source_path(self, file: str) -> str:
+        """A source file as the user finds it: its path from the corpus folder (``data/sources/<file>`` in the
+        project's checkout, ``sources/<file>`` in a corpus made by ``perr init``), or, when the data lies outside
+        the corpus folder, from the folder that holds the data (``data/sources/<file>``)."""
+        path = self.sources / file
+        for base in (self.root, self.data.parent):
+            try:
+                return path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
+
     @property
     def catalogue(self) -> Path:
         return self.sources / "catalogue.csv"

@@ -11,19 +11,30 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
 from perr_graph import namespaces as ns
-from perr_graph.errors import ConfigError
+from perr_graph.errors import ConfigError, PerrError
 from perr_graph.text import fold
+
+if TYPE_CHECKING:
+    from perr_graph.inputs.catalogue import SourceText
 
 #: the partner id that says "these words name no identified organisation"
 NOBODY = "-"
 #: the partner id that says "all the signatories of this protocol" (expanded by the build)
 SIGNATORIES = "@signatories"
+
+
+#: optional columns of ``partners.csv`` for an entry ``perr add`` proposed: ``status = proposed`` until a person
+#: reviews it (and empties the status), the protocol and line it comes from, and the words there
+PROPOSAL_COLUMNS = ["status", "source", "line", "quote"]
+PROPOSED = "proposed"
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,31 @@ class Partner:
     jurisdiction: str
     scope: str
     note: str
+    #: where a text says the parent holds this organisation: ``<pid> <line>: <quote>``, several joined by `` | ``
+    parent_evidence: str = ""
+    #: why the label expands a name or code beyond what the texts state (empty: the label is the texts' own)
+    unverified: str = ""
+
+    def parent_quotes(self) -> list[tuple[str, int, str]]:
+        """``parent_evidence`` as (protocol id, line, quote)."""
+        out = []
+        for part in (x.strip() for x in self.parent_evidence.split(" | ") if x.strip()):
+            m = re.fullmatch(r"([a-z0-9-]+) (\d+): (.+)", part)
+            if m is None:
+                raise ValueError(f"parent_evidence {part!r} is not '<protocol> <line>: <quote>'")
+            out.append((m.group(1), int(m.group(2)), m.group(3)))
+        return out
+
+    #: "proposed" for an entry ``perr add`` drafted and no person reviewed yet; else empty
+    status: str = ""
+    #: the protocol id and line a proposed entry comes from, and the words there
+    source: str = ""
+    line: int | None = None
+    quote: str = ""
+
+    @property
+    def proposed(self) -> bool:
+        return self.status == PROPOSED
 
 
 @dataclass(frozen=True)
@@ -45,6 +81,15 @@ class Territory:
     type: str
     part_of: str
     note: str
+    #: as for partners: "proposed" by ``perr add`` until reviewed, with the protocol and line it comes from
+    status: str = ""
+    source: str = ""
+    line: int | None = None
+    quote: str = ""
+
+    @property
+    def proposed(self) -> bool:
+        return self.status == PROPOSED
 
 
 @dataclass(frozen=True)
@@ -203,7 +248,7 @@ class Registry:
                 raise ConfigError(f"unknown kind {r['kind']!r}", p, n)
             if categories is not None and r["category"] not in categories:
                 raise ConfigError(f"unknown category {r['category']!r}", p, n)
-            partners[r["id"]] = Partner(**{k: r[k] for k in Partner.__dataclass_fields__})
+            partners[r["id"]] = _partner(r, p, n)
             origin[f"org:{r['id']}"] = (str(p), n)
 
         territories: dict[str, Territory] = {}
@@ -213,7 +258,9 @@ class Registry:
                 raise ConfigError(f"duplicate territory id {r['id']!r}", t, n)
             if r["type"] not in ("epci", "commune", "qpv", "place", "departement", "region"):
                 raise ConfigError(f"unknown territory type {r['type']!r}", t, n)
-            territories[r["id"]] = Territory(**{k: r[k] for k in Territory.__dataclass_fields__})
+            territories[r["id"]] = Territory(
+                **{k: r[k] for k in ("id", "label", "type", "part_of", "note")}, **_proposal(r, t, n)
+            )
             origin[f"territory:{r['id']}"] = (str(t), n)
 
         people: dict[str, Person] = {}
@@ -264,6 +311,73 @@ class Registry:
             if f in spellings and slug(given) == slug(person.given):
                 return person.id, person
         return slug(f"{given} {family}"), None
+
+
+def check_registry(
+    registry: Registry,
+    targets: dict[tuple[str, str, str], URIRef],
+    text_of: Callable[[str], SourceText],
+) -> None:
+    """What the registry says beyond its own rows must hold: each ``parent_evidence`` quote stands at its line of
+    the protocol's text (``data/registry/README.md``; a protocol the corpus does not hold, as when a new corpus
+    starts from the bundled registry, cannot be checked and is left), and a territory is typed ``qpv`` only where the official
+    list of the reference file names it (a ``qpv`` row of ``identifiers.csv`` mapped to it in
+    ``reference-map.csv``); an entry ``perr add`` proposed, not reviewed yet, keeps the type its text gives. A
+    failure is an error at the registry row."""
+    for pid_, prt in registry.partners.items():
+        path, n = registry.origin[f"org:{pid_}"]
+        try:
+            quotes = prt.parent_quotes()
+        except ValueError as exc:
+            raise ConfigError(str(exc), path, n) from None
+        if quotes and not prt.parent:
+            raise ConfigError(f"{pid_!r} has parent_evidence but no parent", path, n)
+        for protocol, line, quote in quotes:
+            try:
+                text = text_of(protocol)
+            except KeyError:
+                continue  # a protocol of another corpus (the bundled registry in a new corpus): not checked here
+            try:
+                text.require(quote, line)
+            except PerrError as exc:
+                raise ConfigError(f"parent_evidence of {pid_!r}: {exc.message}", path, n) from None
+    official = {node for (kind, _, _), node in targets.items() if kind == "qpv"}
+    for tid, ter in registry.territories.items():
+        if ter.type == "qpv" and not ter.proposed and ns.territory(tid) not in official:
+            path, n = registry.origin[f"territory:{tid}"]
+            raise ConfigError(
+                f"territory {tid!r} is typed qpv but the official list (a qpv row of identifiers.csv mapped "
+                "to it in reference-map.csv) does not name it: type it 'place'",
+                path,
+                n,
+            )
+
+
+def _partner(r: dict[str, str], path: Path, n: int) -> Partner:
+    """A row of ``partners.csv``, with the optional proposal columns (:data:`PROPOSAL_COLUMNS`)."""
+    base: dict[str, Any] = {
+        k: r[k] for k in ("id", "label", "category", "kind", "parent", "jurisdiction", "scope", "note")
+    }
+    base.update({k: r.get(k, "") for k in ("parent_evidence", "unverified")})
+    return Partner(**base, **_proposal(r, path, n))
+
+
+def _proposal(r: dict[str, str], path: Path, n: int) -> dict[str, Any]:
+    """The optional proposal columns of a registry row (:data:`PROPOSAL_COLUMNS`), checked."""
+    status = r.get("status", "")
+    if status not in ("", PROPOSED):
+        raise ConfigError(f"status {status!r}: must be empty or {PROPOSED!r}", path, n)
+    line = r.get("line", "")
+    if line and not line.isdigit():
+        raise ConfigError(f"line {line!r} is not a line number", path, n)
+    if status == PROPOSED and not (r.get("source") and line):
+        raise ConfigError("a proposed entry names its source protocol and line", path, n)
+    return {
+        "status": status,
+        "source": r.get("source", ""),
+        "line": int(line) if line else None,
+        "quote": r.get("quote", ""),
+    }
 
 
 def reference_targets(registry: Registry, path: Path) -> dict[tuple[str, str, str], URIRef]:

@@ -1,7 +1,9 @@
 """Facts stated once in a document, given in the configuration with their line and verbatim quote.
 
-Title, period, signature, the contrat de ville renewed, the QPV and communes de veille active named, the
-populations stated, the governance bodies. The configuration says where; this module checks that the quote stands
+Title, period (and its last day, where stated), signature, the contrat de ville renewed, the QPV and communes de
+veille active named, the populations stated (a figure "en QPV" counts the priority neighbourhoods only), the
+number of communes of a territory, the governance bodies, the partners' contributions copied into the text, and
+the premises of the hypotheses applied to it. The configuration says where; this module checks that the quote stands
 at that line and that every number or date given appears in the quote, so the configuration cannot state a fact
 the text does not.
 """
@@ -11,7 +13,16 @@ from __future__ import annotations
 import re
 
 from perr_graph.inputs.config import Quoted
-from perr_graph.model import GovernanceBody, Objective, PopulationFigure, Span
+from perr_graph.model import (
+    CommuneCount,
+    Contribution,
+    GovernanceBody,
+    Inference,
+    Objective,
+    PopulationFigure,
+    Premise,
+    Span,
+)
 from perr_graph.read.base import Context
 from perr_graph.text import clean, find_dates, fold
 
@@ -52,6 +63,10 @@ def read(ctx: Context) -> None:
         _check_number(ctx, period.start, span.quote, span.start, "period start")
         _check_number(ctx, period.end, span.quote, span.start, "period end")
         p.period = (period.start, period.end, span)
+        if period.end_date is not None:
+            end = _span(ctx, period.end_date)
+            _check_date(ctx, period.end_date.date, end.quote, end.start)
+            p.period_end_date = (period.end_date.date, end)
     if cfg.signing is not None:
         signing = cfg.signing
         span = _span(ctx, signing)
@@ -79,8 +94,28 @@ def read(ctx: Context) -> None:
         _check_number(ctx, pop.value, span.quote, span.start, "population")
         _check_number(ctx, pop.year, span.quote, span.start, "year")
         p.populations.append(
-            PopulationFigure(_territory(ctx, pop.territory), pop.value, pop.year, pop.approximate, span)
+            PopulationFigure(
+                _territory(ctx, pop.territory), pop.value, pop.year, pop.approximate, span, pop.in_qpv
+            )
         )
+    for count in cfg.communes:
+        span = _span(ctx, count)
+        _check_number(ctx, count.value, span.quote, span.start, "number of communes")
+        p.communes.append(CommuneCount(_territory(ctx, count.territory), count.value, span))
+    for given in cfg.contribution:
+        span = _span(ctx, given)
+        key = ctx.key("contribution", span.start)
+        p.contributions.append(Contribution(key, given.partner, clean(given.quote), span, given.lines))
+    for h in cfg.hypothesis:
+        premises = []
+        for pr in h.premises:
+            if pr.protocol is None or pr.protocol == ctx.pid:
+                premises.append(Premise(_span(ctx, pr)))
+            else:
+                other = ctx.other_source(pr.protocol)
+                other.require(pr.quote, pr.line, pr.end_line or pr.line)
+                premises.append(Premise(Span(pr.line, pr.end_line or pr.line, pr.quote), pr.protocol))
+        p.inferences.append(Inference(h.id, premises))
     for entry in cfg.body:
         span = _span(ctx, entry)
         body = GovernanceBody(entry.slug, entry.label, entry.type, span)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from perr_graph.errors import ConfigError, RegistryError, SourceError
 from perr_graph.inputs.catalogue import SourceText
 from perr_graph.inputs.config import Block, ProtocolConfig
 from perr_graph.inputs.registry import NOBODY, Registry
 from perr_graph.model import Involvement, Protocol, Section, Span
-from perr_graph.text import clean, fold, line_key_for
+from perr_graph.text import clean, fold, line_key_for, vocabulary
 
 
 @dataclass
@@ -21,7 +23,11 @@ class Context:
     config: ProtocolConfig
     registry: Registry
     protocol: Protocol
+    #: the text of another protocol of the corpus, by id (for the premises of a hypothesis); None: not available
+    sources: Callable[[str], SourceText] | None = None
     _keys: dict[str, set[str]] = field(default_factory=dict)
+    _words: set[str] | None = None
+    _ignored: set[int] | None = None
 
     # --- where ---------------------------------------------------------------------------------------------
 
@@ -38,6 +44,23 @@ class Context:
         if value is not None:
             line = self.config_line(value) or line
         return ConfigError(message, self.config.path, line)
+
+    def words(self) -> set[str]:
+        """The document's own words, folded and upper-cased (to cut a heading spelled letter by letter)."""
+        if self._words is None:
+            self._words = vocabulary("\n".join(self.source.lines))
+        return self._words
+
+    def other_source(self, pid: str) -> SourceText:
+        """The text of protocol ``pid`` of the same corpus; an error when the build did not give access to it."""
+        if self.sources is None:
+            raise self.config_error(
+                f"protocol {pid!r}: other protocols' texts are not available here", value=pid
+            )
+        try:
+            return self.sources(pid)
+        except KeyError:
+            raise self.config_error(f"protocol {pid!r} is not in the catalogue", value=pid) from None
 
     def config_line(self, value: str) -> int | None:
         """The line of the configuration where the string ``value`` is written."""
@@ -66,6 +89,15 @@ class Context:
         k = line_key_for(line, n)
         used.add(k)
         return k
+
+    def skipped(self, n: int) -> bool:
+        """Whether line ``n`` is listed under the configuration's ``ignore`` (a page footer inside a table, a
+        repeated title): readers pass over it, and it counts as accounted for with its reason."""
+        if self._ignored is None:
+            self._ignored = {
+                line for entry in self.config.ignore for line in range(entry.lines[0], entry.lines[1] + 1)
+            }
+        return n in self._ignored
 
     # --- who -----------------------------------------------------------------------------------------------
 
@@ -144,8 +176,10 @@ class Context:
         parent: str | None = None,
         note: str | None = None,
         quote: str | None = None,
+        position: int | None = None,
     ) -> Section:
-        """A document section: its label's mapping from ``[labels]`` unless pillar/themes are given."""
+        """A document section: its label's mapping from ``[labels]`` unless pillar/themes are given. ``position``
+        is the line that places a section without a span (its heading lost) in document order."""
         if pillar is None and themes is None:
             pillar, themes = self.label_info(label, line)
         if line is not None:
@@ -153,9 +187,35 @@ class Context:
             key = self.key("section", line)
         else:
             span, key = None, self.key("section", 0)
-        section = Section(key, heading_text(label), span, pillar, list(themes or []), parent, note)
+        at = line if line is not None else (position or 0)
+        section = Section(key, heading_text(label), span, pillar, list(themes or []), parent, note, at)
         self.protocol.sections.append(section)
         return section
+
+    def block_section(self, block: Any) -> Section | None:
+        """The section a block opens: its ``heading`` line (pillar and themes from the block, else from
+        ``[labels]``), or, for a heading lost in the conversion, the ``section`` it supplies (label, pillar,
+        themes and a note, no source line); None when it gives neither."""
+        heading = getattr(block, "heading", None)
+        if heading is not None:
+            return self.add_section(
+                self.source.line(heading).strip(),
+                heading,
+                pillar=getattr(block, "pillar", None),
+                themes=getattr(block, "themes", None),
+            )
+        lost = getattr(block, "section", None)
+        if lost is not None:
+            lines = getattr(block, "lines", None)
+            return self.add_section(
+                lost.label,
+                None,
+                pillar=lost.pillar,
+                themes=lost.themes,
+                note=lost.note,
+                position=lines[0] if lines else None,
+            )
+        return None
 
     def inherited(self, section: Section | None) -> tuple[str | None, list[str]]:
         """A section's pillar and themes, each taken from the nearest section up its parents that states one."""

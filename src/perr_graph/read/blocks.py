@@ -17,33 +17,6 @@ from perr_graph.inputs.config import Block, Line, Model
 LineMap = dict[Annotated[int, Strict(False), Field(ge=1)], int]
 
 
-class Sectioned(Block):
-    """A block whose ``heading`` line opens a section of the document. The heading's pillar and themes come from
-    the ``[labels]`` table, unless the block gives them (``pillar``, ``themes``)."""
-
-    heading: Line | None = None
-    pillar: str | None = None
-    themes: list[str] | None = None
-
-
-class MatrixBlock(Sectioned):
-    reader: Literal["matrix"]
-    #: the line of the partner column names
-    header: Line
-    #: what the cells left of the commitment text are
-    group: Literal["challenge", "theme"] = "challenge"
-    #: rows shifted n cells to the left: ``{ <line> = n }``
-    shift: LineMap = Field(default_factory=dict)
-
-
-class ObjectivesTableBlock(Sectioned):
-    reader: Literal["objectives-table"]
-    #: the line of Enjeux / Objectifs / Déclinaisons locales / Indicateurs
-    header: Line
-    #: a row continuing an earlier row's cell across a page break: ``{ <line> = <earlier line> }``
-    continues: LineMap = Field(default_factory=dict)
-
-
 class SectionLabel(Model):
     """A section whose heading was lost in the conversion: its label, pillar, themes and a note saying so."""
 
@@ -53,9 +26,58 @@ class SectionLabel(Model):
     note: str | None = None
 
 
+class Sectioned(Block):
+    """A block whose ``heading`` line opens a section of the document. The heading's pillar and themes come from
+    the ``[labels]`` table, unless the block gives them (``pillar``, ``themes``). A block whose heading was lost in
+    the conversion supplies its section instead (``section = { label, pillar, themes, note }``)."""
+
+    heading: Line | None = None
+    pillar: str | None = None
+    themes: list[str] | None = None
+    section: SectionLabel | None = None
+
+    @model_validator(mode="after")
+    def _heading_or_section(self) -> Sectioned:
+        if self.heading is not None and self.section is not None:
+            raise ValueError("a block has either a heading line or a section for a lost heading, not both")
+        return self
+
+
+#: what a column of an objectives table holds
+ColumnKind = Literal["challenge", "objective", "commitment", "indicator", "target"]
+
+
+class MatrixBlock(Sectioned):
+    reader: Literal["matrix"]
+    #: the line of the partner column names
+    header: Line
+    #: what the cells left of the commitment text are
+    group: Literal["challenge", "theme"] = "challenge"
+    #: header cells that name text columns, not partners ("Orientations", "Actions"); the last holds the
+    #: commitment, the one before it the group; default: cells whose words name a text column
+    text_columns: list[str] | None = None
+    #: rows shifted n cells to the left: ``{ <line> = n }``
+    shift: LineMap = Field(default_factory=dict)
+    #: a row cut across lines: ``{ <line> = <line of the row it continues> }`` (detected when left out: a line
+    #: with no group cell whose text starts in lowercase after a row whose text does not end a sentence)
+    continues: LineMap = Field(default_factory=dict)
+    #: lines that start a row of their own even though they look like the continuation of the row above
+    rows: list[Line] = Field(default_factory=list)
+
+
+class ObjectivesTableBlock(Sectioned):
+    reader: Literal["objectives-table"]
+    #: the line of the header (Enjeux / Objectifs / Déclinaisons locales / Indicateurs, or any ordered subset of
+    #: Enjeux / Orientations / Objectifs / Actions / Déclinaisons / Indicateurs / Cibles)
+    header: Line
+    #: what each header cell holds, when its words do not say it: ``{ "<header cell>" = "objective" }``
+    columns: dict[str, ColumnKind] = Field(default_factory=dict)
+    #: a row continuing an earlier row's cell across a page break: ``{ <line> = <earlier line> }``
+    continues: LineMap = Field(default_factory=dict)
+
+
 class ProseBlock(Sectioned):
     reader: Literal["prose"]
-    section: SectionLabel | None = None
     #: lines that are sub-headings
     headings: list[Line] = Field(default_factory=list)
     #: "1. Title" lines are sub-headings too
@@ -119,12 +141,13 @@ class IndicatorLinesBlock(Block):
     objective: Line
 
 
-class PartyTableBlock(Block):
+class PartyTableBlock(Sectioned):
     reader: Literal["party-table"]
-    heading: Line | None = None
     #: the header cell of the column naming the body that carries each row
     party_column: str
     #: the header cells of the columns that make the commitment's text
     text_columns: list[str]
+    #: the header cells of the columns kept apart, as cells of the row (``perr:cell``)
+    cell_columns: list[str] = Field(default_factory=list)
     role: str
     rule: str

@@ -7,15 +7,18 @@ Who commits, in this order:
 
 * an intro line "X s'engage(nt) à … :" — X is the committing party of the bullets that follow
   (rule ``committing-party``);
-* a sentence "X s'engage(nt) à …" inside a paragraph — a commitment of its own (rule ``inline-commitment``);
+* a paragraph sentence in which a named actor commits or will act ("X s'engage(nt) à …", "X mettra en œuvre …",
+  "… seront soutenues par X"; after a bullet, also "le dispositif … porté par X") — the paragraph, cut at each
+  such sentence, gives commitments of their own (rules ``inline-commitment``, ``named-actor``,
+  ``scheme-carrier``: :mod:`perr_graph.read.actors`);
 * the block's heading, when ``heading_party`` is ``"heading"`` (a section headed by a partner's name,
   rule ``partner-section``) or ``"parentheses"`` (a heading "Habitat (DDT)": the services in parentheses,
   role and rule from the block);
 * else the block's own ``party``/``role``/``rule`` (an annex that is one partner's contribution, or
   ``@signatories`` for "Les signataires s'engagent à").
 
-Paragraphs after a bullet are kept as its description (``describe = false`` turns this off), except those ending
-with a colon, which introduce what follows.
+Paragraphs after a bullet that name no other actor are kept as its description (``describe = false`` turns this
+off), except those ending with a colon, which introduce what follows.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from perr_graph.model import Commitment, Span
+from perr_graph.read import actors
 from perr_graph.read.base import Context, heading_text
 from perr_graph.read.blocks import ProseBlock
 from perr_graph.text import clean, fold
@@ -31,7 +35,6 @@ from perr_graph.text import clean, fold
 _BULLET = re.compile(r"^(\s*)(?:[-•▶✓]\s*)+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d+\.\s+(.+?)\s*$")
 _ENGAGE = re.compile(r"s'engagen?t?\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.!?»])\s+(?=[A-ZÀ-Ý«])")
 
 #: who commits to the bullets that follow: (partner ids, role, rule, evidence as written, span of the evidence)
 Party = tuple[list[str], str, str, str, Span | None]
@@ -50,7 +53,7 @@ def assemble(ctx: Context, first: int, last: int, headings: set[int], numbered: 
     items: list[Item] = []
     for n in range(first, last + 1):
         line = ctx.source.line(n)
-        if not clean(line):
+        if not clean(line) or ctx.skipped(n):
             continue
         if n in headings:
             items.append(Item("heading", n, n, line.strip(), _heading(line)))
@@ -93,20 +96,7 @@ def read(ctx: Context, block: ProseBlock) -> None:
     describe = block.describe
     merge_sub = block.sub_bullets == "merge"
 
-    # the block's own section
-    section = None
-    if block.heading is not None:
-        h = block.heading
-        section = ctx.add_section(
-            _heading(ctx.source.line(h)),
-            h,
-            quote=ctx.source.line(h).strip(),
-            pillar=block.pillar,
-            themes=block.themes,
-        )
-    elif block.section is not None:
-        s = block.section
-        section = ctx.add_section(s.label, None, pillar=s.pillar, themes=s.themes, note=s.note)
+    section = ctx.block_section(block)  # the block's own section
     top = section
     current = section
 
@@ -133,33 +123,26 @@ def read(ctx: Context, block: ProseBlock) -> None:
             last_commitment = None
             continue
 
-        if item.kind == "paragraph" and _ENGAGE.search(fold(item.text)):
-            if item.text.rstrip().endswith(":"):  # an intro: X s'engage(nt) à :
-                phrase = _party_phrase(item.text)
-                partners = ctx.partners_in_phrase(phrase, item.start)
-                party = (
-                    partners,
-                    "partie-qui-s-engage",
-                    "committing-party",
-                    item.text,
-                    ctx.span(item.start, item.raw),
-                )
-                last_commitment = None
-                continue
-            for sentence in _SENTENCE.split(item.text):
-                if not _ENGAGE.search(fold(sentence)):
-                    continue
-                partners = ctx.partners_in_phrase(_party_phrase(sentence), item.start)
-                quote = _quote_for(item.raw, sentence)
-                c = _commitment(ctx, item, sentence, quote, current, top)
-                verb = _ENGAGE.search(sentence)
-                evidence = sentence[: verb.end()] if verb else sentence  # verbatim, up to the verb
-                for p in partners:
-                    c.involvements.append(
-                        ctx.involvement(p, "partie-qui-s-engage", evidence, "inline-commitment", c.span)
-                    )
-                ctx.protocol.commitments.append(c)
+        if item.kind == "paragraph" and _ENGAGE.search(fold(item.text)) and item.text.rstrip().endswith(":"):
+            phrase = _party_phrase(item.text)  # an intro: X s'engage(nt) à :
+            partners = ctx.partners_in_phrase(phrase, item.start)
+            party = (
+                partners,
+                "partie-qui-s-engage",
+                "committing-party",
+                item.text,
+                ctx.span(item.start, item.raw),
+            )
+            last_commitment = None
             continue
+
+        if item.kind == "paragraph" and not item.text.rstrip().endswith(
+            ":"
+        ):  # a colon introduces what follows
+            made = _actor_commitments(ctx, item, current, top, after_bullet=last_commitment is not None)
+            if made:
+                ctx.protocol.commitments.extend(made)
+                continue
 
         if item.kind == "paragraph":
             if describe and last_commitment is not None and not item.text.endswith(":"):
@@ -207,6 +190,23 @@ def _party_phrase(text: str) -> str:
     phrase = t[: m.start()] if m else t
     phrase = re.sub(r"^cela sera possible si\s+", "", phrase, flags=re.IGNORECASE)
     return phrase.strip(" ,")
+
+
+def _actor_commitments(ctx: Context, item: Item, section, top, after_bullet: bool) -> list[Commitment]:
+    """The commitments a paragraph states through its named actors (:func:`perr_graph.read.actors.pieces`):
+    one per piece, each actor an involvement with the words as written."""
+    made = []
+    for i, piece in enumerate(actors.pieces(ctx, item.text, item.start, after_bullet)):
+        quote = (
+            item.raw
+            if i == 0 and item.text.startswith(piece.sentences[0])
+            else _quote_for(item.raw, piece.text)
+        )
+        c = _commitment(ctx, item, piece.text, quote, section, top)
+        for partner, evidence, role, rule in piece.actors:
+            c.involvements.append(ctx.involvement(partner, role, evidence, rule, c.span))
+        made.append(c)
+    return made
 
 
 def _quote_for(raw: str, sentence: str) -> str:

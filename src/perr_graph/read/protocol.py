@@ -1,22 +1,26 @@
 """Read one protocol: run the configured readers over its text and return a :class:`~perr_graph.model.Protocol`.
 
-After the readers, four rules apply to every commitment, whatever layout it came from:
+After the readers, these rules apply to every commitment, whatever layout it came from:
 
 1. a block's ``party`` is given to the block's commitments that no mark or intro attributed;
-2. explicit words in the commitment's own text ("porté(e) par X", "coordonné(e) par X") make X the lead
-   (rule ``explicit-words``), and "X s'engage à" inside a table cell makes X its committing party (rule
-   ``inline-commitment``); the configuration's ``explicit_words_ignore`` lists lines where such words qualify
-   something else, with the reason;
+2. a commitment ending with "(pilote : X ; associés : Y, Z)" has X as chef de file and Y, Z associated (rule
+   ``pilot-in-parentheses``); the commitment's own words add what they name (:mod:`perr_graph.read.words`): "porté(e) par X" that
+   qualifies the commitment's own action makes X its chef de file (rule ``explicit-words``), the same words after
+   a named scheme make X the scheme's carrier (rule ``scheme-carrier``), "X s'engage à" inside a table cell makes
+   X a committing party (rule ``inline-commitment``); a mark is never replaced;
 3. ``@signatories`` becomes one involvement per signatory organisation (role ``signataires-collectivement``);
    in a text that lists no signatory, the collective stays as one party;
 4. territories named in the text or in its enjeu are recorded (rule ``named-territory``), and amounts standing
-   inside a commitment's lines are attached to it.
+   inside a commitment's lines are attached to it;
+5. the commitments standing in a partner's contribution (``[[contribution]]``) are that contribution's items;
+6. each involvement gets its key (the last segment of its IRI), and each ``[[hypothesis]]`` reads, apart, the
+   involvements it applies to (:mod:`perr_graph.read.inference`); the sections are put in document order.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from perr_graph.errors import ConfigError, PerrError
@@ -24,13 +28,9 @@ from perr_graph.inputs.catalogue import SourceText
 from perr_graph.inputs.config import Block, load_config
 from perr_graph.inputs.registry import SIGNATORIES, Registry
 from perr_graph.model import Commitment, Involvement, Protocol, Section
-from perr_graph.read import anchored
+from perr_graph.read import anchored, coverage, inference, words
 from perr_graph.read.base import Context
 from perr_graph.read.table import READERS, block_models
-from perr_graph.text import fold
-
-_EXPLICIT = re.compile(r"\b(?:port|coordonn|pilot)[ée]{1,2}s?\s+par\s+(.{3,80})", re.IGNORECASE)
-_ENGAGE = re.compile(r"s'engagen?t?\s+à", re.IGNORECASE)
 
 
 def read_protocol(
@@ -38,9 +38,11 @@ def read_protocol(
     registry: Registry,
     source: SourceText,
     concepts: dict[str, set[str]] | None = None,
+    sources: Callable[[str], SourceText] | None = None,
 ) -> Protocol:
     """Read one protocol from its configuration and its source text. ``concepts`` (scheme → slugs, from the
-    ontology) lets every role, rule, pillar, theme and body type be checked; the build always passes it."""
+    ontology) lets every role, rule, pillar, theme and body type be checked; the build always passes it.
+    ``sources`` gives another protocol's text by id (the premises of a hypothesis may quote it)."""
     cfg = load_config(config_path, block_models())
     protocol = Protocol(
         pid=cfg.id,
@@ -48,7 +50,7 @@ def read_protocol(
         territory=cfg.territory,
         lead_note=cfg.lead_note.strip(),
     )
-    ctx = Context(cfg.id, source, cfg, registry, protocol)
+    ctx = Context(cfg.id, source, cfg, registry, protocol, sources)
     anchored.read(ctx)
     # signatories first: collective commitments expand to them
     blocks = sorted(cfg.read, key=lambda b: not b.reader.startswith("signat"))
@@ -56,11 +58,18 @@ def read_protocol(
         before = len(protocol.commitments)
         READERS[block.reader].read(ctx, block)
         _default_party(ctx, block, protocol.commitments[before:])
-    _explicit_words(ctx)
+    _pilot_in_parentheses(ctx)
+    words.apply(ctx)
     _expand_signatories(ctx)
     _places_and_amounts(ctx)
     protocol.commitments.sort(key=lambda c: (c.span.start, _n(c.key)))
+    protocol.sections.sort(key=lambda s: (s.position, _n(s.key)))
+    _contributions(ctx)
+    for c in protocol.commitments:
+        _involvement_keys(c)
+    inference.apply(ctx)
     _check_ids(ctx, concepts)
+    protocol.coverage = coverage.account(ctx)
     return protocol
 
 
@@ -75,7 +84,9 @@ def _check_ids(ctx: Context, concepts: dict[str, set[str]] | None) -> None:
     partners = (
         {p.epci}
         | {i.partner for c in p.commitments for i in c.involvements}
+        | {i.column for c in p.commitments for i in c.involvements if i.column}
         | {s.partner for s in p.signatories}
+        | {x.partner for x in p.contributions}
     )
     for pid in sorted(x for x in partners if x):
         if pid not in reg.partners:
@@ -84,8 +95,11 @@ def _check_ids(ctx: Context, concepts: dict[str, set[str]] | None) -> None:
         raise fail("territory (data/registry/territories.csv)", p.territory)
     if concepts is None:
         return
+    inferred = [i for inf in p.inferences for i in inf.involvements]
     used = [("role", i.role) for c in p.commitments for i in c.involvements]
     used += [("rule", i.rule) for c in p.commitments for i in c.involvements]
+    used += [("role", i.role) for i in inferred] + [("rule", i.rule) for i in inferred]
+    used += [("hypothesis", inf.hypothesis) for inf in p.inferences]
     described: list[Section | Commitment] = [*p.sections, *p.commitments]
     used += [("pillar", x.pillar) for x in described if x.pillar]
     used += [("theme", t) for x in described for t in x.themes]
@@ -115,57 +129,53 @@ def _default_party(ctx: Context, block: Block, commitments: Sequence[Commitment]
             )
 
 
-def _explicit_words(ctx: Context) -> None:
-    """Lead-naming words inside a commitment's own text, whatever layout it came from: "porté(e) /
-    coordonné(e) / piloté(e) par X" (rule ``explicit-words``) and, in a table cell, "X s'engage à …" (rule
-    ``inline-commitment``: Val de Drôme line 128, "l'État s'engage à accompagner la collectivité"). The words
-    win over a mark's undetermined or associated role; the evidence keeps both, verbatim."""
-    ignore = {e.line for e in ctx.config.explicit_words_ignore}
+def _contributions(ctx: Context) -> None:
+    """The commitments standing in the lines of a partner's contribution are its items (rule 5)."""
+    for contribution in ctx.protocol.contributions:
+        first, last = contribution.lines
+        for c in ctx.protocol.commitments:
+            if first <= c.span.start <= last:
+                c.contribution = contribution.key
+
+
+def _involvement_keys(c: Commitment) -> None:
+    """``<partner-id>``, then ``<partner-id>-2`` … when a partner is involved again (with another role)."""
+    seen: dict[str, int] = {}
+    for inv in c.involvements:
+        seen[inv.partner] = seen.get(inv.partner, 0) + 1
+        inv.key = inv.partner if seen[inv.partner] == 1 else f"{inv.partner}-{seen[inv.partner]}"
+
+
+_PILOT = re.compile(
+    r"\(\s*pilote\s*:\s*(?P<pilot>[^;)]+?)\s*(?:;\s*associ[ée]e?s?\s*:\s*(?P<associated>[^)]+?))?\s*\)\s*[.;]?$",
+    re.IGNORECASE,
+)
+
+
+def _pilot_in_parentheses(ctx: Context) -> None:
+    """Rule ``pilot-in-parentheses``: a commitment whose words end with "(pilote : X ; associé(e)(s) : Y, Z)"
+    has X as its lead and Y, Z as associated partners (a pilot "État – DIRECCTE" is the State through its
+    service: both); its text leaves the parenthesis out, which is kept as the evidence."""
     for c in ctx.protocol.commitments:
-        if c.span.start in ignore:
+        m = _PILOT.search(c.text)
+        if m is None:
             continue
-        found = []
-        for m in _EXPLICIT.finditer(c.text):
-            hits = ctx.registry.partner_aliases.search(m.group(1), ctx.pid)
-            hits = [h for h in hits if len(fold(m.group(1))[: h[1]].split()) <= 1]  # right after "par"
-            if hits and hits[0][0].target != "-":
-                found.append(
-                    (
-                        hits[0][0].target,
-                        c.text[m.start() : m.start(1) + hits[0][2]],
-                        "chef-de-file",
-                        "explicit-words",
-                    )
-                )
-        if not any(i.rule in ("committing-party", "inline-commitment") for i in c.involvements):
-            for m in _ENGAGE.finditer(c.text):
-                stop = c.text.rfind(". ", 0, m.start())
-                start = stop + 2 if stop >= 0 else 0
-                hits = [
-                    h
-                    for h in ctx.registry.partner_aliases.search(c.text[start : m.start()], ctx.pid)
-                    if h[0].target != "-"
-                ]
-                if hits:  # the organisation named last before the verb; the evidence runs from its name
-                    found.append(
-                        (
-                            hits[-1][0].target,
-                            c.text[start + hits[-1][1] : m.end()],
-                            "partie-qui-s-engage",
-                            "inline-commitment",
-                        )
-                    )
-        for partner, evidence, role, rule in found:
-            existing = [i for i in c.involvements if i.partner == partner]
-            for i in existing:
-                if i.role not in ("chef-de-file", "partie-qui-s-engage"):
-                    i.evidence = f"{i.evidence} | {evidence}"
-                    i.role, i.rule = role, rule
+        evidence = m.group(0).strip().rstrip(".;").strip("() ")
+        found = [(p, "chef-de-file") for p in ctx.partners_in_phrase(m.group("pilot"), c.span.start)]
+        for name in re.split(r"\s*,\s*|\s+et\s+", m.group("associated") or ""):
+            if name.strip():  # each name must be known: none is dropped in silence
+                found += [(p, "partenaire-associe") for p in ctx.partners_in_phrase(name, c.span.start)]
+        c.text = c.text[: m.start()].rstrip(" ,;")
+        for partner, role in found:
+            existing = [i for i in c.involvements if i.partner == partner and i.role == role]
             if not existing:
-                c.involvements.append(Involvement(partner, role, evidence, rule, c.span))
+                c.involvements.append(Involvement(partner, role, evidence, "pilot-in-parentheses", c.span))
 
 
 def _expand_signatories(ctx: Context) -> None:
+    """Rule 3: ``@signatories`` becomes one involvement per signatory organisation, each also kept when the
+    commitment's words name that organisation in another role (words add, never hide: Montélimar line 64 keeps the
+    Département among its signatories collectively beside the policies it carries)."""
     signed = [s.partner for s in ctx.protocol.signatories]
     for c in ctx.protocol.commitments:
         expanded = []
@@ -178,7 +188,9 @@ def _expand_signatories(ctx: Context) -> None:
                         p, "signataires-collectivement", inv.evidence, "collective-signatories", inv.span
                     )
                     for p in signed
-                    if not any(e.partner == p for e in c.involvements)
+                    if not any(
+                        e.partner == p and e.role == "signataires-collectivement" for e in c.involvements
+                    )
                 )
             else:
                 raise ConfigError(

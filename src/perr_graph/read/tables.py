@@ -174,24 +174,24 @@ def read_references(ctx: Context, block: ReferencesBlock) -> None:
 
 def read_party_table(ctx: Context, block: PartyTableBlock) -> None:
     """One commitment per row: its text from ``text_columns``, its party from ``party_column`` (role and rule
-    from the block). A party cell the registry maps to ``-`` ("Structure en cours d'identification") gives no
-    involvement: nobody is named."""
-    from perr_graph.model import Commitment
+    from the block: Le Puy's annex 2 names the structure that hosts each post, role ``structure-porteuse``), and
+    the ``cell_columns`` kept apart as cells of the row, each with its own quote (Le Puy lines 259-264: the
+    domain of intervention and the date are not the missions). A party cell the registry maps to ``-``
+    ("Structure en cours d'identification") gives no involvement: nobody is named."""
+    from perr_graph.model import Cell, Commitment
 
     first, last = block.lines
     header = [c.strip() for c in ctx.source.line(first).split("\t")]
     try:
         party_col = header.index(block.party_column)
         text_cols = [header.index(c) for c in block.text_columns]
+        cell_cols = [header.index(c) for c in block.cell_columns]
     except ValueError:
         raise ctx.config_error(
-            f"party_column and text_columns must name header cells of line {first}: {header}", block
+            f"party_column, text_columns and cell_columns must name header cells of line {first}: {header}",
+            block,
         ) from None
-    section = (
-        ctx.add_section(ctx.source.line(block.heading).strip(), block.heading)
-        if block.heading is not None
-        else None
-    )
+    section = ctx.block_section(block)
     for n in range(first + 1, last + 1):
         line = ctx.source.line(n)
         if not line.strip():
@@ -200,14 +200,16 @@ def read_party_table(ctx: Context, block: PartyTableBlock) -> None:
         if len(cells) != len(header):
             raise ctx.error(f"row has {len(cells)} cells, the header {len(header)}", n)
         text = " — ".join(clean(cells[i]) for i in text_cols if cells[i])
+        quote = next((cells[i] for i in text_cols if cells[i]), line.strip())
         c = Commitment(
             ctx.key("commitment", n),
             text,
-            ctx.span(n, line.strip()),
+            ctx.span(n, quote),
             section.key if section else None,
             section.pillar if section else None,
             list(section.themes) if section else [],
         )
+        c.cells = [Cell(header[i], clean(cells[i]), ctx.span(n, cells[i])) for i in cell_cols if cells[i]]
         hit = ctx.registry.partner_aliases.lookup(cells[party_col], ctx.pid)
         if hit is None:
             raise RegistryError(

@@ -37,7 +37,7 @@ class Commitment:
     themes: list[str] = field(default_factory=list)
     #: (protocol, key, line, score, relation), best score first
     matches: list[tuple[str, str, int, float, str]] = field(default_factory=list)
-    #: a partner leads it (``perr:lead``, query ``partner-leads``)
+    #: a partner is its chef de file (``perr:lead``, query ``partner-leads``)
     has_lead: bool = False
 
 

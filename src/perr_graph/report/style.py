@@ -77,7 +77,8 @@ table.heat th.total, table.heat td.total { border-left: 2px solid #b9c2d3; }
 .chip.role-partie-qui-s-engage { background: #2e6fd1; border-color: #2e6fd1; color: #fff; }
 .chip.role-partenaire-associe { background: #e8eef9; border-color: #9fb6e0; color: #1f3f7a; }
 .chip.role-signataires-collectivement { background: #f3efe2; border-color: #d9cfa8; color: #5b4b12; }
-.chip.role-role-non-determine { background: #fff; border-color: #b0b7c3; border-style: dashed; color: #3b4252; }
+.chip.role-role-non-precise { background: #fff; border-color: #b0b7c3; border-style: dashed; color: #3b4252; }
+.chip.role-structure-porteuse { background: #f4ecf7; border-color: #c9a9d6; color: #4f2a5e; }
 .chip.role-service-de-suivi { background: #e7f4ec; border-color: #9fd0b1; color: #1e5b38; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: .85rem; margin: 8px 0 12px; align-items: center; }
 .legend .sw { display: inline-block; width: 12px; height: 12px; border-radius: 50%; margin-right: 5px; vertical-align: -1px; }

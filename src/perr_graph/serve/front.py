@@ -1,7 +1,9 @@
 """The checking front of ``perr serve``: the HTTP server people and programs talk to.
 
-It serves the query page (``perr_graph/serve/static/index.html``: no CDN, works offline), the query library as
-JSON, and a SPARQL 1.1 Protocol endpoint (section 2.1, "query operation") at ``/sparql`` (alias ``/query``).
+It serves the query page (YASGUI vendored in the package, or the plain form ``static/index.html``: no CDN, works
+offline), the query library as JSON, the dataset's resources and source texts (:mod:`perr_graph.serve.routes`),
+and a SPARQL 1.1 Protocol endpoint (section 2.1, "query operation") at ``/sparql`` (alias ``/query``), whose
+``GET`` without a query is its service description.
 Every request first passes the same-origin rules (:mod:`perr_graph.serve.origin`: 421 or 403). Every query is
 checked (:mod:`perr_graph.serve.checker`: :func:`perr_graph.sparql.safety.check_query` in worker processes)
 before the engine sees it, and only its canonical text is forwarded; updates are refused (``/update``, the
@@ -13,7 +15,6 @@ is the engine's decision (:meth:`perr_graph.serve.oxigraph.Engine.release`): sen
 from __future__ import annotations
 
 import importlib.resources
-import json
 import os
 import threading
 import urllib.parse
@@ -27,7 +28,8 @@ from perr_graph.errors import QueryError
 from perr_graph.serve.checker import Busy, Checker
 from perr_graph.serve.origin import Origins
 from perr_graph.serve.oxigraph import EngineDown
-from perr_graph.serve.upstream import UrlUpstream, exchange
+from perr_graph.serve.routes import PageRoutes
+from perr_graph.serve.upstream import Attempt, UrlUpstream, exchange
 from perr_graph.sparql.limits import ShapeLimits
 from perr_graph.sparql.safety import CHECK_SECONDS
 
@@ -81,12 +83,17 @@ class Front(ThreadingHTTPServer):
         checkers: int = 2,
         limits: ShapeLimits | None = None,
         check_seconds: float = CHECK_SECONDS,
+        lang: str = "fr",
+        sources: Path | None = None,
     ):
         super().__init__(address, Handler)
         from perr_graph.sparql.safety import Policy
 
         self.upstream = UrlUpstream(upstream) if isinstance(upstream, str) else upstream
         self.policy = Policy(graphs=graphs)
+        self.graphs = graphs
+        self.lang = lang  # the pages' language (--lang); a page may ask for another with ?lang=
+        self.sources = sources  # the corpus's source texts (data/sources), served at /source/<file>
         self.query_timeout = timeout
         self.max_bytes = max_bytes
         self.queries_dir = queries_dir  # None: the bundled library
@@ -102,6 +109,28 @@ class Front(ThreadingHTTPServer):
         """The canonical text to forward for ``text``, or QueryError (remembered verdicts: :mod:`.checker`)."""
         return self.checker.check(text)
 
+    def ask(self, text: str, accept: str) -> Attempt:
+        """Run a query the front writes itself (a resource's page): checked like any other, forwarded as its
+        canonical text within the same limits; one more attempt if the engine was replaced meanwhile. QueryError
+        if it is refused or the engine is down or busy."""
+        checked = self.check(text)
+        body = urllib.parse.urlencode([("query", checked)]).encode()
+        if not self.slots.acquire(timeout=self.queue_wait):
+            raise QueryError("busy: too many queries at once, try again")
+        try:
+            for _attempt in range(2):
+                try:
+                    lease = self.upstream.lease(wait=self.queue_wait)
+                except EngineDown as exc:
+                    raise QueryError(f"the SPARQL engine is unreachable: {exc}") from None
+                path = getattr(lease, "path", "/query")
+                attempt = exchange(lease.sock, path, body, accept, self.query_timeout, self.max_bytes)
+                if self.upstream.release(lease, attempt.outcome) != "retry":
+                    break
+            return attempt
+        finally:
+            self.slots.release()
+
     def server_close(self) -> None:
         super().server_close()
         self.checker.close()
@@ -113,7 +142,7 @@ class Front(ThreadingHTTPServer):
         return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(PageRoutes, BaseHTTPRequestHandler):
     server: Front
     server_version = "perr-graph"
     protocol_version = "HTTP/1.1"
@@ -140,13 +169,25 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if url.path in ("/", "/index.html"):
+            return self._query_page(params)
+        if url.path == "/simple":  # the plain form, without YASGUI
             return self._static("index.html", "text/html; charset=utf-8")
+        if url.path.startswith("/static/"):
+            return self._static_file(url.path.removeprefix("/static/"))
         if url.path == "/api/queries":
             return self._library()
+        if url.path == "/api/bind":
+            return self._bound(params)
+        if url.path.startswith(("/id/", "/concept/")):
+            return self._resource(url.path, params)
+        if url.path.startswith("/source/"):
+            return self._source(url.path.removeprefix("/source/"), params)
         if url.path in ("/sparql", "/query"):
             if "update" in params:
                 return self._refuse_update()
             if "query" not in params:
+                if not params:  # SPARQL 1.1 Service Description, section 2: a GET without a query
+                    return self._service_description()
                 return self._text(HTTPStatus.BAD_REQUEST, "missing 'query' parameter (SPARQL 1.1 Protocol)")
             return self._sparql(params)
         if url.path == "/update":
@@ -231,31 +272,6 @@ class Handler(BaseHTTPRequestHandler):
     # -- endpoints
     def _refuse_update(self) -> None:
         self._text(HTTPStatus.FORBIDDEN, "SPARQL Update refused: this endpoint is read-only")
-
-    def _library(self) -> None:
-        from perr_graph.sparql.library import library
-
-        items = [
-            {
-                "name": q.name,
-                "file": q.path.name,
-                "title": q.title,
-                "question_fr": q.question_fr,
-                "question_en": q.question_en,
-                "columns": q.columns,
-                "text": q.text,
-                "params": [
-                    {"name": p.name, "kind": p.kind, "optional": p.optional, "description": p.description}
-                    for p in q.params
-                ],
-            }
-            for q in library(self.server.queries_dir)
-        ]
-        self._send(
-            HTTPStatus.OK,
-            json.dumps(items, ensure_ascii=False).encode("utf-8"),
-            "application/json; charset=utf-8",
-        )
 
     def _sparql(self, params: dict[str, list[str]]) -> None:
         from perr_graph.sparql.safety import check_protocol_graphs
@@ -384,7 +400,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header(
                     "Content-Security-Policy",
                     "default-src 'self'; script-src 'self' 'unsafe-inline'; "
-                    "style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+                    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+                    "connect-src 'self'; frame-ancestors 'none'",
                 )
             self.end_headers()
             if self.command != "HEAD":

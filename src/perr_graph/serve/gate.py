@@ -7,7 +7,8 @@ socket pair (``--control FD``). It
    in its own network namespace, Oxigraph listens on a loopback that no other process of the machine shares, and
    has no route to any other host, so that even a ``SERVICE`` that passed every check could not call out;
 2. loads the files with ``oxigraph load`` if asked (``--load FILE MEDIA GRAPH``), then starts
-   ``oxigraph serve-read-only`` on that loopback, as its own child, which the kernel kills if the gate dies
+   ``oxigraph serve-read-only --union-default-graph`` on that loopback (a query without ``GRAPH`` reads every
+   named graph), as its own child, which the kernel kills if the gate dies
    (``PR_SET_PDEATHSIG``);
 3. answers the front on the control socket, one message per request: ``c`` (a connection, please) is answered
    ``ok`` with a TCP socket connected to Oxigraph passed along (``SCM_RIGHTS``: the socket lives in the gate's
@@ -146,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _load(args.binary, args.location, args.load)
         cmd = [args.binary, "serve-read-only", "--location", args.location, "--bind", f"127.0.0.1:{port}"]
-        cmd += ["--timeout-s", args.timeout_s]
+        # the default graph is the union of the named graphs: `SELECT * { ?c a perr:Commitment }` finds them all
+        cmd += ["--timeout-s", args.timeout_s, "--union-default-graph"]
         process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, preexec_fn=_child_setup)
         if not _ready(port, process, time.monotonic() + READY_TIMEOUT):
             control.send(b"failed Oxigraph did not start")

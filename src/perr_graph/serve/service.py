@@ -30,12 +30,15 @@ class Service:
         max_bytes: int = 5_000_000,
         cors: str | None = None,
         queries: Sequence[Path] | None = None,
+        lang: str = "fr",
+        sources: Path | None = None,
     ):
         self.files = files
         self.queries = queries
         self.host, self.port = host, port
         self.timeout, self.max_bytes = timeout, max_bytes
         self.cors = cors
+        self.lang, self.sources = lang, sources
         self.engine: Engine | None = None
         self.front: Front | None = None
 
@@ -69,6 +72,8 @@ class Service:
                 max_bytes=self.max_bytes,
                 cors=self.cors,
                 queries_dir=self.queries,
+                lang=self.lang,
+                sources=self.sources,
             )
         except OSError as exc:
             self.engine.stop()

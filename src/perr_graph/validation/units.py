@@ -41,8 +41,9 @@ class Unit:
 
     @property
     def graph(self) -> str | None:
-        """The unit's one named graph, when it has one (its IRI in the report)."""
-        return self.graphs[0] if len(self.graphs) == 1 and self.graphs[0] and not self.shared else None
+        """The unit's named graph (its IRI in the report): its one graph, or its protocol's graph when the
+        protocol's graph of inferences joins it."""
+        return self.graphs[0] if self.graphs and self.graphs[0] and not self.shared else None
 
 
 class Quads:
@@ -141,15 +142,21 @@ def ntriples(triples: Iterable[Any]) -> bytes:
 
 def discover(quads: Quads) -> tuple[list[Unit], list[str]]:
     """The units of the data (each named graph but the shared ones and the build's other ``graph:`` graphs,
-    and the default graph when it holds triples), and the shared graphs present."""
+    and the default graph when it holds triples; a protocol's graph of inferences, ``graph:inferences/<pid>``,
+    joins its protocol's unit), and the shared graphs present."""
     present, units = [], []
-    for g in quads.graph_names():
+    names = list(quads.graph_names())
+    inferences = {g for g in names if g.startswith(str(ns.GRAPH) + "inferences/")}
+    for g in names:
         if g in SHARED_GRAPHS:
             present.append(g)
         elif g.startswith(str(ns.GRAPH)) and not g.startswith(str(ns.GRAPH) + "protocol/"):
-            continue  # the build's other graphs (dataset description, matches) are not protocols
+            continue  # the build's other graphs (dataset description, matches, inferences) are not protocols
         else:
-            units.append(Unit(unit_name(quads, g), (g,)))
+            # a protocol's graph of inferences is validated with it: its inferred involvements hang on it
+            pid = g[len(str(ns.GRAPH) + "protocol/") :]
+            own = (g, *(x for x in [str(ns.inference_graph(pid))] if x in inferences))
+            units.append(Unit(unit_name(quads, g), own))
     return units, [g for g in SHARED_GRAPHS if g in present]
 
 

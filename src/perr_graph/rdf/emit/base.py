@@ -18,8 +18,11 @@ from perr_graph.model import Span
 
 PERR, OA = ns.PERR, ns.OA
 
-#: roles for which the shortcut ``perr:lead`` is asserted (``docs/model.md``, "Involvement")
-LEAD_ROLES = {"chef-de-file", "partie-qui-s-engage"}
+#: roles for which the shortcut ``perr:lead`` is asserted (``docs/model.md``, "Involvement"): the chef de file
+#: only; a committing party is not a lead
+LEAD_ROLES = {"chef-de-file"}
+#: roles for which the shortcut ``perr:committingParty`` is asserted
+COMMITTING_ROLES = {"partie-qui-s-engage"}
 #: roles for which the shortcut ``perr:associatedPartner`` is asserted
 ASSOCIATED_ROLES = {"partenaire-associe"}
 

@@ -4,16 +4,17 @@ documents it references; and :func:`protocol_graph`, which calls every emitter o
 from __future__ import annotations
 
 from rdflib import Literal
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from perr_graph import namespaces as ns
 from perr_graph.inputs.registry import Registry
 from perr_graph.model import Protocol, Span
-from perr_graph.rdf.emit.base import ProtocolFacts, TripleSink, fr, integer, year
+from perr_graph.rdf.emit.base import ProtocolFacts, TripleSink, evidence, fr, integer, year
 from perr_graph.rdf.emit.commitments import commitments, indicators
 from perr_graph.rdf.emit.figures import amounts, statistics
 from perr_graph.rdf.emit.parties import bodies, signatories
 from perr_graph.rdf.emit.structure import challenges, objectives, sections
+from perr_graph.text import shorten
 
 PERR, SPDX = ns.PERR, ns.SPDX
 
@@ -28,6 +29,8 @@ def protocol_graph(
     document(f, p, source_file, sha256, line_count)
     places(f, p)
     populations(f, p)
+    communes(f, p)
+    contributions(f, p)
     signatories(f, p, registry)
     bodies(f, p)
     sections(f, p)
@@ -58,6 +61,7 @@ def document(f: ProtocolFacts, p: Protocol, source_file: str, sha256: str, line_
     f.add(S, DCTERMS.identifier, Literal(source_file))
     f.add(S, RDFS.label, Literal(f"data/sources/{source_file}"))
     f.add(S, PERR.lineCount, integer(line_count))
+    coverage(f, p)
     checksum = ns.child(S, "checksum")
     f.add(S, SPDX.checksum, checksum)
     f.add(checksum, RDF.type, SPDX.Checksum)
@@ -77,6 +81,11 @@ def document(f: ProtocolFacts, p: Protocol, source_file: str, sha256: str, line_
         if end:
             f.add(node, PERR.periodEnd, year(end))
         f.evidence(node, span)
+        if p.period_end_date:
+            last_day, end_span = p.period_end_date
+            f.add(node, PERR.endDate, Literal(last_day, datatype=XSD.date))
+            evidence(f.g, ns.child(node, "end-date"), f.source, end_span)
+            f.add(node, PROV.wasDerivedFrom, ns.child(node, "end-date", "source"))
     if p.signing:
         date, place, span = p.signing
         node = ns.child(P, "signing")
@@ -97,6 +106,28 @@ def document(f: ProtocolFacts, p: Protocol, source_file: str, sha256: str, line_
         if date:
             f.add(node, PERR.signatureDate, Literal(date, datatype=XSD.date))
         f.evidence(node, span)
+
+
+def coverage(f: ProtocolFacts, p: Protocol) -> None:
+    """How the configuration accounts for the text (``docs/model.md``, "Source document"): counts of content
+    lines read, ignored and unread on the source document; each ignored range (``perr:IgnoredLines`` at
+    ``id:protocol/<pid>/ignored/L<first line>``, its reason as ``skos:editorialNote``) and each unread line
+    (``perr:UnreadLine`` at ``id:protocol/<pid>/unread/L<line>``, with what it holds, ``perr:signal``)."""
+    c = p.coverage
+    if c is None:
+        return
+    S = f.source
+    f.add(S, PERR.contentLines, integer(c.content))
+    f.add(S, PERR.linesRead, integer(c.read))
+    f.add(S, PERR.linesIgnored, integer(c.ignored_count))
+    f.add(S, PERR.linesUnread, integer(len(c.unread)))
+    for span, reason in c.ignored:
+        node = f.fact(f.node("ignored", f"L{span.start}"), PERR.IgnoredLines, span)
+        f.add(node, SKOS.editorialNote, Literal(reason, lang="en"))
+    for span, signals in c.unread:
+        node = f.fact(f.node("unread", f"L{span.start}"), PERR.UnreadLine, span, Literal(shorten(span.quote)))
+        for signal in signals:
+            f.add(node, PERR.signal, Literal(signal))
 
 
 def places(f: ProtocolFacts, p: Protocol) -> None:
@@ -124,16 +155,39 @@ def _mention(f: ProtocolFacts, kind: str, tid: str, span: Span) -> None:
 
 def populations(f: ProtocolFacts, p: Protocol) -> None:
     """``docs/model.md``, "Population figures": one node per figure as stated (conflicting figures are two
-    nodes), with its territory, value, reference year and whether the text says it is approximate."""
+    nodes), with its territory, value, reference year, whether the text says it is approximate, and whether it
+    counts only the inhabitants of the territory's priority neighbourhoods (IRI ending ``-qpv``)."""
     for pop in p.populations:
         node = f.fact(
-            f.node("population", f"L{pop.span.start}-{pop.territory}"), PERR.PopulationFigure, pop.span
+            f.node("population", f"L{pop.span.start}-{pop.territory}{'-qpv' if pop.in_qpv else ''}"),
+            PERR.PopulationFigure,
+            pop.span,
         )
         f.add(node, PERR.territory, ns.territory(pop.territory))
         f.add(node, RDF.value, integer(pop.value))
         if pop.year:
             f.add(node, PERR.refYear, year(pop.year))
         f.add(node, PERR.approximate, Literal(pop.approximate))
+        if pop.in_qpv:
+            f.add(node, PERR.inPriorityNeighbourhoods, Literal(True))
+
+
+def communes(f: ProtocolFacts, p: Protocol) -> None:
+    """``perr:CommuneCount``: the number of communes the text says a territory counts
+    (``id:protocol/<pid>/communes/L<line>-<territory-id>``)."""
+    for n in p.communes:
+        node = f.fact(f.node("communes", f"L{n.span.start}-{n.territory}"), PERR.CommuneCount, n.span)
+        f.add(node, PERR.territory, ns.territory(n.territory))
+        f.add(node, RDF.value, integer(n.value))
+
+
+def contributions(f: ProtocolFacts, p: Protocol) -> None:
+    """``perr:Contribution`` (``id:protocol/<pid>/contribution/L<line>``): a partner's own text copied into the
+    protocol, its title as written, its contributor; its items say ``perr:contribution`` (:mod:`.commitments`)."""
+    for x in p.contributions:
+        node = f.fact(f.node("contribution", x.key), PERR.Contribution, x.span, fr(x.title))
+        f.add(node, DCTERMS.title, fr(x.title))
+        f.add(node, PERR.contributor, ns.org(x.partner))
 
 
 def references(f: ProtocolFacts, p: Protocol) -> None:
