@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 HELP = "check protocols (or any RDF data) against SHACL shapes and report in plain words, for people and CI"
 DESCRIPTION = """Check each protocol against the shapes and say, in plain words (French by default, --lang en), what is
@@ -171,7 +172,9 @@ class _Progress:
 
     def __init__(self, quiet: bool, title: str):
         self.enabled = not quiet and sys.stderr.isatty()
-        self.title, self.bar, self.task = title, None, None
+        self.title = title
+        self.bar: Any = None  # a rich Progress while units are validated
+        self.task: Any = None
 
     def __enter__(self) -> _Progress:
         if self.enabled:

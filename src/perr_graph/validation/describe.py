@@ -67,7 +67,7 @@ class Described:
 
     labels: dict[Node, str]
     locations: dict[Node, Location]
-    details: dict[tuple[str, ...], dict[str, str]]
+    details: dict[Any, dict[str, str]]
 
 
 def _values(nodes: set[Node]) -> str:
@@ -165,7 +165,7 @@ def _locations(store: Any, focus: set[Node], locator: Locator) -> dict[Node, Loc
             exact = row["exact"].value if row["exact"] is not None else None
             candidate = (line, shown, file_id, exact)
             if s not in best or candidate[:2] < best[s][:2]:
-                best[s] = candidate  # type: ignore[index]
+                best[s] = candidate
     return {
         s: Location(shown, line, locator.column(file_id, line, exact) if exact else None)
         for s, (line, shown, file_id, exact) in best.items()
@@ -208,7 +208,7 @@ class _Words:
             return []
         query = f"SELECT DISTINCT ?v WHERE {{ <{r.focus}> {paths.key(r.path)} ?v }}"
         try:
-            return sorted((from_ox(row["v"]) for row in self.store.query(query)), key=str)  # type: ignore[arg-type]
+            return sorted((from_ox(row["v"]) for row in self.store.query(query)), key=str)
         except (SyntaxError, ValueError):
             return []
 

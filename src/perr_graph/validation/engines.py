@@ -266,7 +266,7 @@ def rdflib_graph(data_nt: str | bytes | Iterable[Any]) -> Graph:
     import pyoxigraph as ox
 
     g = Graph()
-    triples = (
+    triples: Iterable[Any] = (
         ox.parse(
             data_nt.encode("utf-8") if isinstance(data_nt, str) else data_nt, format=ox.RdfFormat.N_TRIPLES
         )

@@ -106,7 +106,7 @@ def check_quotes(store: Any, locator: Locator) -> tuple[list[Result], list[str]]
         if 1 <= start <= end <= len(text.lines) and exact in "\n".join(text.lines[start - 1 : end]):
             continue
         r = Result(
-            from_ox(row["fact"]),  # type: ignore[arg-type]
+            from_ox(row["fact"]),
             QUOTE_SHAPE,
             QUOTE_COMPONENT,
             SH.Violation,

@@ -100,4 +100,4 @@ def store_is_exact(path: Path) -> bool:
     except (SyntaxError, ValueError):
         return False
     back = scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    return {m.group(0) for m in re.finditer(rb'"[^"\n]*"\^\^<[^>]*>', back)} == typed
+    return {m.group(0) for m in re.finditer(rb'"[^"\n]*"\^\^<[^>]*>', back or b"")} == typed

@@ -89,7 +89,8 @@ def _work(state: _State, item: tuple[Unit, bytes]) -> UnitReport:
     nt = ox.serialize(data, format=ox.RdfFormat.N_TRIPLES)
     store = ox.Store()
     store.load(nt, format=ox.RdfFormat.N_TRIPLES)
-    results = state.prepared.run(UnitData(nt.decode("utf-8"), store, typed_literals(data)), unit.name)
+    text = (nt or b"").decode("utf-8")
+    results = state.prepared.run(UnitData(text, store, typed_literals(data)), unit.name)
     notes: list[str] = []
     if not unit.shared:
         own_subjects = {str(t.subject) for t in own}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from typing import Any
+from typing import Any, overload
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -84,6 +84,10 @@ def to_nt(term: Node) -> str:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+@overload
+def from_ox(t: None) -> None: ...
+@overload
+def from_ox(t: Any) -> Node: ...
 def from_ox(t: Any) -> Node | None:
     """A pyoxigraph term as an rdflib term (blank nodes keep their label, literals their lexical form)."""
     import pyoxigraph as ox
