@@ -1,7 +1,9 @@
 """What each speed change bought, switched on one at a time: ``.venv/bin/python benchmarks/changes.py``.
 
     benchmarks/changes.py synth --n 50                      # perr synth: emitter target, writer, processes
-    benchmarks/changes.py validate --file F.nq --texts DIR  # validate_fast's steps, against the plain path
+
+(Its ``validate`` steps measured the project's former SPARQL compiler, deleted for issue 17: see
+benchmarks/shacl-engines.md.)
 
 Each step is timed in this process, one after the other, on the same data (median of ``--repeat`` runs for the
 synth steps); every validation report is compared with the plain path's (they must be identical). The figures
@@ -82,91 +84,6 @@ def synth_steps(a) -> None:
     )
 
 
-def validate_steps(a) -> None:
-    from perr_graph import validate as V
-    from perr_graph import validate_fast as F
-
-    files, texts = [Path(a.file)], Path(a.texts) if a.texts else None
-    shapes = V.Shapes.load()
-    steps = []
-    if not a.skip_plain:
-        steps.append(
-            (
-                "plain path (perr_graph.validate.validate_dataset)",
-                lambda: V.validate_dataset(files, sources=texts, shapes=shapes),
-            )
-        )
-    else:
-        steps.append(("plain path: skipped (--skip-plain); the first step is the reference", None))
-    setups = [
-        (
-            "validate_fast, every step off (one store, plain checks, 1 process)",
-            dict(restrict=False, skip_absent=False, describe_results_only=False),
-            dict(isolate=False, jobs=1),
-        ),
-        (
-            "+ 1. a small working store per protocol",
-            dict(restrict=False, skip_absent=False, describe_results_only=False),
-            dict(jobs=1),
-        ),
-        (
-            "+ 2. focus restricted to the protocol's own nodes",
-            dict(restrict=True, skip_absent=False, describe_results_only=False),
-            dict(jobs=1),
-        ),
-        (
-            "+ shapes whose target classes the protocol lacks skipped",
-            dict(restrict=True, skip_absent=True, describe_results_only=False),
-            dict(jobs=1),
-        ),
-        (
-            "+ 3. labels and lines of the results only",
-            dict(restrict=True, skip_absent=True, describe_results_only=True),
-            dict(jobs=1),
-        ),
-        ("+ 4. two processes", dict(), dict(jobs=2)),
-    ]
-    if a.skip_slow:
-        setups = setups[2:]
-    for label, fast_opts, store_opts in setups:
-        steps.append(
-            (
-                label,
-                lambda fo=fast_opts, so=store_opts: F.validate_dataset(
-                    files, sources=texts, shapes=shapes, fast=F.FastChecks(shapes, **fo), **so
-                ),
-            )
-        )
-    cache = Path(tempfile.mkdtemp(prefix="perr-changes-cache-"))
-    steps.append(
-        (
-            "+ 5. cache, first run (cold: fills it)",
-            lambda: F.validate_dataset(files, sources=texts, shapes=shapes, jobs=2, cache=cache),
-        )
-    )
-    steps.append(
-        (
-            "+ 5. cache, second run (warm: nothing changed)",
-            lambda: F.validate_dataset(files, sources=texts, shapes=shapes, jobs=2, cache=cache),
-        )
-    )
-    reference, first = None, None
-    print(f"validation of {a.file}:")
-    for label, fn in steps:
-        if fn is None:
-            print(f"  {label}")
-            continue
-        t, report = timed(fn)
-        text = report.json()
-        if reference is None:
-            reference, first = text, t
-        verdict = "same report" if text == reference else "DIFFERENT REPORT"
-        print(f"  {label:70s} {t:8.1f} s  {first / t:6.1f}×  {verdict}", flush=True)
-    import shutil
-
-    shutil.rmtree(cache, ignore_errors=True)
-
-
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="what", required=True)
@@ -174,13 +91,8 @@ def main(argv=None) -> int:
     s.add_argument("--n", type=int, default=50)
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("--repeat", type=int, default=3)
-    v = sub.add_parser("validate")
-    v.add_argument("--file", required=True)
-    v.add_argument("--texts", default=None)
-    v.add_argument("--skip-plain", action="store_true", help="do not run the plain path (it takes N² time)")
-    v.add_argument("--skip-slow", action="store_true", help="start from step 2 (the first two take N² time)")
     a = p.parse_args(argv)
-    synth_steps(a) if a.what == "synth" else validate_steps(a)
+    synth_steps(a)
     return 0
 
 

@@ -18,11 +18,12 @@ Tasks (each times only the work named, after imports):
   of the sorted rows says whether two engines give the same answer).
 - ``server``: ``oxigraph load`` into a fresh folder, ``oxigraph serve-read-only`` on 127.0.0.1, every query over
   HTTP (TSV, streamed), and the server's own peak memory.
-- ``validate-plain``: ``perr validate``'s path (:func:`perr_graph.validate.validate_dataset`).
-- ``validate-fast``: :func:`perr_graph.validate_fast.validate_dataset` (``--jobs``, ``--cache``: run twice, cold
+- ``validate-plain``: ``perr validate``'s path in one process (:func:`perr_graph.validation.validate_dataset`,
+  default engine).
+- ``validate-jobs``: the same on ``--jobs`` processes (``--cache``: run twice, cold
   then warm).
 - ``validate-pyshacl``: pySHACL on the whole merged graph (every named graph in one rdflib ``Graph``), with the
-  options ``perr_graph.validate.run_pyshacl`` uses; its result keys are compared with those of the plain path.
+  options ``perr_graph.validation.engines.run_pyshacl`` uses; its result keys are compared with the plain path's.
 """
 
 from __future__ import annotations
@@ -484,16 +485,22 @@ def task_server(a) -> dict:
 
 
 def _keys(results) -> set:
-    from perr_graph.validate import QUOTE_SHAPE
+    from perr_graph.validation import QUOTE_SHAPE
 
     return {r.key for r in results if r.shape != QUOTE_SHAPE}
 
 
-def task_validate_plain(a) -> dict:
-    from perr_graph.validate import validate_dataset
+def _validate(a, engine: str, jobs: int, cache: Path | None):
+    from perr_graph.validation import Locator, validate_dataset
 
+    locator = Locator(Path(a.texts)) if a.texts else None
+    return validate_dataset([Path(a.file)], locator=locator, engine=engine, jobs=jobs, cache=cache)
+
+
+def task_validate_plain(a) -> dict:
+    """``perr validate``'s path in one process (``--jobs 1``), default engine."""
     t = time.perf_counter()
-    report = validate_dataset([Path(a.file)], sources=Path(a.texts) if a.texts else None)
+    report = _validate(a, "auto", 1, None)
     seconds = time.perf_counter() - t
     out = {"seconds": seconds, **_report_summary(report)}
     if a.keys:
@@ -503,28 +510,29 @@ def task_validate_plain(a) -> dict:
     return out
 
 
-def task_validate_fast(a) -> dict:
-    from perr_graph import validate_fast
-
+def task_validate_jobs(a) -> dict:
+    """``perr validate``'s path on ``--jobs`` processes, default engine; with ``--cache``, cold then warm."""
     cache = Path(a.cache) if a.cache else None
     t = time.perf_counter()
-    report = validate_fast.validate_dataset(
-        [Path(a.file)], sources=Path(a.texts) if a.texts else None, jobs=a.jobs, cache=cache
-    )
+    report = _validate(a, "auto", a.jobs, cache)
     seconds = time.perf_counter() - t
     out = {"seconds": seconds, "jobs": a.jobs, **_report_summary(report)}
     if cache:
         t = time.perf_counter()
-        again = validate_fast.validate_dataset(
-            [Path(a.file)], sources=Path(a.texts) if a.texts else None, jobs=a.jobs, cache=cache
-        )
+        again = _validate(a, "auto", a.jobs, cache)
         out["warm_seconds"] = time.perf_counter() - t
-        out["warm_same"] = again.json() == report.json()
+        out["warm_same"] = _json(again) == _json(report)
     if a.keys:
         Path(a.keys).write_text(
             "\n".join(sorted(map(repr, _keys(r for u in report.units for r in u.results))))
         )
     return out
+
+
+def _json(report) -> str:
+    from perr_graph.validation.render import json_text
+
+    return json_text(report, "en")
 
 
 def _report_summary(report) -> dict:
@@ -537,7 +545,7 @@ def _report_summary(report) -> dict:
         "warnings": c[SH.Warning],
         "infos": c[SH.Info],
         "conforms": report.conforms,
-        "digest": hashlib.sha256(report.json().encode("utf-8")).hexdigest()[:16],
+        "digest": hashlib.sha256(_json(report).encode("utf-8")).hexdigest()[:16],
     }
 
 
@@ -545,7 +553,8 @@ def task_validate_pyshacl(a) -> dict:
     from pyshacl import validate as pyshacl_validate
     from rdflib import Graph
 
-    from perr_graph.validate import Shapes, results_from_report
+    from perr_graph.validation import Shapes
+    from perr_graph.validation.engines import results_of_report
 
     shapes = Shapes.load()
     t = time.perf_counter()
@@ -566,7 +575,7 @@ def task_validate_pyshacl(a) -> dict:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     seconds = time.perf_counter() - t
-    keys = _keys(results_from_report(report, shapes.graph))
+    keys = _keys(results_of_report(report))
     out = {"seconds": seconds, "load_seconds": load, "triples": len(merged), "results": len(keys)}
     if a.keys:
         Path(a.keys).write_text("\n".join(sorted(map(repr, keys))))
@@ -582,7 +591,7 @@ TASKS = {
     "queries-rdflib": task_queries_rdflib,
     "server": task_server,
     "validate-plain": task_validate_plain,
-    "validate-fast": task_validate_fast,
+    "validate-jobs": task_validate_jobs,
     "validate-pyshacl": task_validate_pyshacl,
 }
 
@@ -604,7 +613,7 @@ def main(argv=None) -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--budget", type=float, default=600.0, help="seconds allowed per query or validation run")
     p.add_argument("--only", help="comma-separated query names (default: every query of queries/)")
-    p.add_argument("--cache", help="validate-fast: cache folder (runs twice: cold, then warm)")
+    p.add_argument("--cache", help="validate-jobs: cache folder (runs twice: cold, then warm)")
     p.add_argument("--keys", help="validate-*: write the sorted result keys to this file")
     p.add_argument("--workdir", default=None)
     p.add_argument(

@@ -2,7 +2,8 @@
 
 ``python benchmarks/shacl_engines.py [--suite] [--five] [--sizes 5,50,500] [--engines a,b] [--budget S]
 [--json OUT]`` measures, for every engine (pySHACL, the reference; pyshacl-turbo; shacl-rust; pyrudof; shacl;
-pyshifty; and ``perr``, the project's compiler in :mod:`perr_graph.validate`):
+pyshifty; and ``perr``, ``perr validate``'s engine ``auto`` (until issue 17: the project's SPARQL compiler,
+since deleted; the figures kept under ``perr`` are the compiler's)):
 
 1. **W3C SHACL Core test suite** (``--suite``). The 90 tests of ``sht_tests/core/`` in pySHACL's source
    distribution whose data and shapes graphs are the test file itself (``sht:dataGraph <>``,
@@ -24,8 +25,8 @@ pyshifty; and ``perr``, the project's compiler in :mod:`perr_graph.validate`):
 3. **Time and peak memory** (``--sizes``): N = 5 is ``dist/perr.nq``; other N are made with
    ``perr synth --protocols N --seed 1`` (cached under ``--data``). Each engine (a) on the merged graph (an
    N-Triples file of every named graph's triples, made beforehand and not timed), (b) on per-protocol slices as
-   ``perr_graph.validate_fast`` makes them (the protocol's graph, the ontology, and the registry and reference
-   triples reachable forward from the protocol's terms: ``validate_fast._shared_slice``), every slice in one
+   ``perr validate`` makes them (the protocol's graph, the ontology, and the registry and reference triples
+   reachable forward from the protocol's terms: ``perr_graph.validation.units.shared_slice``), every slice in one
    process, then with 2 forked worker processes. Also ``perr validate FILE --jobs 2`` (the whole command,
    quotes and report included) as a figure. Each figure is one process of its own (peak memory is its
    ``VmHWM``, and the largest of its children's), killed past ``--budget`` seconds: the figure is then a
@@ -473,37 +474,38 @@ class Shifty(Engine):
 
 
 class Perr(Engine):
-    """The project's compiler: every compiled check on the whole graph (one unit, nothing excluded)."""
+    """``perr validate``'s own engine, ``auto`` (shacl-rust for the shapes and data it is trusted with, pySHACL for
+    the rest: :mod:`perr_graph.validation.engines`) on the whole graph as one unit. Until issue 17 this column was
+    the project's SPARQL compiler (deleted since): the figures kept under ``perr`` in
+    ``benchmarks/results/shacl-engines.json`` are the compiler's."""
 
     name = "perr"
 
     def prepare(self, shapes_nt, shapes_graph):
-        from perr_graph import validate as V
+        from perr_graph.validation import Shapes
 
-        self.V = V
-        self.shapes = V.Shapes(shapes_graph)
+        self.shapes = Shapes.from_graph(shapes_graph)
 
     def validate(self, data_nt):
         import pyoxigraph as ox
 
-        V = self.V
+        from perr_graph.validation.engines import Prepared, UnitData
+        from perr_graph.validation.guards import typed_literals
+        from perr_graph.validation.model import Report, UnitReport
+        from perr_graph.validation.turtle import report_graph
+
+        raw = Path(data_nt).read_bytes()
         store = ox.Store()
-        name = "urn:perr:bench:data"
-        store.bulk_load(path=str(data_nt), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
-        results = V.run_shapes(store, self.shapes, V.Unit("data", [name], []))
-        return V.Report([V.UnitReport("data", None, results)], self.shapes).graph()
+        store.load(raw, format=ox.RdfFormat.N_TRIPLES)
+        typed = typed_literals(ox.parse(raw, format=ox.RdfFormat.N_TRIPLES))
+        results = Prepared.make(self.shapes, "auto").run(UnitData(raw.decode("utf-8"), store, typed))
+        return report_graph(Report([UnitReport("data", None, results)], self.shapes), "en")
 
     def validate_graph(self, g):
         """The same from an rdflib graph (its blank-node labels kept: the suite's focus nodes)."""
-        import pyoxigraph as ox
-        from rdflib import URIRef
-
-        V = self.V
-        store = ox.Store()
-        name = "urn:perr:bench:data"
-        V.add_graph(store, g, URIRef(name))
-        results = V.run_shapes(store, self.shapes, V.Unit("data", [name], []))
-        return V.Report([V.UnitReport("data", None, results)], self.shapes).graph()
+        path = Path(tempfile.mkdtemp()) / "data.nt"
+        path.write_text(g.serialize(format="nt"), encoding="utf-8")
+        return self.validate(path)
 
 
 ENGINE_CLASSES = {c.name: c for c in (PySHACL, Turbo, ShaclRust, Rudof, Shacl, Shifty, Perr)}
@@ -634,45 +636,34 @@ def work_suite(a) -> dict:
     return out
 
 
-# --- slices, as perr_graph.validate_fast makes them -----------------------------------------------------------
+# --- slices, as perr validate makes them -----------------------------------------------------------------------
 
 _STATE: dict = {}
 
 
 def _load_base(path: Path):
-    """The dataset in a store, the shared graphs in a base store, the protocol units, the ontology quads."""
-    import pyoxigraph as ox
+    """The dataset, the protocol units, the shared graphs present, the subjects the shared graphs describe."""
+    from perr_graph.validation.units import Quads, discover
 
-    from perr_graph import validate as V
-    from perr_graph import validate_fast as F
-
-    store = ox.Store()
-    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    units, present = V.discover_units(store)
-    units = [u for u in units if len(u.own) == 1 and isinstance(u.own[0], str)]
-    base = ox.Store()
-    for g in present:
-        base.load(F._dump_graph(store, g), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(g))
-    ontology = list(base.quads_for_pattern(None, None, None, ox.NamedNode(str(V.ns.ONTOLOGY_GRAPH))))
-    shared_subjects = {str(s) for s in V._subjects(base, V._graphs(present))} if present else set()
-    return store, base, units, present, ontology, shared_subjects
+    quads = Quads.read([path])
+    units, present = discover(quads)
+    units = [u for u in units if len(u.graphs) == 1]
+    shared_subjects = {str(t.subject).strip("<>") for t in quads.triples(present)}
+    return quads, None, units, present, None, shared_subjects
 
 
 def _slice_nt(own: str) -> tuple[bytes, set]:
-    """N-Triples of one protocol's slice, and the subjects of its own graph."""
+    """N-Triples of one protocol's slice (as ``perr validate`` makes it:
+    :func:`perr_graph.validation.units.shared_slice`), and the subjects of its own graph."""
     import pyoxigraph as ox
 
-    from perr_graph import validate_fast as F
+    from perr_graph.validation.units import shared_slice
 
-    store, base, present, ontology = (_STATE[k] for k in ("store", "base", "present", "ontology"))
-    name = ox.NamedNode(own)
-    own_quads = list(store.quads_for_pattern(None, None, None, name))
-    work = ox.Store()
-    work.extend(own_quads)
-    quads = own_quads + ontology + F._shared_slice(base, work, own, present)
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+    quads, present = _STATE["store"], _STATE["present"]
+    own_triples = quads.triples([own])
+    triples = set(own_triples) | set(shared_slice(quads, own_triples, present))
     own_subjects = {
-        q.subject.value if isinstance(q.subject, ox.NamedNode) else str(q.subject) for q in own_quads
+        t.subject.value if isinstance(t.subject, ox.NamedNode) else str(t.subject) for t in own_triples
     }
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), own_subjects
 
@@ -742,7 +733,7 @@ def work_run(a) -> dict:
             shared_subjects=shared_subjects,
             tmpdir=a.tmp,
         )
-        owns = [u.own[0] for u in units]
+        owns = [u.graphs[0] for u in units]
         jobs = 1 if a.mode == "sliced-1" else 2
         keys: set = set()
         engine_seconds = 0.0
@@ -865,7 +856,7 @@ def merged_nt(nq: Path, out: Path) -> Path:
 
 
 def shapes_nt(out: Path) -> Path:
-    from perr_graph.validate import Shapes
+    from perr_graph.validation import Shapes
 
     out.write_bytes(Shapes.load().graph.serialize(format="nt", encoding="utf-8"))
     return out
@@ -1154,19 +1145,13 @@ def own_subjects(n: int, data: Path) -> set:
         return _OWN_CACHE[n]
     import pyoxigraph as ox
 
-    from perr_graph import validate as V
+    from perr_graph.validation.units import Quads, discover
 
     nq, _ = dataset(n, data)
-    store = ox.Store()
-    store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-    units, _ = V.discover_units(store)
-    owns = [ox.NamedNode(u.own[0]) for u in units if len(u.own) == 1 and isinstance(u.own[0], str)]
-    subjects = {
-        q.subject.value
-        for g in owns
-        for q in store.quads_for_pattern(None, None, None, g)
-        if isinstance(q.subject, ox.NamedNode)
-    }
+    quads = Quads.read([nq])
+    units, _ = discover(quads)
+    owns = [u.graphs[0] for u in units if len(u.graphs) == 1]
+    subjects = {t.subject.value for t in quads.triples(owns) if isinstance(t.subject, ox.NamedNode)}
     _OWN_CACHE[n] = subjects
     return subjects
 

@@ -3,7 +3,7 @@
 #   - a virtual environment in .venv with the project and its test extras (from PyPI)
 #   - headless Chromium for the browser tests (Debian package), when missing and we are root
 #   - YASGUI copied from npm into the package (scripts/vendor-yasgui.sh)
-#   - ruff's lint and format check, then pytest
+#   - ruff's lint and format check and mypy's type check (the dev extra), then pytest
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,8 +20,9 @@ fi
 bash scripts/vendor-yasgui.sh
 
 python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/pip install -q --disable-pip-version-check -e '.[test,dev]'
 # the code's lint and format rules ([tool.ruff] in pyproject.toml), then the tests
 .venv/bin/ruff check --quiet src tests benchmarks scripts
 .venv/bin/ruff format --check --quiet src tests benchmarks scripts
+.venv/bin/mypy src
 exec .venv/bin/python -m pytest "$@"

@@ -91,3 +91,13 @@ def sources(corpus):
 @pytest.fixture(scope="session")
 def project_root():
     return project.ROOT
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The counts tests measured (tests/support/summary.py), at the end of the run."""
+    from support import summary
+
+    if summary.LINES:
+        terminalreporter.section("measured")
+        for line in summary.LINES:
+            terminalreporter.write_line(line)

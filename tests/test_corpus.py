@@ -234,7 +234,7 @@ def test_a_corpus_own_queries_join_the_library(tmp_path, capsys):
 
 
 def test_a_corpus_own_shapes_join_the_bundled_ones(tmp_path):
-    from perr_graph.validate import Shapes
+    from perr_graph.validation import Shapes
 
     folder = corpus_dir(tmp_path / "c")
     (folder / "shapes").mkdir()

@@ -146,10 +146,10 @@ def test_synthetic_data_conforms_to_the_shapes(written):
     the shared graphs (synthetic registry and identifiers) give no result at all."""
     from rdflib.namespace import SH
 
-    from perr_graph.validate import SHARED, validate_dataset
+    from perr_graph.validation import SHARED, Locator, validate_dataset
 
     out, texts = written
-    report = validate_dataset([out.path], sources=texts)
+    report = validate_dataset([out.path], locator=Locator(texts))
     assert report.conforms
     assert report.counts()[SH.Violation] == 0
     assert len([u for u in report.units if u.name != SHARED]) == 5

@@ -1,4 +1,5 @@
-"""``perr validate``, in process: exit codes 0/1/2, formats, files split per protocol graph, bad input."""
+"""``perr validate``, in process: exit codes 0/1/2, files split per protocol graph, bad input, processes and the
+cache. The formats for CI are tests/test_validate_formats.py; the W3C suite, tests/test_shacl_suite.py."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def run(capsys, *argv):
 
 
 def test_the_built_dataset_conforms(capsys, dataset_nq):
-    code, out, err = run(capsys, dataset_nq, "--summary")
+    code, out, err = run(capsys, dataset_nq, "--summary", "--lang", "en")
     assert code == 0, out + err
     for pid in ("valence", "loriol", "montelimar", "voiron", "puy", "shared"):
         assert f"\n{pid}" in "\n" + out
@@ -30,7 +31,7 @@ def test_the_built_dataset_conforms(capsys, dataset_nq):
 
 
 def test_warnings_fail_when_asked(capsys, dataset_nq):
-    code, out, _ = run(capsys, dataset_nq, "--fail-on", "warning")
+    code, out, _ = run(capsys, dataset_nq, "--fail-on", "warning", "--lang", "en")
     assert code == 1
     assert "data/sources/001_8c36ca10e46b7ce9.txt:" in out  # results point at their source file and line
     assert "No signatory is listed for this protocol." in out
@@ -55,7 +56,7 @@ def test_json_and_french(capsys, dataset_nq):
 
 def test_turtle_report_written_atomically(capsys, dataset_nq, tmp_path):
     target = tmp_path / "report.ttl"
-    code, out, err = run(capsys, dataset_nq, "--format", "turtle", "--output", target)
+    code, out, err = run(capsys, dataset_nq, "--format", "turtle", "--output", target, "--lang", "en")
     assert code == 0 and out == "" and "wrote" in err
     g = Graph().parse(target, format="turtle")
     reports = list(g.subjects(ns.RDF.type, ns.URIRef("http://www.w3.org/ns/shacl#ValidationReport")))
@@ -66,7 +67,7 @@ def test_turtle_report_written_atomically(capsys, dataset_nq, tmp_path):
 def test_a_researchers_file_is_checked_like_ours(capsys):
     code, out, _ = run(capsys, EXAMPLES / "ProtocolShape" / "conforms.ttl", "--fail-on", "info")
     assert code == 0, out
-    code, out, _ = run(capsys, EXAMPLES / "ProtocolShape" / "violates.ttl")
+    code, out, _ = run(capsys, EXAMPLES / "ProtocolShape" / "violates.ttl", "--lang", "en")
     assert code == 1
     assert "Protocol-territory" in out and "shared" not in out.split("\n")[0]
 
@@ -75,7 +76,7 @@ def test_a_file_with_several_protocol_graphs_is_split(capsys, built, tmp_path):
     graphs = {name: built.graphs[name] for name in (ns.protocol_graph("loriol"), ns.protocol_graph("voiron"))}
     path = tmp_path / "two.trig"
     path.write_text("".join(trig(graphs)), encoding="utf-8")
-    code, out, _ = run(capsys, path, "--summary")
+    code, out, _ = run(capsys, path, "--summary", "--lang", "en")
     assert code == 0
     units = [line.split()[0] for line in out.splitlines() if line and not line.startswith(" ")]
     assert units[:2] == ["loriol", "voiron"]
@@ -127,6 +128,8 @@ def test_help_lists_the_options(capsys):
     assert exc.value.code == 0
     out = capsys.readouterr().out
     for option in (
+        "--shapes",
+        "--engine",
         "--format",
         "--output",
         "--fail-on",
@@ -139,7 +142,7 @@ def test_help_lists_the_options(capsys):
         assert option in out
 
 
-def test_jobs_and_cache_give_the_same_report(capsys, dataset_nq, corpus, tmp_path):
+def test_jobs_and_cache_give_the_same_report(capsys, dataset_nq, tmp_path):
     reports = []
     for argv in (
         ["--jobs", "1"],
@@ -149,22 +152,54 @@ def test_jobs_and_cache_give_the_same_report(capsys, dataset_nq, corpus, tmp_pat
     ):
         code, out, _ = run(capsys, dataset_nq, "--format", "json", "--quiet", *argv)
         assert code == 0
-        reports.append(json.loads(out))
-    assert all(r == reports[0] for r in reports[1:])
-    # and the same as the reference path, which validates every protocol in the one store
-    from perr_graph.validate import validate_dataset
+        reports.append(out)
+    assert all(r == reports[0] for r in reports[1:])  # the same bytes
+    data = json.loads(reports[0])
+    assert data["warnings"] > 0 and data["infos"] > 0 and data["engine"] == "auto"
+    # one report kept per unit (the five protocols and the shared graphs), in one SQLite file, as JSON
+    import sqlite3
 
-    reference = validate_dataset([dataset_nq], sources=corpus.sources)
-    # the command names the corpus's sources folder
-    reference.sources_prefix = corpus.source_path("").rstrip("/")
-    assert reports[0] == json.loads(reference.json("en"))
-    assert reports[0]["warnings"] > 0 and reports[0]["infos"] > 0
-    # one report kept per protocol graph validated alone, and the warm run read them rather than writing new
-    # ones; Loriol, validated with its graph of inferences (two graphs), takes the reference path, uncached
     kept = sorted(p.name for p in (tmp_path / "cache").iterdir())
-    assert len(kept) == 4 and all(name.endswith(".pickle") for name in kept)
+    assert kept == ["validation.sqlite"]
+    db = sqlite3.connect(tmp_path / "cache" / "validation.sqlite")
+    rows = db.execute("SELECT report FROM units").fetchall()
+    assert len(rows) == 6 and all(json.loads(r[0])["name"] for r in rows)
 
 
 def test_jobs_must_be_positive(capsys, dataset_nq):
     code, out, err = run(capsys, dataset_nq, "--jobs", "0")
     assert code == 2 and out == "" and err.strip() == "perr validate: --jobs must be at least 1"
+
+
+MY_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+<https://example.org/MyShape> a sh:NodeShape ; sh:targetClass <%s> ;
+    sh:property [ sh:path <https://example.org/reviewer> ; sh:minCount 1 ;
+                  sh:message "a protocol needs a reviewer"@en , "un protocole doit avoir un relecteur"@fr ] .
+"""
+
+
+def test_own_shapes_replace_the_bundled_ones(capsys, dataset_nq, tmp_path):
+    shapes = tmp_path / "mine.ttl"
+    shapes.write_text(MY_SHAPES % ns.PERR.Protocol, encoding="utf-8")
+    for extra in ([], ["--no-shared"]):
+        code, out, _ = run(capsys, dataset_nq, "--shapes", shapes, "--format", "json", "--lang", "en", *extra)
+        data = json.loads(out)
+        protocols = [u["name"] for u in data["units"] if u["name"] != "shared"]
+        assert code == 1 and len(protocols) == 5
+        assert sorted(r["protocol"] for r in data["results"]) == sorted(protocols)  # one finding per protocol
+        assert {(r["constraint"], r["message"]) for r in data["results"]} == {
+            ("MinCountConstraintComponent", "a protocol needs a reviewer")
+        }
+
+
+def test_a_corpus_shapes_join_the_bundled_ones(capsys, dataset_nq, tmp_path):
+    from support import project
+
+    folder = project.make_test_corpus(tmp_path)
+    (folder / "shapes").mkdir()
+    (folder / "shapes" / "mine.ttl").write_text(MY_SHAPES % ns.PERR.Protocol, encoding="utf-8")
+    code, out, _ = run(capsys, dataset_nq, "--corpus", folder, "--format", "json", "--lang", "en")
+    data = json.loads(out)
+    messages = {r["message"] for r in data["results"]}
+    assert code == 1 and "a protocol needs a reviewer" in messages
+    assert "No signatory is listed for this protocol." in messages  # the bundled shapes still apply

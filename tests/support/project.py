@@ -36,6 +36,14 @@ def make_test_corpus(folder: Path) -> Path:
     return folder
 
 
+def user_cache() -> Path:
+    """The user's cache folder for this project (``$XDG_CACHE_HOME/perr-graph``, default ``~/.cache/perr-graph``):
+    what tests fetch or compute once and keep between runs (never the checkout)."""
+    import os
+
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perr-graph"
+
+
 DATASET_GRAPH = "<https://w3id.org/perr-graph/graph/dataset>"
 
 

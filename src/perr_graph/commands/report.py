@@ -72,11 +72,17 @@ def run(args) -> int:
         progress.done(task)
         findings = None
         if not args.no_validation:
-            from perr_graph.validate import Shapes
+            from perr_graph.validation import Shapes
 
             task = progress.task(m._("Validating (SHACL)"))
             findings = validation_findings(
-                files, args.lang, sources=sources, dataset=dataset, shapes=Shapes.load(corpus.shapes)
+                files,
+                args.lang,
+                sources=sources,
+                roots=(corpus.root, corpus.data.parent),
+                dataset=dataset,
+                shapes=Shapes.load(corpus.shapes),
+                jobs=None,
             )
             progress.done(task)
         written = build_report(store, out, findings, sources, args.lang, progress)

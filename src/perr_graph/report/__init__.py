@@ -31,11 +31,11 @@ MARKER = ".perr-report"
 
 
 def validation_findings(store_files: list[Path] | None = None, lang: str = "fr", **options) -> dict:
-    """The SHACL findings of :mod:`perr_graph.validate` on the dataset, for the validation page."""
-    from perr_graph import validate
+    """The SHACL findings of :mod:`perr_graph.validation` on the dataset, for the validation page (``options``:
+    those of :func:`perr_graph.report.validation.findings`)."""
     from perr_graph.report.validation import findings as read_findings
 
-    return read_findings(validate, store_files, lang, **options)
+    return read_findings(store_files, lang, **options)
 
 
 def _check_target(out: Path) -> None:

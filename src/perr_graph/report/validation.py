@@ -1,41 +1,30 @@
-"""The SHACL findings for the report, from :mod:`perr_graph.validate` (its ``validate_dataset`` and the
-:class:`~perr_graph.validate.Report` it returns): conformance, counts per protocol, and every result in plain words
-with the source file and line it points at, in the report's language."""
+"""The SHACL findings for the report, from :mod:`perr_graph.validation` (the same engine and the same records as
+``perr validate``): conformance, counts per protocol, and every result in plain words with the source file and
+line it points at, in the report's language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def findings(
-    validate_module,
     files: list[Path] | None = None,
     lang: str = "fr",
     *,
-    sources=None,
-    dataset=None,
-    shapes=None,
+    sources: Path | None = None,
+    roots: tuple[Path, ...] = (),
+    dataset: Path | Callable[[], Path] | None = None,
+    shapes: Any = None,
+    jobs: int | None = 1,
 ) -> dict:
-    """``{"conforms", "units": [{name, violations, warnings, infos, notes}], "results": [records]}``, the
-    messages in ``lang``."""
-    from rdflib.namespace import SH
+    """``{"conforms", "fail_on", "engine", "units": [{name, violations, warnings, infos, notes}], "results":
+    [records]}`` (:func:`perr_graph.validation.render.summary` and ``records``), the messages in ``lang``."""
+    from perr_graph.validation import Locator, validate_dataset
+    from perr_graph.validation.render import records, summary
 
-    report = validate_module.validate_dataset(files or None, sources=sources, dataset=dataset, shapes=shapes)
-    units = []
-    for u in report.units:
-        c = report.counts(u)
-        units.append(
-            {
-                "name": u.name,
-                "violations": c[SH.Violation],
-                "warnings": c[SH.Warning],
-                "infos": c[SH.Info],
-                "notes": list(u.notes),
-            }
-        )
-    return {
-        "conforms": report.conforms,
-        "fail_on": report.fail_on,
-        "units": units,
-        "results": report.records(lang),
-    }
+    report = validate_dataset(
+        files or None, shapes=shapes, dataset=dataset, locator=Locator(sources, roots), jobs=jobs
+    )
+    return {**summary(report), "results": records(report, lang)}
