@@ -432,3 +432,17 @@ def test_a_cell_keeps_its_column_and_the_service_it_names_whatever_the_legend_ma
         ("pole-emploi", None, FREE),
         ("mission-locale-montelimar", None, FREE),
     ]
+
+
+def test_a_person_defined_twice_in_the_registry_is_refused(tmp_path):
+    """Nothing silently replaced (issue 16): a second row with the same person id is an error at its line."""
+    from perr_graph.errors import ConfigError
+    from perr_graph.inputs.registry import Registry
+
+    folder = _registry_copy(tmp_path)
+    path = folder / "people.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    with pytest.raises(ConfigError, match="duplicate person id") as exc:
+        Registry.load(folder)
+    assert exc.value.line == len(lines) + 1 and str(exc.value.path).endswith("people.csv")

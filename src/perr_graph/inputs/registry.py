@@ -266,7 +266,9 @@ class Registry:
         people: dict[str, Person] = {}
         pp = directory / "people.csv"
         if pp.exists():
-            for _n, r in _rows(pp, ["id", "given", "family", "variants", "note"]):
+            for n, r in _rows(pp, ["id", "given", "family", "variants", "note"]):
+                if r["id"] in people:
+                    raise ConfigError(f"duplicate person id {r['id']!r}", pp, n)
                 variants = tuple(v.strip() for v in r["variants"].split(";") if v.strip())
                 people[r["id"]] = Person(r["id"], r["given"], r["family"], variants, r["note"])
 
