@@ -203,3 +203,10 @@ def test_a_corpus_shapes_join_the_bundled_ones(capsys, dataset_nq, tmp_path):
     messages = {r["message"] for r in data["results"]}
     assert code == 1 and "a protocol needs a reviewer" in messages
     assert "No signatory is listed for this protocol." in messages  # the bundled shapes still apply
+
+
+def test_a_missing_sources_folder_is_one_line(capsys, dataset_nq, tmp_path):
+    """The quote check is never skipped in silence (issue 16): --sources naming no folder stops with one line."""
+    code, out, err = run(capsys, str(dataset_nq), "--sources", str(tmp_path / "missing"))
+    assert code == 2 and out == "" and err.strip().endswith("no such folder of source texts")
+    assert len(err.strip().splitlines()) == 1

@@ -110,6 +110,8 @@ def run(args) -> int:
     own = bool(args.shapes)
     shapes = Shapes.load(args.shapes if own else corpus.shapes)
     sources = args.sources if args.sources is not None else corpus.sources
+    if args.sources is not None and not Path(args.sources).is_dir():  # never a quote check skipped in silence
+        raise InputError(f"--sources {args.sources}: no such folder of source texts")
     with _Progress(args.quiet, tr(args.lang, "Validating")) as progress:
         report = validate_dataset(
             args.files or None,
