@@ -90,6 +90,7 @@ def read(ctx: Context, block: MatrixBlock) -> None:
     legend_span = (
         ctx.span(legend.legend.line, legend.legend.quote, legend.legend.end_line) if legend.legend else None
     )
+    marks = {str(k): v for k, v in legend.marks.items()}  # the legend's marks, read once for the whole table
     group_section, challenge, challenge_info = section, None, None
     for row in _rows(ctx, block, layout, legend):
         if row.groups:
@@ -117,7 +118,6 @@ def read(ctx: Context, block: MatrixBlock) -> None:
                     f"the [matrix] table needs free = {{role = …, rule = …}} for the column {layout.names[i]!r}",
                     block,
                 )
-            marks = {str(k): v for k, v in legend.marks.items()}
             for inv in cell_involvements(
                 ctx, cell, n, layout.partners[i], marks, legend.unmarked, legend.free
             ):
