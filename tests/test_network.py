@@ -88,3 +88,38 @@ def test_exports_parse_and_carry_the_measures(graphs):
     assert {"label", "category", "commitments", "degree", "betweenness", "community"} <= set(node)
     gexf = N.gexf(graphs["loriol"])
     assert "lastmodifieddate" not in gexf and gexf == N.gexf(graphs["loriol"])
+
+
+def _exact_betweenness(g) -> dict:
+    """networkx's betweenness with lengths as exact fractions: the oracle (no float tie is missed)."""
+    from fractions import Fraction
+
+    h = nx.Graph()
+    h.add_nodes_from(sorted(g))
+    h.add_edges_from((a, b, {"length": Fraction(1, d["weight"])}) for a, b, d in g.edges(data=True))
+    return nx.betweenness_centrality(h, weight="length")
+
+
+def test_betweenness_is_exact(graphs):
+    """igraph's betweenness equals exact arithmetic's on every network of the five (each protocol's and all)."""
+    for name, g in graphs.items():
+        exact = _exact_betweenness(g)
+        got = N.betweenness(g)
+        assert set(got) == set(g), name
+        assert max(abs(got[n] - float(exact[n])) for n in g) < 1e-9, name
+
+
+def test_betweenness_counts_paths_of_equal_length():
+    """Two shortest paths of the same length share the load, as exact arithmetic says: a-b-c-d is 1/2 + 1/3 + 1/6
+    and a-x-d is 1/2 + 1/2, both 1. Summed in floats from a, the first is 0.9999999999999999 and networkx's float
+    betweenness drops a-x-d for that pair; igraph keeps both."""
+    g = nx.Graph()
+    for a, b, w in [("a", "b", 2), ("b", "c", 3), ("c", "d", 6), ("a", "x", 2), ("x", "d", 2)]:
+        g.add_edge(a, b, weight=w)
+    exact = {n: float(v) for n, v in _exact_betweenness(g).items()}
+    floats = nx.Graph()
+    floats.add_edges_from((a, b, {"length": 1 / d["weight"]}) for a, b, d in g.edges(data=True))
+    assert nx.betweenness_centrality(floats, weight="length")["x"] != pytest.approx(exact["x"])  # the trap
+    assert N.betweenness(g) == pytest.approx(exact)
+    # x lies on one of the two shortest a-d paths, and on no other: 1/2 of one pair among the 6 pairs of the others
+    assert exact["x"] == pytest.approx(1 / 12)

@@ -520,3 +520,44 @@ def test_a_folder_that_is_not_a_store_is_never_overwritten(capsys, tmp_path, dat
         capsys, "query", "02", "--store", str(location), "--endpoint", "http://127.0.0.1:9/sparql"
     )
     assert code == 2 and "exclude --endpoint" in err
+
+
+# --- answers of several queries together (the analyses' path) -------------------------------------------------
+
+
+def test_run_many_gives_each_query_its_answer_in_plain_values(store, library_results):
+    """The analyses ask their queries together (one child, a query per core at a time, rows as plain values):
+    each answer is the one the query gives alone, value for value."""
+    from perr_graph.analysis.answers import pid, run_many, value
+
+    names = ["protocol-stats", "commitment-involvements", "partner-pairs", "concepts"]
+    got = run_many(store, names)
+    assert list(got) == names
+    for name in names:
+        q = queries.find(name)
+        file, records = got[name]
+        assert file == q.path.name
+        alone = library_results[q.path.stem][1]
+        assert len(records) == len(alone.rows) > 0
+        for rec, row in zip(records, alone.rows, strict=True):
+            expected = {c: value(t) for c, t in zip(alone.variables, row, strict=True)}
+            for c in ("protocol", "protocol_a", "protocol_b"):
+                if isinstance(expected.get(c), str):
+                    expected[c] = pid(expected[c])
+            assert rec == expected
+    assert {type(v) for _, recs in got.values() for r in recs for v in r.values()} <= {str, int, float, type(None)}
+
+
+def test_select_plain_names_the_query_that_failed_and_keeps_its_limits(store):
+    from perr_graph.analysis.answers import value
+    from perr_graph.sparql.run import Limits, select_plain
+
+    good = queries.find("protocols")
+    slow = "SELECT ?a ?d WHERE { GRAPH ?g { ?a ?b ?c } GRAPH ?h { ?d ?e ?f } } ORDER BY ?c ?f ?a ?d"
+    with pytest.raises(QueryError, match="timed out"):
+        select_plain(store, [(good, None), (slow, None)], value, limits=Limits(timeout=1.0))
+    with pytest.raises(QueryError, match="more than 2 rows"):
+        select_plain(store, [(good, None)], value, limits=Limits(timeout=30.0, max_rows=2))
+    with pytest.raises(QueryError, match="SERVICE"):
+        select_plain(store, [(good, None), ("SELECT * { SERVICE <http://x.test/> { ?s ?p ?o } }", None)], value)
+    assert select_plain(store, [], value) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from perr_graph import namespaces as ns
 from perr_graph.sparql.library import find
-from perr_graph.sparql.run import Limits, select
+from perr_graph.sparql.run import Limits, select_plain
 
 _PROTOCOL = str(ns.ID["protocol/"])
 #: the analyses read whole answers (at national scale, tens of thousands of rows): no row cap, a generous time
@@ -36,12 +36,27 @@ def run(store, name: str, params: dict[str, str] | None = None) -> tuple[str, li
     """A library query's answer as records of plain values (protocol IRIs in the ``protocol``, ``protocol_a`` and
     ``protocol_b`` columns as protocol ids), and the query's file name."""
     q = find(name)
-    columns, rows = select(store, q, params, limits=ANALYSIS)
+    ((columns, rows),) = select_plain(store, [(q, params)], value, limits=ANALYSIS)
+    return q.path.name, _records(columns, rows)
+
+
+def run_many(store, names: list[str]) -> dict[str, tuple[str, list[dict]]]:
+    """The answers of several library queries (without parameters), as :func:`run` gives each, run together:
+    one child process, one query per core at a time (:func:`perr_graph.sparql.run.select_plain`)."""
+    queries = [find(n) for n in names]
+    answers = select_plain(store, [(q, None) for q in queries], value, limits=ANALYSIS)
+    return {
+        n: (q.path.name, _records(columns, rows))
+        for n, q, (columns, rows) in zip(names, queries, answers, strict=True)
+    }
+
+
+def _records(columns: list[str], rows: list[list]) -> list[dict]:
     out = []
     for r in rows:
-        rec = {c: value(v) for c, v in zip(columns, r, strict=False)}
+        rec = dict(zip(columns, r, strict=False))
         for c in ("protocol", "protocol_a", "protocol_b"):
             if isinstance(rec.get(c), str):
                 rec[c] = pid(rec[c])
         out.append(rec)
-    return q.path.name, out
+    return out

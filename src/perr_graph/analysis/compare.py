@@ -20,7 +20,7 @@ import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from perr_graph.analysis.answers import run
+from perr_graph.analysis.answers import run, run_many
 from perr_graph.analysis.concepts import Concepts, role_rank
 from perr_graph.analysis.network import metrics_rows, partner_graphs
 from perr_graph.i18n import N_, messages
@@ -101,22 +101,21 @@ class Context:
             self._answers[name] = run(store, name)
         return self._answers[name]
 
+    def prefetch(self, store, names) -> None:
+        """Ask the queries ``names`` not asked yet together (:func:`perr_graph.analysis.answers.run_many`)."""
+        if missing := list(dict.fromkeys(n for n in names if n not in self._answers)):
+            self._answers.update(run_many(store, missing))
+
     def graphs(self, store) -> dict:
         """The partner networks (:func:`perr_graph.analysis.network.partner_graphs`), made once."""
         if self._graphs is None:
-            self._graphs = partner_graphs(store)
+            self._graphs = partner_graphs(store, self.run)
         return self._graphs
 
     def label(self, scheme: str, notation: str | None) -> str:
         if not notation:
             return messages(self.lang)._("(none)")
         return self.concepts.label(scheme, notation, self.lang)
-
-
-def protocol_ids(store) -> list[str]:
-    """The protocols of the dataset that hold commitments, sorted by id (the column order of every table)."""
-    _, recs = run(store, "lead-and-indicator-share")
-    return [r["protocol"] for r in recs]
 
 
 def _pivot(recs: list[dict], keys: list[str], value: str, pids: list[str], order=None) -> list[list]:
@@ -366,6 +365,20 @@ def network_table(store, cx: Context) -> Table:
     )
 
 
+#: the library queries each table reads (asked together before the tables are made)
+QUERIES = {
+    "category-roles": ["category-by-territory"],
+    "category-partners": ["partner-activity"],
+    "pillars": ["pillar-by-territory"],
+    "themes": ["theme-by-territory"],
+    "lead-indicator": ["lead-and-indicator-share"],
+    "lead-roles": ["commitment-involvements"],
+    "partners-everywhere": ["partners-everywhere"],
+    "partners-once": ["partners-once"],
+    "matches": ["matched-commitments"],
+    "network": ["partner-activity", "partner-pairs"],
+}
+
 TABLES = {
     "category-roles": category_roles,
     "category-partners": category_partners,
@@ -383,6 +396,7 @@ TABLES = {
 def context(store, lang: str = "fr") -> Context:
     """The protocols, the concepts' labels and the territories' names, read once for every table."""
     cx = Context([], Concepts(), lang)
+    cx.prefetch(store, ["protocols", "lead-and-indicator-share", "concepts"])
     _, protocols = cx.run(store, "protocols")
     _, shares = cx.run(store, "lead-and-indicator-share")
     _, concepts = cx.run(store, "concepts")
@@ -397,7 +411,9 @@ def compare(
 ) -> list[Table]:
     """The comparison tables (all, or those named), in the order of :data:`TABLES`, labelled in ``lang``."""
     cx = cx or context(store, lang)
-    return [make(store, cx) for n, make in TABLES.items() if not names or n in names]
+    chosen = [n for n in TABLES if not names or n in names]
+    cx.prefetch(store, [q for n in chosen for q in QUERIES[n]])
+    return [TABLES[n](store, cx) for n in chosen]
 
 
 # --- output -------------------------------------------------------------------------------------------------

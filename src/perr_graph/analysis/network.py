@@ -7,8 +7,8 @@ and ``named`` the same count leaving out involvements as the signatories collect
 per-protocol weights.
 
 Measures: degree (neighbours), weighted degree (sum of weights), betweenness centrality with ``1 / weight`` as
-the length of a link (a strong tie is a short path; networkx's, estimated from :data:`EXACT_BETWEENNESS` sources
-with a fixed seed beyond that many organisations), and communities by greedy modularity maximisation on the weights (networkx's
+the length of a link (a strong tie is a short path), exact at every size (:func:`betweenness`, igraph's C
+implementation of Brandes' algorithm), and communities by greedy modularity maximisation on the weights (networkx's
 Clauset–Newman–Moore; deterministic for a given node order, and nodes are added in IRI order), or, beyond
 :data:`EXACT_COMMUNITIES` organisations (a national network), networkx's Louvain method from a fixed seed: seconds
 instead of minutes. Exports: GraphML and GEXF for Gephi, written atomically, byte-identical from run to run.
@@ -34,16 +34,15 @@ ALL = "all"
 SEED = 20192022
 #: the most organisations a picture draws (the most linked ones); the GraphML and GEXF files hold every one
 DRAWN = 420
-#: up to this many organisations, betweenness is exact; beyond, estimated from this many sources (fixed seed)
-EXACT_BETWEENNESS = 600
 #: up to this many organisations, communities by greedy modularity (Clauset–Newman–Moore); beyond, by Louvain
 EXACT_COMMUNITIES = 1000
 
 
-def partner_graphs(store) -> dict[str, nx.Graph]:
-    """``{"all": G, pid: G, …}`` from the query library's answers on the store."""
-    _, activity = run(store, "partner-activity")
-    _, pairs = run(store, "partner-pairs")
+def partner_graphs(store, answer=run) -> dict[str, nx.Graph]:
+    """``{"all": G, pid: G, …}`` from the query library's answers on the store (``answer(store, name)``: the
+    records of a library query, :func:`perr_graph.analysis.answers.run` by default)."""
+    _, activity = answer(store, "partner-activity")
+    _, pairs = answer(store, "partner-pairs")
     graphs: dict[str, nx.Graph] = {}
     nodes: dict[str, dict[str, dict]] = {}
     for r in activity:
@@ -113,19 +112,34 @@ def communities(g: nx.Graph) -> list[list[str]]:
     return found
 
 
+def betweenness(g: nx.Graph) -> dict[str, float]:
+    """Betweenness centrality of every node, normalised as networkx's ``betweenness_centrality`` (the share of
+    the shortest paths between two other nodes that pass through it), with ``1 / weight`` as the length of a link.
+
+    Computed by igraph (Brandes' algorithm in C): exact at national scale in seconds, where networkx in pure Python
+    had to estimate it from a sample of sources. igraph compares path lengths with a tolerance, so two paths of
+    the same length (1/3 + 1/6 and 1/2) are both shortest, as exact arithmetic says; networkx compares the float
+    sums exactly and may keep one (tests/test_network.py checks igraph against networkx on exact fractions)."""
+    import igraph
+
+    nodes = sorted(g)
+    if len(nodes) < 3:
+        return dict.fromkeys(nodes, 0.0)
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = sorted(g.edges(data="weight"))
+    h = igraph.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b, _ in edges])
+    raw = h.betweenness(directed=False, weights=[1.0 / w for _, _, w in edges])
+    pairs = (len(nodes) - 1) * (len(nodes) - 2) / 2  # pairs of other nodes (each counted once)
+    return {n: raw[i] / pairs for i, n in enumerate(nodes)}
+
+
 def metrics(g: nx.Graph) -> dict[str, dict]:
-    """Per node: degree, weighted degree, betweenness (length 1/weight, normalised) and community number;
-    computed once per graph (kept in ``g.graph``). Betweenness is exact up to :data:`EXACT_BETWEENNESS` nodes;
-    beyond, it is estimated from that many source nodes drawn with a fixed seed (networkx's ``k``), so that a
-    national network is measured in seconds, the same on every run."""
+    """Per node: degree, weighted degree, betweenness (:func:`betweenness`, rounded to 4 decimals) and community
+    number; computed once per graph (kept in ``g.graph``)."""
     cached = g.graph.get("_metrics")
     if cached is not None:
         return cached
-    h = nx.Graph()
-    h.add_nodes_from(sorted(g))
-    h.add_edges_from((a, b, {"length": 1.0 / d["weight"]}) for a, b, d in sorted(g.edges(data=True)))
-    k = EXACT_BETWEENNESS if h.number_of_nodes() > EXACT_BETWEENNESS else None
-    between = nx.betweenness_centrality(h, k=k, seed=SEED if k else None, weight="length")
+    between = betweenness(g)
     member = {n: i for i, c in enumerate(communities(g), start=1) for n in c}
     g.graph["_metrics"] = {
         n: {

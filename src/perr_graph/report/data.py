@@ -12,10 +12,12 @@ from pathlib import Path
 
 import networkx as nx
 
+from perr_graph.analysis.compare import QUERIES as TABLE_QUERIES
 from perr_graph.analysis.compare import Context, Table, compare, context
 from perr_graph.analysis.concepts import Concepts
 from perr_graph.analysis.network import drawn_part, layout
 from perr_graph.i18n import messages
+from perr_graph.rdf.emit.base import LEAD_ROLES
 from perr_graph.report.places import Places
 
 
@@ -37,7 +39,7 @@ class Commitment:
     themes: list[str] = field(default_factory=list)
     #: (protocol, key, line, score, relation), best score first
     matches: list[tuple[str, str, int, float, str]] = field(default_factory=list)
-    #: a partner is its chef de file (``perr:lead``, query ``partner-leads``)
+    #: a partner is its chef de file (an involvement whose role makes it a lead, ``perr:lead``)
     has_lead: bool = False
 
 
@@ -55,6 +57,18 @@ class Drawing:
     def of(cls, g: nx.Graph) -> Drawing:
         part, alone, cut = drawn_part(g)
         return cls(part, alone, cut, layout(part))
+
+
+#: the library queries the pages read besides the comparison tables' (asked together, one per core at a time)
+QUERIES = [
+    "protocol-stats",
+    "ontology-terms",
+    "protocol-places",
+    "signatories",
+    "indicators-and-targets",
+    "organisations",
+    "commitment-themes",
+]
 
 
 def period(info: dict, lang: str = "fr") -> str:
@@ -87,7 +101,7 @@ class ReportData:
     signatories: dict[str, list[dict]]
     indicators: dict[str, list[dict]]
     organisations: dict[str, dict]
-    #: the roles that make a partner a lead (``perr:lead``), as the data show them
+    #: the roles that make a partner a lead (``perr:lead``): the chef de file
     lead_roles: set[str]
     validation: dict | None = None
     #: the catalogued titles (``catalogue.csv`` of the sources), when the sources are given
@@ -110,6 +124,7 @@ class ReportData:
     ) -> ReportData:
         """Run the library's queries on ``store`` (and the comparison and the network, which run theirs)."""
         cx: Context = context(store, lang)
+        cx.prefetch(store, [*QUERIES, *(q for qs in TABLE_QUERIES.values() for q in qs)])
         tables = {t.name: t for t in compare(store, None, lang, cx)}
         _, protocols = cx.run(store, "protocols")
         _, stats = cx.run(store, "protocol-stats")
@@ -119,9 +134,8 @@ class ReportData:
         _, signatories = cx.run(store, "signatories")
         _, indicators = cx.run(store, "indicators-and-targets")
         _, organisations = cx.run(store, "organisations")
-        _, leads = cx.run(store, "partner-leads")
         graphs = cx.graphs(store)
-        commitments = _commitments(cx, store, tables["matches"], {r["commitment"] for r in leads})
+        commitments = _commitments(cx, store, tables["matches"])
         return cls(
             lang=lang,
             protocols=protocols,
@@ -137,7 +151,7 @@ class ReportData:
             signatories=_by_protocol(signatories),
             indicators=_by_protocol(indicators),
             organisations=_organisations(organisations),
-            lead_roles={r["role"] for r in leads if r["role"]},
+            lead_roles=set(LEAD_ROLES),
             validation=validation,
             catalogue_titles=_catalogue_titles(sources),
         )
@@ -208,7 +222,7 @@ def _catalogue_titles(sources: Path | None) -> dict[str, str]:
         return {}
 
 
-def _commitments(cx: Context, store, matches: Table, led: set[str]) -> dict[str, list[Commitment]]:
+def _commitments(cx: Context, store, matches: Table) -> dict[str, list[Commitment]]:
     """Every commitment by protocol, in document order, with its involvements, themes and matches."""
     _, rows = cx.run(store, "commitment-involvements")
     by_iri: dict[str, Commitment] = {}
@@ -225,10 +239,10 @@ def _commitments(cx: Context, store, matches: Table, led: set[str]) -> dict[str,
                 r["section"] or "",
                 r["pillar"] or "",
                 r["text"],
-                has_lead=r["commitment"] in led,
             )
         if r["partner"]:
             c.involvements.append(r)
+            c.has_lead = c.has_lead or r["role"] in LEAD_ROLES
     _, themes = cx.run(store, "commitment-themes")
     for r in themes:
         if r["commitment"] in by_iri and r["theme"]:

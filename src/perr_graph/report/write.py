@@ -1,7 +1,8 @@
 """Writing the report's pages into a folder (the temporary folder of :func:`perr_graph.report.build_report`),
 with progress bars.
 
-The partner pages (thousands at national scale) and the network files are shared among worker processes
+The protocol pages with their source pages, the partner pages (thousands at national scale) and the network
+files are shared among worker processes
 (:func:`perr_graph.pool.imap`, one per core) when the platform can fork: the workers inherit what was read, so
 nothing is sent to them but names, and they send back the paths they wrote, in order. Each page depends only on
 the data, so the report is the same bytes whatever the number of workers.
@@ -54,22 +55,11 @@ def write_pages(
     site.written += exports
     names = [p.name for p in exports]
     page("network.html", m._("Network"), network.TEMPLATE, lambda dl: network.context(data, links, dl, names))
-    for pid in data.pids:
-        name = data.pname(pid)
-        page(
-            links.protocol(pid),
-            name,
-            protocol.TEMPLATE,
-            lambda dl, pid=pid: protocol.context(data, links, dl, pid),
-        )
-        if pid in texts:
-            site.write(
-                links.source(pid) or "",
-                m._("Source — %(name)s", name=name),
-                protocol.SOURCE_TEMPLATE,
-                protocol.source_context(data, links, pid, texts[pid]),
-            )
-        progress.advance(task)
+    data.roles()  # worked out once here, not once per worker
+    pages = (data, links, out, lang, texts)
+    for paths in _shared(_protocol_pages, list(data.pids), pages):
+        site.written += [Path(x) for x in paths]
+        progress.advance(task, 2)
     page(
         "partners.html",
         m._("Partners"),
@@ -110,6 +100,26 @@ def _shared(work, items: list, state: tuple):
 
 def _state(*state):
     return state
+
+
+def _protocol_pages(state: tuple, pid: str) -> list[str]:
+    """Write the page of protocol ``pid`` with its tables, and the page of its source text when given; the paths
+    written."""
+    data, links, out, lang, texts = state
+    m = messages(lang)
+    site = Site(out, lang, sources=bool(texts))
+    name = data.pname(pid)
+    page = links.protocol(pid)
+    dl = Downloads(Path(page).stem)
+    site.write(page, name, protocol.TEMPLATE, protocol.context(data, links, dl, pid), dl)
+    if pid in texts:
+        site.write(
+            links.source(pid) or "",
+            m._("Source — %(name)s", name=name),
+            protocol.SOURCE_TEMPLATE,
+            protocol.source_context(data, links, pid, texts[pid]),
+        )
+    return [os.fspath(x) for x in site.written]
 
 
 def _partner_page(state: tuple, iri: str) -> list[str]:

@@ -11,7 +11,9 @@ format (streamed, :func:`stream_local`); :mod:`perr_graph.sparql.output` writes 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from perr_graph.errors import QueryError
 from perr_graph.sparql.child import run_in_child
@@ -213,3 +215,65 @@ def stream_local(
 
     run_in_child(work, on_data, timeout=timeout, path=path)
     return written[0]
+
+
+def select_plain(
+    store,
+    queries: Sequence[tuple[QueryFile, dict[str, str] | None]],
+    convert: Callable[[Any], Any],
+    *,
+    limits: Limits | None = None,
+    jobs: int | None = None,
+) -> list[tuple[list[str], list[list]]]:
+    """Several SELECT queries on a pyoxigraph store, each checked as by :func:`run_local`: ``(columns, rows)`` for
+    each, in order, every term turned into a plain value (number, text, None) by ``convert``.
+
+    For the analyses, which read whole answers (at national scale, 90,000 rows of 13 columns). The queries run in
+    one child process (:mod:`perr_graph.sparql.child`; ``limits.timeout`` bounds them all), ``jobs`` at a time on
+    threads (one per core by default: the engine evaluates without holding Python's lock), the terms are
+    converted there, and the rows come back as one JSON array of plain values, where :func:`run_local` sends each
+    term as a SPARQL JSON object and reads it back: a fifth of the time on the largest answer."""
+    import json
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    limits = limits or Limits()
+    policy = local_policy(store)
+    prepared = [_prepare(store, q, params, policy, ("SELECT",)) for q, params in queries]
+    chunks: list[bytes] = []
+
+    def one(item) -> tuple[list[str], list[list]]:
+        checked, subs, path = item
+        answer = None
+        try:
+            answer = store.query(checked.text, substitutions=subs)
+            variables = [v.value for v in answer.variables]
+            rows: list[list] = []
+            for solution in answer:
+                if len(rows) >= limits.max_rows:
+                    raise QueryError(
+                        f"more than {limits.max_rows} rows: add a LIMIT or raise --max-rows", path
+                    )
+                rows.append([convert(solution[v]) for v in variables])
+            return variables, rows
+        except SyntaxError as exc:
+            raise QueryError(f"syntax error: {exc}", path) from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {exc}", path) from None
+        finally:
+            answer = solution = None  # dropped on the thread that made them (pyoxigraph's rule)
+
+    def work(writer) -> None:  # in the child, whose threads have the engine's large stack
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(prepared)))
+        try:
+            with ThreadPoolExecutor(workers) as threads:
+                answers = list(threads.map(one, prepared))
+        except QueryError as exc:
+            writer.error(str(exc))
+            return
+        writer.write(json.dumps(answers, ensure_ascii=False).encode("utf-8"))
+
+    if prepared:
+        run_in_child(work, chunks.append, timeout=limits.timeout)
+    answers = json.loads(b"".join(chunks)) if prepared else []
+    return [(columns, rows) for columns, rows in answers]
