@@ -545,7 +545,8 @@ def test_run_many_gives_each_query_its_answer_in_plain_values(store, library_res
                 if isinstance(expected.get(c), str):
                     expected[c] = pid(expected[c])
             assert rec == expected
-    assert {type(v) for _, recs in got.values() for r in recs for v in r.values()} <= {str, int, float, type(None)}
+    kinds = {type(v) for _, recs in got.values() for r in recs for v in r.values()}
+    assert kinds <= {str, int, float, type(None)}
 
 
 def test_select_plain_names_the_query_that_failed_and_keeps_its_limits(store):
@@ -558,6 +559,7 @@ def test_select_plain_names_the_query_that_failed_and_keeps_its_limits(store):
         select_plain(store, [(good, None), (slow, None)], value, limits=Limits(timeout=1.0))
     with pytest.raises(QueryError, match="more than 2 rows"):
         select_plain(store, [(good, None)], value, limits=Limits(timeout=30.0, max_rows=2))
+    service = "SELECT * { SERVICE <http://x.test/> { ?s ?p ?o } }"
     with pytest.raises(QueryError, match="SERVICE"):
-        select_plain(store, [(good, None), ("SELECT * { SERVICE <http://x.test/> { ?s ?p ?o } }", None)], value)
+        select_plain(store, [(good, None), (service, None)], value)
     assert select_plain(store, [], value) == []
