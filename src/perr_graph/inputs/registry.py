@@ -37,8 +37,24 @@ PROPOSAL_COLUMNS = ["status", "source", "line", "quote"]
 PROPOSED = "proposed"
 
 
+@dataclass(frozen=True, kw_only=True)
+class Proposal:
+    """What a registry entry says of its review: "proposed" (``status``) for an entry ``perr add`` drafted and no
+    person reviewed yet, else empty; the protocol id (``source``) and line a proposed entry comes from, and the
+    words there (``quote``). The columns :data:`PROPOSAL_COLUMNS` of ``partners.csv`` and ``territories.csv``."""
+
+    status: str = ""
+    source: str = ""
+    line: int | None = None
+    quote: str = ""
+
+    @property
+    def proposed(self) -> bool:
+        return self.status == PROPOSED
+
+
 @dataclass(frozen=True)
-class Partner:
+class Partner(Proposal):
     id: str
     label: str
     category: str
@@ -62,34 +78,14 @@ class Partner:
             out.append((m.group(1), int(m.group(2)), m.group(3)))
         return out
 
-    #: "proposed" for an entry ``perr add`` drafted and no person reviewed yet; else empty
-    status: str = ""
-    #: the protocol id and line a proposed entry comes from, and the words there
-    source: str = ""
-    line: int | None = None
-    quote: str = ""
-
-    @property
-    def proposed(self) -> bool:
-        return self.status == PROPOSED
-
 
 @dataclass(frozen=True)
-class Territory:
+class Territory(Proposal):
     id: str
     label: str
     type: str
     part_of: str
     note: str
-    #: as for partners: "proposed" by ``perr add`` until reviewed, with the protocol and line it comes from
-    status: str = ""
-    source: str = ""
-    line: int | None = None
-    quote: str = ""
-
-    @property
-    def proposed(self) -> bool:
-        return self.status == PROPOSED
 
 
 @dataclass(frozen=True)
