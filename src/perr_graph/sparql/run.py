@@ -232,7 +232,7 @@ def select_plain(
     one child process (:mod:`perr_graph.sparql.child`; ``limits.timeout`` bounds them all), ``jobs`` at a time on
     threads (one per core by default: the engine evaluates without holding Python's lock), the terms are
     converted there, and the rows come back as one JSON array of plain values, where :func:`run_local` sends each
-    term as a SPARQL JSON object and reads it back: a fifth of the time on the largest answer."""
+    term as a SPARQL JSON object and reads it back (query 39 at 50 synthetic protocols: 1.0 s instead of 2.3 s)."""
     import json
     import os
     from concurrent.futures import ThreadPoolExecutor
