@@ -395,3 +395,51 @@ def test_query_page_at_50_protocols(browser, synthetic_service, shots):
     assert state["rows"] == commitments > 1000
     assert len(state["options"]) == 51
     check_offline(browser, synthetic_service.url, state)
+
+
+def test_yasgui_words_are_in_the_catalogue():
+    """Every word of YASGUI's controls has its French; in English the page leaves YASGUI's own words alone."""
+    from perr_graph.serve.pages import YASGUI_WORDS, query_page
+
+    def strings(lang: str) -> dict:
+        page = query_page(lang, []).decode("utf-8")
+        if 'id="strings"' not in page:
+            pytest.skip("YASGUI is not vendored (scripts/vendor-yasgui.sh)")
+        text = page.split('id="strings"', 1)[1].split(">", 1)[1].split("</script>", 1)[0]
+        return json.loads(text)
+
+    fr, en = strings("fr"), strings("en")
+    assert set(fr["ui"]) == set(YASGUI_WORDS) and all(fr["ui"][w] != w for w in YASGUI_WORDS)
+    assert fr["ui"]["Share query"] == "Partager la requête"
+    assert en["ui"] == {}
+    assert fr["table_words"]["info"] == "Lignes _START_ à _END_ sur _TOTAL_"
+
+
+@pytest.mark.browser
+def test_query_page_controls_speak_french(browser, service, shots):
+    """YASGUI's own controls in French: no word of theirs left in English outside the results and the editor."""
+    from perr_graph.serve.pages import YASGUI_WORDS
+
+    needs_yasgui()
+    b = browser
+    run_page(b, service.url + "/?library=protocol-stats&run=1", shots / "query-page-5-fr.png")
+    b.wait_for("document.querySelector('.tableFilter') !== null")
+    assert b.evaluate("document.querySelector('.yasqe_share').title") == "Partager la requête"
+    assert b.evaluate("document.querySelector('.tableFilter').placeholder") == "Filtrer les résultats"
+    info = b.evaluate("(document.querySelector('.dt-info, .dataTables_info') || {}).textContent || ''")
+    assert info.startswith("Lignes 1 à 5 sur 5"), info
+    shown = b.evaluate("""(() => {
+        const out = [];
+        for (const el of document.querySelectorAll('#yasgui *')) {
+            if (el.closest('table.dataTable tbody, .CodeMirror-lines, .CodeMirror-measure, .yasr_response, pre')) continue;
+            for (const a of ['title', 'placeholder', 'aria-label']) if (el.getAttribute(a)) out.push(el.getAttribute(a).trim());
+            for (const n of el.childNodes) if (n.nodeType === 3 && n.nodeValue.trim()) out.push(n.nodeValue.trim());
+        }
+        return out;
+    })()""")
+    assert "Partager la requête" in shown and "Vue simple" in shown and "Lignes par page :" in shown
+    chips = b.evaluate(
+        "[...document.querySelectorAll('.yasr_response_chip')].map(e => e.textContent).filter(Boolean)"
+    )
+    assert len(chips) == 1 and re.fullmatch(r"5 lignes en [0-9]+(,[0-9]+)? s", chips[0]), chips
+    assert not set(shown) & set(YASGUI_WORDS), sorted(set(shown) & set(YASGUI_WORDS))

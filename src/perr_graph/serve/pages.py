@@ -24,7 +24,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import escape
 
-from perr_graph.i18n import messages
+from perr_graph.i18n import N_, messages
 from perr_graph.namespaces import BASE
 from perr_graph.rdf.terms import prefixed
 
@@ -236,6 +236,40 @@ def yasgui_vendored() -> bool:
     return (YASGUI / "yasgui.min.js").is_file() and (YASGUI / "yasgui.min.css").is_file()
 
 
+#: the words of YASGUI's own controls (its bundle has no message catalogue): query.js shows them in the page's
+#: language where YASGUI writes them (a control's text, ``title``, ``placeholder`` or ``aria-label``)
+YASGUI_WORDS = [
+    N_("Run query"),
+    N_("Share query"),
+    N_("Shorten"),
+    N_("Download result"),
+    N_("Show all"),
+    N_("Filter query results"),
+    N_("Simple view"),
+    N_("Ellipse"),
+    N_("Search or add an endpoint"),
+    N_("Clear endpoint"),
+    N_("Endpoint is down"),
+    N_("Open settings"),
+    N_("Close settings"),
+    N_("Request method"),
+    N_("Named Graphs"),
+    N_("Default Graphs"),
+    N_("Header Arguments"),
+    N_("Add tab"),
+    N_("Add a new tab"),
+    N_("New Tab"),
+    N_("Close tab"),
+    N_("Close Tab"),
+    N_("Close other tabs"),
+    N_("Copy Tab"),
+    N_("Rename Tab"),
+    N_("Undo close Tab"),
+    N_("Try query in a new browser window"),
+    N_("Page size:"),
+]
+
+
 def query_page(lang: str, library: list[dict]) -> bytes:
     """The query page: YASGUI with the library, or the plain form saying YASGUI is missing."""
     m = messages(lang)
@@ -260,6 +294,20 @@ def query_page(lang: str, library: list[dict]) -> bytes:
         "chart_none": m._("No numeric column to chart."),
         "chart_label": m._("label"),
         "chart_value": m._("value"),
+        # YASGUI's controls, and the words of its result table (DataTables' language options)
+        "ui": {w: m._(w) for w in YASGUI_WORDS if m._(w) != w},
+        # the line above the results ("12 results in 0.5 seconds"), which YASGUI composes
+        "answer_one": m._("{rows} row"),
+        "answer_many": m._("{rows} rows"),
+        "answer_time": m._("{answer} in {seconds} s"),
+        "table_words": {
+            "info": m._("Rows _START_ to _END_ of _TOTAL_"),
+            "infoEmpty": m._("No rows"),
+            "infoFiltered": m._("(filtered from _MAX_ rows)"),
+            "emptyTable": m._("No data in the answer"),
+            "zeroRecords": m._("No row matches"),
+            "lengthMenu": m._("_MENU_ rows per page"),
+        },
     }
     text = (
         environment(lang)

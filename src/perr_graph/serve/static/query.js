@@ -136,6 +136,60 @@
     }
   }
 
+  // -- YASGUI's own words in the page's language (its bundle has no message catalogue) -------------------------
+  // the result table's through DataTables' language options; the controls' where YASGUI writes them (text,
+  // title, placeholder, aria-label), exact words only, never inside the results or the editor
+  const tablePlugin = Yasgui.Yasr.plugins.table;
+  if (tablePlugin && tablePlugin.defaults && tablePlugin.defaults.tableConfig) {
+    const config = tablePlugin.defaults.tableConfig;
+    config.language = { ...(config.language || {}), ...strings.table_words };
+  }
+  const words = new Map(Object.entries(strings.ui || {}));
+  const ATTRIBUTES = ["title", "placeholder", "aria-label"];
+  const DATA = "table.dataTable tbody, .CodeMirror-lines, .CodeMirror-measure, .CodeMirror-hints, .yasr_response, pre";
+  // YASGUI's line above the results: "12 results in 0.5 seconds", "1 result", "Response in 2 seconds"
+  const ANSWER = /^(?:(\d+) results?|Response)(?: in ([\d.]+) seconds?)?$/;
+  function answerLine(text) {
+    const m = ANSWER.exec(text);
+    if (!m) return null;
+    let out = m[1] === undefined ? strings.response : (m[1] === "1" ? strings.answer_one : strings.answer_many).replace("{rows}", m[1]);
+    if (m[2] !== undefined) {
+      const seconds = Number(m[2]).toLocaleString(document.documentElement.lang);
+      out = strings.answer_time.replace("{answer}", out).replace("{seconds}", seconds);
+    }
+    return out;
+  }
+  function translateText(node) {
+    const text = node.nodeValue.trim();
+    if (!text || (node.parentElement && node.parentElement.closest(DATA))) return;
+    const found = words.has(text) ? words.get(text) : answerLine(text);
+    if (found !== null && found !== text) node.nodeValue = node.nodeValue.replace(text, found);
+  }
+  function translateElement(el) {
+    if (el.closest(DATA)) return;
+    for (const name of ATTRIBUTES) {
+      const value = (el.getAttribute(name) || "").trim();
+      if (words.has(value)) el.setAttribute(name, words.get(value));
+    }
+    for (const child of el.childNodes) if (child.nodeType === Node.TEXT_NODE) translateText(child);
+  }
+  function translateTree(node) {
+    if (node.nodeType === Node.TEXT_NODE) return translateText(node);
+    if (node.nodeType !== Node.ELEMENT_NODE || node.closest(DATA)) return;
+    translateElement(node);
+    for (const el of node.querySelectorAll("*")) translateElement(el);
+  }
+  const yasguiRoot = document.getElementById("yasgui");
+  if (words.size) {
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === "attributes") translateElement(r.target);
+        else if (r.type === "characterData") translateText(r.target);
+        else r.addedNodes.forEach(translateTree);
+      }
+    }).observe(yasguiRoot, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ATTRIBUTES });
+  }
+
   // -- YASGUI on this server's endpoint; no completion service from the web -------------------------------------
   Yasgui.defaults.requestConfig.endpoint = endpoint;
   // the first tab's example: the default graph is the union of the named graphs, no GRAPH needed
