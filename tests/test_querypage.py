@@ -36,6 +36,7 @@ from support import project, servers
 from support.servers import http
 
 browser = support_browser.browser
+shots = support_browser.shots
 
 pytestmark = pytest.mark.server
 
@@ -51,15 +52,6 @@ def service(dataset_nq):
     s.start()
     with servers.serving(s):
         yield s
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    folder = os.environ.get("PERR_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        return Path(folder)
-    return tmp_path_factory.mktemp("screenshots")
 
 
 def needs_yasgui() -> None:

@@ -6,43 +6,24 @@ under ``$PERR_SCREENSHOTS`` when set)."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from perr_graph.cli import main
+from support import browser as support_browser
 from support import project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    if os.environ.get("CI"):
-        pytest.fail("chromium is not installed (CI is set: browser tests must run)")
-    pytest.skip("chromium is not installed")
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    folder = os.environ.get("PERR_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        return Path(folder)
-    return tmp_path_factory.mktemp("screenshots")
+shots = support_browser.shots
 
 
 @pytest.fixture(scope="module")
 def browse(shots, tmp_path_factory):
     """``browse(page, fragment, name)``: the DOM of ``page`` after its scripts ran, and its screenshot."""
-    exe = chromium()
+    exe = support_browser.require_chromium()
 
     def run(page: Path, fragment: str = "", name: str | None = None) -> tuple[str, Path]:
         png = shots / f"{name or page.stem}.png"

@@ -19,11 +19,31 @@ import pytest
 
 
 def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
         path = shutil.which(name)
         if path:
             return path
     return None
+
+
+def require_chromium() -> str:
+    """The Chromium binary; in CI a missing one fails the test, elsewhere it skips it."""
+    binary = _chromium()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI (.ci/run must install it: apt-get install -y chromium)")
+        pytest.skip("chromium is not installed (apt-get install -y chromium); CI is not set, so skipping")
+    return binary
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where screenshots are kept: ``$PERR_SCREENSHOTS`` when set, else a temporary folder of pytest's."""
+    folder = os.environ.get("PERR_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return Path(folder)
+    return tmp_path_factory.mktemp("screenshots")
 
 
 class DevTools:
@@ -145,12 +165,7 @@ class DevTools:
 
 @pytest.fixture()
 def browser(tmp_path):
-    binary = _chromium()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI (.ci/run must install it: apt-get install -y chromium)")
-        pytest.skip("chromium is not installed (apt-get install -y chromium); CI is not set, so skipping")
-    tools = DevTools(binary, tmp_path / "chromium-profile")
+    tools = DevTools(require_chromium(), tmp_path / "chromium-profile")
     try:
         tools.attach()
         yield tools
