@@ -11,12 +11,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
@@ -280,53 +277,26 @@ def test_cors_only_for_the_origin_given(dataset_nq):
 # --- point 9: the engine dies with the front and leaves nothing --------------------------------------------------
 
 
-def _descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            kids = [int(x) for x in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
-        except OSError:
-            kids = []
-        out += kids
-        todo += kids
-    return out
-
-
 @pytest.mark.skipif(not LINUX, reason="needs Linux /proc")
 def test_kill_9_of_perr_serve_takes_the_engine_and_its_files_along(dataset_nq, tmp_path):
     """Before: after kill -9 of perr serve, Oxigraph kept serving unchecked queries on its port, and its copy of
     the data stayed in the temporary folder."""
-    import select
+    from support.servers import descendants, perr_serve, wait_gone
 
     env = dict(os.environ, PYTHONUNBUFFERED="1", TMPDIR=str(tmp_path))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "perr_graph.cli", "serve", "--port", "0", "--data", str(dataset_nq)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        ready, _, _ = select.select([proc.stdout], [], [], 120)
-        assert ready and "SPARQL endpoint" in proc.stdout.readline()
-        engine_processes = _descendants(proc.pid)
+    with perr_serve(dataset_nq, env, 120) as (proc, line):
+        assert "SPARQL endpoint" in line
+        engine_processes = descendants(proc.pid)
         assert len(engine_processes) >= 2, "a gate and Oxigraph"
         assert any(p.name.startswith("perr-serve-") for p in tmp_path.iterdir())
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
-        from support.servers import wait_gone
-
         for pid in engine_processes:
             assert wait_gone(pid, 10), f"process {pid} outlived perr serve"
         deadline = time.monotonic() + 10
         while list(tmp_path.glob("perr-serve-*/store")) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not list(tmp_path.glob("perr-serve-*/store")), "the data copy is removed"
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(5)
 
 
 # --- point 10: library= takes names of the library only -----------------------------------------------------------

@@ -15,10 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-import select
 import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -34,7 +31,7 @@ from perr_graph.sparql import library as queries
 from perr_graph.sparql.run import run_local
 from support import browser as support_browser
 from support import golden, project, servers
-from support.servers import OxigraphServer, wait_gone
+from support.servers import OxigraphServer, descendants, perr_serve, wait_gone
 from support.servers import closed_port as _closed_port
 from support.servers import graph_count as _count
 from support.servers import http as _http
@@ -350,36 +347,11 @@ def test_front_timeout(service):
 # --- perr serve, as a user runs it ----------------------------------------------------------------------------
 
 
-def _descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        try:
-            kids = [
-                int(x)
-                for x in Path(f"/proc/{todo.pop()}/task").glob("*/children")
-                for x in x.read_text().split()
-            ]
-        except OSError:
-            kids = []
-        out += kids
-        todo += kids
-    return out
-
-
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find the child server")
 def test_serve_command_answers_and_stops_on_ctrl_c(dataset_nq):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "perr_graph.cli", "serve", "--port", "0", "--data", str(dataset_nq)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        ready, _, _ = select.select([proc.stdout], [], [], 60)
-        assert ready, "perr serve printed nothing within 60 s"
-        line = proc.stdout.readline()
+    with perr_serve(dataset_nq, env, 60) as (proc, line):
+        assert line, "perr serve printed nothing within 60 s"
         assert "SPARQL endpoint http://127.0.0.1:" in line, line
         base = line.split("query page ")[1].split()[0].rstrip("/")
         status, _, body = _http(
@@ -393,7 +365,7 @@ def test_serve_command_answers_and_stops_on_ctrl_c(dataset_nq):
             headers={"Accept": "application/sparql-results+json"},
         )
         assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 300
-        engine_pids = _descendants(proc.pid)
+        engine_pids = descendants(proc.pid)
         assert len(engine_pids) >= 2, "Oxigraph runs behind its gate, a child of perr serve"
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 0
@@ -402,10 +374,6 @@ def test_serve_command_answers_and_stops_on_ctrl_c(dataset_nq):
             assert wait_gone(pid, 10), "the engine (and the checkers) were stopped too"
         with pytest.raises(OSError):
             urllib.request.urlopen(base + "/", timeout=2)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(5)
 
 
 # --- the query page in a real browser ------------------------------------------------------------------------------

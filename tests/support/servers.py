@@ -275,3 +275,43 @@ def wait_gone(pid: int, timeout: float) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children of any of its threads, and theirs), from Linux's /proc."""
+    out, todo = [], [pid]
+    while todo:
+        try:
+            kids = [
+                int(x)
+                for x in Path(f"/proc/{todo.pop()}/task").glob("*/children")
+                for x in x.read_text().split()
+            ]
+        except OSError:
+            kids = []
+        out += kids
+        todo += kids
+    return out
+
+
+@contextlib.contextmanager
+def perr_serve(dataset: Path, env: dict[str, str], wait: float) -> Iterator[tuple[subprocess.Popen, str]]:
+    """``perr serve --port 0 --data DATASET`` in a process of its own, as a user runs it: the process and the first
+    line it printed ("" when nothing came within ``wait`` seconds); killed at the end if it still runs."""
+    import select
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "perr_graph.cli", "serve", "--port", "0", "--data", str(dataset)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], wait)
+        yield proc, (proc.stdout.readline() if ready and proc.stdout else "")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
