@@ -278,6 +278,32 @@ def test_the_store_opens_files_and_never_builds(tmp_path):
     assert not (tmp_path / "dist").exists()
 
 
+def test_a_lenient_store_skips_the_iri_checks_but_not_the_grammar(tmp_path):
+    """The report reads its dataset leniently (a third faster at national scale): an IRI with a space, which the
+    other commands refuse with its line, is taken as written; a file that breaks the grammar is still refused,
+    with its line, either way."""
+    from perr_graph.errors import InputError
+    from perr_graph.store import open_store
+
+    odd = tmp_path / "odd.nq"
+    odd.write_text(
+        '<http://ex.org/a> <http://ex.org/p> "x" <http://ex.org/g> .\n'
+        '<http://ex.org/a b> <http://ex.org/p> "y" <http://ex.org/g> .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as exc:
+        open_store([odd])
+    assert exc.value.line == 2 and "IRI" in str(exc.value)
+    store = open_store([odd], lenient=True)
+    assert sorted(q.subject.value for q in store) == ["http://ex.org/a", "http://ex.org/a b"]
+    broken = tmp_path / "broken.nq"
+    broken.write_text('<http://ex.org/a> <http://ex.org/p> "x <http://ex.org/g> .\n', encoding="utf-8")
+    for lenient in (False, True):
+        with pytest.raises(InputError) as exc:
+            open_store([broken], lenient=lenient)
+        assert exc.value.line == 1 and "syntax error" in str(exc.value)
+
+
 def test_a_command_builds_the_missing_dataset_once_and_says_so(tmp_path, capsys):
     target = tmp_path / "c"
     assert main(["init", str(target), "--with-examples"]) == 0

@@ -38,10 +38,15 @@ FORMATS = {
 
 
 def open_store(
-    files: Sequence[Path], location: Path | None = None, progress: Callable[[str], None] | None = None
+    files: Sequence[Path],
+    location: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    lenient: bool = False,
 ):
     """A pyoxigraph Store holding ``files``: in memory, or, with ``location``, the on-disk store of
-    :func:`open_disk_store` (``progress`` says when it is being made)."""
+    :func:`open_disk_store` (``progress`` says when it is being made). ``lenient``: the files are read without
+    checking their IRIs and language tags (:func:`load_file`), for a command that only reads the dataset."""
     import pyoxigraph as ox
 
     paths = [Path(f) for f in files]
@@ -51,7 +56,7 @@ def open_store(
         return open_disk_store(Path(location), paths, progress)
     store = ox.Store()
     for f in paths:
-        load_file(store, f)
+        load_file(store, f, lenient=lenient)
     return store
 
 
@@ -110,7 +115,7 @@ def open_disk_store(location: Path, files: list[Path], progress: Callable[[str],
         store = ox.Store(str(tmp))
         for f in files:
             say(f"loading {f} into {location}")
-            load_file(store, f)
+            load_file(store, f, bulk=True)
         store.flush()
         store.optimize()
         del store
@@ -153,7 +158,13 @@ def _recorded(manifest: Path) -> list[dict[str, object]] | None:
     return files
 
 
-def load_file(store: Any, path: Path) -> None:
+def load_file(store: Any, path: Path, *, lenient: bool = False, bulk: bool = False) -> None:
+    """Add the RDF file ``path`` to ``store`` (a file of triples into a graph named by the file's ``file:`` IRI).
+
+    ``lenient``: Oxigraph's parser skips its checks of IRIs and language tags (a malformed file is still refused,
+    with its line); the national synthetic dataset (886 MB of N-Quads) loads in about 13–16 s instead of 19–22 s.
+    ``bulk``: Oxigraph's bulk loader, for the on-disk store (not transactional, memory bounded); in memory the
+    plain loader is as fast and keeps less."""
     import pyoxigraph as ox
 
     fmt = FORMATS.get(path.suffix.lower())
@@ -167,7 +178,8 @@ def load_file(store: Any, path: Path) -> None:
     if fmt in ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"):
         kwargs["to_graph"] = ox.NamedNode(f"file://{path.resolve()}")
     try:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.from_media_type(fmt), **kwargs)
+        load = store.bulk_load if bulk else store.load
+        load(path=str(path), format=ox.RdfFormat.from_media_type(fmt), lenient=lenient, **kwargs)
     except SyntaxError as exc:
         line = getattr(exc, "lineno", None)
         raise InputError(f"syntax error: {exc.msg if hasattr(exc, 'msg') else exc}", path, line) from None
