@@ -1,11 +1,13 @@
 """Writing the report's pages into a folder (the temporary folder of :func:`perr_graph.report.build_report`),
-with progress bars.
+with a progress bar.
 
-The protocol pages with their source pages, the partner pages (thousands at national scale) and the network
-files are shared among worker processes
-(:func:`perr_graph.pool.imap`, one per core) when the platform can fork: the workers inherit what was read, so
-nothing is sent to them but names, and they send back the paths they wrote, in order. Each page depends only on
-the data, so the report is the same bytes whatever the number of workers.
+Once the data is read, every file to write is one job, and the jobs are shared among worker processes
+(:func:`perr_graph.pool.imap`, one per core) in one pass when the platform can fork: the site's own pages (the
+search page first, the longest), the network files, the protocol pages with their source pages, the partner pages
+(thousands at national scale). The workers inherit what was read, so nothing is sent to them but names, and they
+send back the paths they wrote, in order. One pass, not one per kind of page: each worker copies the parts of the
+data it touches once, and no worker waits for the last job of a kind. Each page depends only on the data, so the
+report is the same bytes whatever the number of workers.
 """
 
 from __future__ import annotations
@@ -26,6 +28,20 @@ from perr_graph.report.pages import validation as findings
 from perr_graph.report.render import Site
 from perr_graph.terminal import Progress
 
+#: the site's own pages (written by :func:`_site_page`), the longest first
+SITE_PAGES = [
+    "commitments.html",
+    "index.html",
+    "compare.html",
+    "matches.html",
+    "network.html",
+    "partners.html",
+    "validation.html",
+    "ontology.html",
+]
+#: what the jobs of each kind write, in pages of the progress bar (a protocol page and its source page: two)
+STEPS = {"site": 1, "export": 0, "protocol": 2, "partner": 1}
+
 
 def write_pages(
     store, out: Path, validation: dict | None, sources: Path | None, lang: str, progress: Progress | None
@@ -37,45 +53,55 @@ def write_pages(
     progress.done(reading)
     texts = protocol.readable_sources(data, sources)
     links = Links(set(texts))
-    site = Site(out, lang, sources=bool(texts))
     everyone = partner.partners(data)
-    total = 9 + 2 * len(data.pids) + len(everyone)
-    task = progress.task(m._("Pages"), total=total)
-
-    def page(name: str, title: str, template: str, make) -> None:
-        dl = Downloads(Path(name).stem)
-        site.write(name, title, template, make(dl), dl)
-        progress.advance(task)
-
-    page("index.html", m._("Territories"), index.TEMPLATE, lambda dl: index.context(data, links, dl))
-    page("commitments.html", m._("Commitments"), search.TEMPLATE, lambda dl: search.context(data, links))
-    page("compare.html", m._("Compare"), compare.TEMPLATE, lambda dl: compare.context(data, links, dl))
-    page("matches.html", m._("Matches"), matches.TEMPLATE, lambda dl: matches.context(data, links, dl))
-    exports = [Path(x) for paths in _shared(_export, list(data.graphs), (data, out)) for x in paths]
-    site.written += exports
-    names = [p.name for p in exports]
-    page("network.html", m._("Network"), network.TEMPLATE, lambda dl: network.context(data, links, dl, names))
     data.roles()  # worked out once here, not once per worker
-    pages = (data, links, out, lang, texts)
-    for paths in _shared(_protocol_pages, list(data.pids), pages):
-        site.written += [Path(x) for x in paths]
-        progress.advance(task, 2)
-    page(
-        "partners.html",
-        m._("Partners"),
-        partner.LIST_TEMPLATE,
-        lambda dl: partner.list_context(data, links, dl, everyone),
-    )
-    state = (data, links, out, lang, bool(texts), everyone)
-    for paths in _shared(_partner_page, list(everyone), state):
-        site.written += [Path(x) for x in paths]
-        progress.advance(task)
-    page(
-        "validation.html", m._("Validation"), findings.TEMPLATE, lambda dl: findings.context(data, links, dl)
-    )
-    site.write("ontology.html", m._("Ontology"), ontology.TEMPLATE, ontology.context(data))
-    progress.advance(task)
-    return site.written
+    jobs = [
+        *(("site", name) for name in SITE_PAGES),
+        *(("export", name) for name in data.graphs),
+        *(("protocol", pid) for pid in data.pids),
+        *(("partner", iri) for iri in everyone),
+    ]
+    task = progress.task(m._("Pages"), total=len(SITE_PAGES) + 2 * len(data.pids) + len(everyone))
+    written: list[Path] = []
+    state = (data, links, out, lang, texts, everyone)
+    for (kind, _), paths in zip(jobs, _shared(_job, jobs, state), strict=True):
+        written += [Path(x) for x in paths]
+        progress.advance(task, STEPS[kind])
+    return written
+
+
+def _job(state: tuple, job: tuple[str, str]) -> list[str]:
+    """Write what job ``(kind, name)`` stands for; the paths written."""
+    kind, name = job
+    return {"site": _site_page, "export": _export, "protocol": _protocol_pages, "partner": _partner_page}[
+        kind
+    ](state, name)
+
+
+def _site_page(state: tuple, name: str) -> list[str]:
+    """Write the site's page ``name`` (one of :data:`SITE_PAGES`) with its tables; the paths written."""
+    data, links, out, lang, texts, everyone = state
+    m = messages(lang)
+    site = Site(out, lang, sources=bool(texts))
+    dl = Downloads(Path(name).stem)
+    exports = [p.name for g in data.graphs for p in _export_paths(out, g)]
+    pages = {
+        "commitments.html": lambda: (m._("Commitments"), search.TEMPLATE, search.context(data, links)),
+        "index.html": lambda: (m._("Territories"), index.TEMPLATE, index.context(data, links, dl)),
+        "compare.html": lambda: (m._("Compare"), compare.TEMPLATE, compare.context(data, links, dl)),
+        "matches.html": lambda: (m._("Matches"), matches.TEMPLATE, matches.context(data, links, dl)),
+        "network.html": lambda: (m._("Network"), network.TEMPLATE, network.context(data, links, dl, exports)),
+        "partners.html": lambda: (
+            m._("Partners"),
+            partner.LIST_TEMPLATE,
+            partner.list_context(data, links, dl, everyone),
+        ),
+        "validation.html": lambda: (m._("Validation"), findings.TEMPLATE, findings.context(data, links, dl)),
+        "ontology.html": lambda: (m._("Ontology"), ontology.TEMPLATE, ontology.context(data)),
+    }
+    title, template, context = pages[name]()
+    site.write(name, title, template, context, dl)
+    return [os.fspath(x) for x in site.written]
 
 
 #: below this many items, the work is done here (starting workers would cost more than it saves)
@@ -105,7 +131,7 @@ def _state(*state):
 def _protocol_pages(state: tuple, pid: str) -> list[str]:
     """Write the page of protocol ``pid`` with its tables, and the page of its source text when given; the paths
     written."""
-    data, links, out, lang, texts = state
+    data, links, out, lang, texts, _ = state
     m = messages(lang)
     site = Site(out, lang, sources=bool(texts))
     name = data.pname(pid)
@@ -124,8 +150,8 @@ def _protocol_pages(state: tuple, pid: str) -> list[str]:
 
 def _partner_page(state: tuple, iri: str) -> list[str]:
     """Write the page of partner ``iri`` and its tables; the paths written."""
-    data, links, out, lang, sources, everyone = state
-    site = Site(out, lang, sources=sources)
+    data, links, out, lang, texts, everyone = state
+    site = Site(out, lang, sources=bool(texts))
     p = everyone[iri]
     name = links.partner(iri)
     dl = Downloads(Path(name).stem)
@@ -133,15 +159,16 @@ def _partner_page(state: tuple, iri: str) -> list[str]:
     return [os.fspath(x) for x in site.written]
 
 
+def _export_paths(out: Path, name: str) -> list[Path]:
+    """The GraphML and GEXF files of the partner network ``name``."""
+    return [out / "network" / f"partners-{file_stem(name)}.{ext}" for ext in ("graphml", "gexf")]
+
+
 def _export(state: tuple, name: str) -> list[str]:
     """Write the GraphML and GEXF files of the partner network ``name`` (plainly: the report's folder is put in
     place whole); the paths written."""
-    data, out = state
-    folder = out / "network"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for ext, render in (("graphml", graphml), ("gexf", gexf)):
-        path = folder / f"partners-{file_stem(name)}.{ext}"
+    data, out = state[0], state[2]
+    (out / "network").mkdir(parents=True, exist_ok=True)
+    for path, render in zip(_export_paths(out, name), (graphml, gexf), strict=True):
         path.write_text(render(data.graphs[name]), encoding="utf-8")
-        written.append(os.fspath(path))
-    return written
+    return [os.fspath(p) for p in _export_paths(out, name)]
