@@ -12,6 +12,8 @@ import pytest
 from perr_graph import pool
 
 METHODS = ["fork", "spawn"]
+#: the test's own process (a forked worker inherits the name, not the process id)
+CALLER = os.getpid()
 
 
 class Offset:
@@ -71,6 +73,45 @@ def test_results_in_order_with_state_per_worker(method):
         assert [r for r, _ in got] == list(range(100, 140))
         workers = {w for _, w in got}
         assert os.getpid() not in workers and 1 <= len(workers) <= 2
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_here_this_process_works_beside_the_workers_and_the_order_holds(method):
+    """``here=True``: two jobs are this process and one worker. The worker takes the first chunks, this process
+    the next one while no answer is waiting, so both work; the results keep the order of the items."""
+    for chunksize in (1, 3):
+        got = list(
+            pool.imap(
+                add,
+                range(40),
+                setup=Offset,
+                setup_args=(100,),
+                jobs=2,
+                chunksize=chunksize,
+                start_method=method,
+                here=True,
+            )
+        )
+        assert [r for r, _ in got] == list(range(100, 140))
+        workers = {w for _, w in got}
+        assert os.getpid() in workers and len(workers) == 2
+        assert not multiprocessing.active_children()
+
+
+def fail_here(state: Offset, x: int) -> int:
+    if os.getpid() == CALLER:
+        raise ValueError(f"no {x} here")
+    return x
+
+
+def test_here_a_failure_in_this_process_stops_the_workers():
+    with pytest.raises(ValueError, match="here"):
+        list(
+            pool.imap(
+                fail_here, range(20), setup=Offset, setup_args=(0,), jobs=2, start_method="fork", here=True
+            )
+        )
+    assert not multiprocessing.active_children()
 
 
 def test_one_job_runs_here_without_processes():

@@ -121,6 +121,7 @@ def _shared(work, items: list, state: tuple):
         jobs=jobs,
         chunksize=pool.chunksize_for(len(items), jobs),
         start_method="fork" if jobs > 1 else None,
+        here=True,  # this process writes pages too: it has no inherited memory to copy
     )
 
 
