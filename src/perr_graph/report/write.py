@@ -1,13 +1,14 @@
 """Writing the report's pages into a folder (the temporary folder of :func:`perr_graph.report.build_report`),
 with a progress bar.
 
-Once the data is read, every file to write is one job, and the jobs are shared among worker processes
-(:func:`perr_graph.pool.imap`, one per core) in one pass when the platform can fork: the site's own pages (the
-search page first, the longest), the network files, the protocol pages with their source pages, the partner pages
-(thousands at national scale). The workers inherit what was read, so nothing is sent to them but names, and they
-send back the paths they wrote, in order. One pass, not one per kind of page: each worker copies the parts of the
-data it touches once, and no worker waits for the last job of a kind. Each page depends only on the data, so the
-report is the same bytes whatever the number of workers.
+Once the data is read, every file to write is one job, and the jobs are shared in one pass between this process
+and worker processes (:func:`perr_graph.pool.imap` with ``here``: one process per core in all) when the platform
+can fork and there are many: the site's own pages (the search page first, the longest), the network files, the
+protocol pages with their source pages, the partner pages (thousands at national scale). The workers inherit what
+was read, so nothing is sent to them but names, and they send back the paths they wrote, in order. One pass, not
+one per kind of page: a worker copies the parts of the data it touches once, and no process waits for the last job
+of a kind; this process works too, as it has no inherited memory to copy. Each page depends only on the data, so
+the report is the same bytes whatever the number of workers.
 """
 
 from __future__ import annotations
