@@ -11,7 +11,8 @@ from collections import defaultdict
 
 import pytest
 
-from perr_graph.analysis.compare import compare, to_csv
+from perr_graph.analysis.compare import compare
+from perr_graph.analysis.compare_formats import to_csv
 from perr_graph.analysis.concepts import Concepts
 from perr_graph.cli import main
 from perr_graph.inputs.registry import Registry

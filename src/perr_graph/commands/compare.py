@@ -89,7 +89,8 @@ def add_display_arguments(p, lang: bool = True) -> None:
 
 
 def run(args) -> int:
-    from perr_graph.analysis.compare import compare, context, to_csv, to_json, to_text
+    from perr_graph.analysis.compare import compare, context, table_queries
+    from perr_graph.analysis.compare_formats import to_csv, to_json, to_text
     from perr_graph.build import ensure_dataset
     from perr_graph.i18n import messages
     from perr_graph.inputs.corpus import find_corpus
@@ -103,7 +104,7 @@ def run(args) -> int:
         store = open_store(args.data or [ensure_dataset(find_corpus(args.corpus))])
         progress.done(task)
         task = progress.task(m._("Comparison tables"))
-        cx = context(store, args.lang)
+        cx = context(store, args.lang, also=table_queries(args.table))  # every query in one batch
         tables = compare(store, args.table, args.lang, cx)
         progress.done(task)
     if args.format == "table":
@@ -118,8 +119,8 @@ def run(args) -> int:
     else:
         sys.stdout.write(text)
     if args.network:
-        from perr_graph.analysis.network import partner_graphs, write_exports
+        from perr_graph.analysis.network import write_exports
 
-        paths = write_exports(partner_graphs(store), args.network)
+        paths = write_exports(cx.graphs(store), args.network)  # the answers already read, if the table was
         print(m._("wrote %(n)s network files to %(path)s", n=len(paths), path=args.network), file=sys.stderr)
     return 0

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from perr_graph.analysis.compare import QUERIES as TABLE_QUERIES
-from perr_graph.analysis.compare import Context, Table, compare, context
+from perr_graph.analysis.compare import Context, Table, compare, context, table_queries
 from perr_graph.analysis.concepts import Concepts
 from perr_graph.analysis.network import drawn_part, layout
 from perr_graph.i18n import messages
@@ -123,8 +122,7 @@ class ReportData:
         cls, store, validation: dict | None = None, lang: str = "fr", sources: Path | None = None
     ) -> ReportData:
         """Run the library's queries on ``store`` (and the comparison and the network, which run theirs)."""
-        cx: Context = context(store, lang)
-        cx.prefetch(store, [*QUERIES, *(q for qs in TABLE_QUERIES.values() for q in qs)])
+        cx: Context = context(store, lang, also=[*QUERIES, *table_queries()])  # every query in one batch
         tables = {t.name: t for t in compare(store, None, lang, cx)}
         _, protocols = cx.run(store, "protocols")
         _, stats = cx.run(store, "protocol-stats")
