@@ -74,9 +74,8 @@ def write_pages(
 def _job(state: tuple, job: tuple[str, str]) -> list[str]:
     """Write what job ``(kind, name)`` stands for; the paths written."""
     kind, name = job
-    return {"site": _site_page, "export": _export, "protocol": _protocol_pages, "partner": _partner_page}[
-        kind
-    ](state, name)
+    writers = {"site": _site_page, "export": _export, "protocol": _protocol_pages, "partner": _partner_page}
+    return writers[kind](state, name)
 
 
 def _site_page(state: tuple, name: str) -> list[str]:
