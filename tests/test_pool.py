@@ -167,3 +167,50 @@ def test_how_many_jobs_and_chunks():
     assert pool.jobs_for(None, 1000) == (os.cpu_count() or 1)
     assert pool.chunksize_for(500, 2) == 16 and pool.chunksize_for(10, 2) == 1
     assert pool.chunksize_for(200, 2, at_most=8, chunks_per_job=4) == 8
+
+
+ORPHANS = """
+import os, sys, time
+from perr_graph import pool
+
+def slow(state, x):
+    time.sleep(0.05)
+    return os.getpid()
+
+seen = set()
+for pid in pool.imap(slow, range(10_000), setup=lambda: None, jobs=2, start_method="fork"):
+    if pid not in seen:
+        seen.add(pid)
+        print(pid, flush=True)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc to see the workers end")
+def test_workers_end_when_the_callers_process_is_killed():
+    """``kill -9`` of the process that uses the pool (as when a user kills ``perr report``): its workers notice
+    that nobody will send them work and end, instead of waiting for ever as orphans."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-c", ORPHANS], stdout=subprocess.PIPE, text=True)
+    workers = {int(proc.stdout.readline()), int(proc.stdout.readline())}
+    assert all(_alive(w) for w in workers) and proc.pid not in workers
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30  # they look every half second; generous for a loaded machine
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = sorted(w for w in workers if _alive(w))
+    for w in left:  # not left behind by a failing test
+        os.kill(w, signal.SIGKILL)
+    assert not left, f"workers {left} outlived their caller"

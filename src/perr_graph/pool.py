@@ -240,14 +240,24 @@ def _worker(
 ) -> None:
     """A worker's loop: build the state, then answer each task with its chunk's results (pickled here, so a
     result that cannot be pickled is reported, not lost) until told to stop (None). Interrupts are left to the
-    caller's process, which stops the workers."""
+    caller's process, which stops the workers; when that process is gone (``kill -9``), nothing will come and the
+    worker ends at its next look (every :data:`_POLL` seconds) instead of waiting for ever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
     try:
         state = setup(*setup_args)
     except Exception as exc:
         answers.put(_failure(-1, exc))
         return
-    while (task := tasks.get()) is not None:
+    while True:
+        try:
+            task = tasks.get(timeout=_POLL)
+        except queue.Empty:
+            if os.getppid() != parent:  # adopted by another process: the caller's died
+                os._exit(0)  # at once: an answer left in the queue would wait for ever for its reader
+            continue
+        if task is None:
+            return
         index, chunk = pickle.loads(task)
         try:
             data = pickle.dumps([work(state, item) for item in chunk], protocol=pickle.HIGHEST_PROTOCOL)
