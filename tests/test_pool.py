@@ -56,22 +56,28 @@ def same(state: object, x: int) -> int:
     return x
 
 
+def offsets(method: str, chunksize: int, here: bool = False) -> set[int]:
+    """``add`` over 0..39 with two jobs: checks the results come in order, returns the processes that worked."""
+    got = list(
+        pool.imap(
+            add,
+            range(40),
+            setup=Offset,
+            setup_args=(100,),
+            jobs=2,
+            chunksize=chunksize,
+            start_method=method,
+            here=here,
+        )
+    )
+    assert [r for r, _ in got] == list(range(100, 140))
+    return {w for _, w in got}
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_results_in_order_with_state_per_worker(method):
     for chunksize in (1, 3, 50):
-        got = list(
-            pool.imap(
-                add,
-                range(40),
-                setup=Offset,
-                setup_args=(100,),
-                jobs=2,
-                chunksize=chunksize,
-                start_method=method,
-            )
-        )
-        assert [r for r, _ in got] == list(range(100, 140))
-        workers = {w for _, w in got}
+        workers = offsets(method, chunksize)
         assert os.getpid() not in workers and 1 <= len(workers) <= 2
 
 
@@ -80,20 +86,7 @@ def test_here_this_process_works_beside_the_workers_and_the_order_holds(method):
     """``here=True``: two jobs are this process and one worker. The worker takes the first chunks, this process
     the next one while no answer is waiting, so both work; the results keep the order of the items."""
     for chunksize in (1, 3):
-        got = list(
-            pool.imap(
-                add,
-                range(40),
-                setup=Offset,
-                setup_args=(100,),
-                jobs=2,
-                chunksize=chunksize,
-                start_method=method,
-                here=True,
-            )
-        )
-        assert [r for r, _ in got] == list(range(100, 140))
-        workers = {w for _, w in got}
+        workers = offsets(method, chunksize, here=True)
         assert os.getpid() in workers and len(workers) == 2
         assert not multiprocessing.active_children()
 

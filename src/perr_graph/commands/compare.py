@@ -121,6 +121,7 @@ def run(args) -> int:
     if args.network:
         from perr_graph.analysis.network import write_exports
 
-        paths = write_exports(cx.graphs(store), args.network)  # the answers already read, if the table was
+        # the network table's answers when it was asked for, else asked now
+        paths = write_exports(cx.graphs(store), args.network)
         print(m._("wrote %(n)s network files to %(path)s", n=len(paths), path=args.network), file=sys.stderr)
     return 0
