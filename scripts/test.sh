@@ -2,7 +2,7 @@
 # Set everything up on a fresh machine and run the tests (what `.ci/run` runs).
 #   - a virtual environment in .venv with the project and its test extras (from PyPI)
 #   - headless Chromium for the browser tests (Debian package), when missing and we are root
-#   - YASGUI copied from npm into the package (scripts/vendor-yasgui.sh)
+#   - YASGUI copied from npm into the package (scripts/vendor-npm.sh)
 #   - ruff's lint and format check and mypy's type check (the dev extra), then pytest
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 # YASGUI for perr serve's query page, from npm (package-lock.json) into the package; the plain form without it
-bash scripts/vendor-yasgui.sh
+bash scripts/vendor-npm.sh
 
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test,dev]'

@@ -107,7 +107,7 @@ def test_the_wheel_carries_the_resources(installed):
     assert (site.parent / "serve" / "templates" / "query.html.j2").is_file()
     from perr_graph.serve.pages import yasgui_vendored
 
-    if yasgui_vendored():  # copied into the checkout by scripts/vendor-yasgui.sh: the wheel carries it
+    if yasgui_vendored():  # copied into the checkout by scripts/vendor-npm.sh: the wheel carries it
         assert (site.parent / "serve" / "static" / "yasgui" / "yasgui.min.js").is_file()
 
 

@@ -58,8 +58,8 @@ def needs_yasgui() -> None:
     """Skip when YASGUI is not vendored (npm was missing); in CI, where scripts/test.sh vendors it, fail."""
     if not pages.yasgui_vendored():
         if os.environ.get("CI"):
-            pytest.fail("YASGUI is not vendored in CI: scripts/test.sh runs scripts/vendor-yasgui.sh")
-        pytest.skip("YASGUI is not vendored (scripts/vendor-yasgui.sh)")
+            pytest.fail("YASGUI is not vendored in CI: scripts/test.sh runs scripts/vendor-npm.sh")
+        pytest.skip("YASGUI is not vendored (scripts/vendor-npm.sh)")
 
 
 def ask(url: str, text: str) -> list[dict]:
@@ -396,7 +396,7 @@ def test_yasgui_words_are_in_the_catalogue():
     def strings(lang: str) -> dict:
         page = query_page(lang, []).decode("utf-8")
         if 'id="strings"' not in page:
-            pytest.skip("YASGUI is not vendored (scripts/vendor-yasgui.sh)")
+            pytest.skip("YASGUI is not vendored (scripts/vendor-npm.sh)")
         text = page.split('id="strings"', 1)[1].split(">", 1)[1].split("</script>", 1)[0]
         return json.loads(text)
 

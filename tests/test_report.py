@@ -113,9 +113,15 @@ NETWORK = (
 )
 
 
+#: the script files a page may load, from the report's own folder
+ASSET_SCRIPTS = {"assets/tables.js", "assets/write-excel-file.min.js"}
+
+
 def test_pages_fetch_nothing(report_dir):
-    """No page loads anything: no external element, no script file, and the inline scripts (the search page's)
-    make no request; every page forbids any fetch by its content security policy."""
+    """No page loads anything from outside the report: no external element, no script but the report's own
+    (``assets/``, beside the pages), and no script makes a request (the vendored XLSX writer holds addresses only
+    as XML namespaces); every page forbids any fetch by its content security policy."""
+    loaded = set()
     for path in report_dir.glob("*.html"):
         text = path.read_text(encoding="utf-8")
         for bad in (
@@ -126,7 +132,6 @@ def test_pages_fetch_nothing(report_dir):
             "<embed",
             "@import",
             "url(",
-            'src="',
             "src='",
             'href="http',
             "href='http",
@@ -134,13 +139,31 @@ def test_pages_fetch_nothing(report_dir):
         ):
             assert bad not in text, f"{path.name}: {bad}"
         assert "default-src 'none'" in text and "Content-Security-Policy" in text, path.name
+        assert "script-src 'self' 'unsafe-inline';" in text, path.name
         for attrs, body in SCRIPT.findall(text):
-            assert "src" not in attrs, path.name
+            if "src" in attrs:
+                src = re.fullmatch(r' src="([^"]+)"', attrs)
+                assert src and src.group(1) in ASSET_SCRIPTS and not body, f"{path.name}: {attrs}"
+                loaded.add(src.group(1))
+                continue
             if "application/json" in attrs:
                 assert "<" not in body, path.name  # data only, nothing that could end the block
                 continue
             for bad in NETWORK:
                 assert bad not in body, f"{path.name}: {bad}"
+        assert text.count('src="') == len(re.findall(r'<script src="assets/[^"]+"></script>', text)), (
+            path.name
+        )
+    assert loaded == ASSET_SCRIPTS  # the XLSX writer is vendored in the test run (scripts/test.sh)
+    for name in loaded:
+        body = (report_dir / name).read_text(encoding="utf-8")
+        addresses = re.findall(r"https?://[^\s\"']*", body)
+        assert all(
+            re.match(r"http://schemas\.(openxmlformats\.org|microsoft\.com)/", a) for a in addresses
+        ), name
+        for bad in NETWORK:
+            if bad not in ("http://", "https://"):
+                assert bad not in body, f"{name}: {bad}"
     scripts = [p.name for p in report_dir.glob("*.html") if "<script>" in p.read_text(encoding="utf-8")]
     assert scripts == ["commitments.html"]
 
@@ -315,7 +338,8 @@ def test_territory_page_drills_down(pages, protocols):
     hrefs = {a["href"] for _, a in page.tags if "href" in a}
     assert "partner-caf-drome.html" in hrefs
     assert any(h.startswith("commitments.html#territory=valence&pillar=") for h in hrefs)
-    assert any(h.startswith("tables/protocol-valence--signatories.csv") for h in hrefs)
+    downloads = {a["download"] for _, a in page.tags if "download" in a}
+    assert {"protocol-valence--signatories.csv", "protocol-valence.xlsx"} <= downloads
 
 
 def test_partner_page_shows_roles_territories_and_sub_organisations(pages):
@@ -343,31 +367,64 @@ def test_heat_map_cells_link_to_the_commitments_they_count(pages):
     assert any("pillar=cohesion-sociale" in h for h in cells)
 
 
+def tables_data(text: str) -> dict:
+    """The rows a page holds for its downloads (the JSON block ``tables``)."""
+    import json
+
+    block = re.search(r'<script type="application/json" id="tables">(.*?)</script>', text, re.S)
+    return json.loads(block.group(1))
+
+
 def test_every_table_downloads_as_csv_and_xlsx(report_dir, pages):
-    """Each CSV a page links to has the table's header; each workbook opens and holds the same rows."""
-    import csv as csv_module
-
-    from openpyxl import load_workbook
-
+    """Every table of a page holds all its rows for download (made in the browser: tests/test_report_browser.py
+    makes the files), under the table's own header, with a CSV link and an XLSX link naming its sheet; the rows a
+    page shows are the first rows of what it holds (all of them unless the page says it shows fewer)."""
     checked = 0
-    for name in ("index.html", "protocol-montelimar.html", "partner-caf-drome.html", "compare.html"):
+    for name in (
+        "index.html",
+        "protocol-montelimar.html",
+        "partner-caf-drome.html",
+        "compare.html",
+        "partner-etat.html",
+    ):
         text = (report_dir / name).read_text(encoding="utf-8")
-        for table_id, csv_href, xlsx_href, sheet in re.findall(
-            r'<table class="data" id="t-([^"]+)">.*?<a href="([^"]+\.csv)" download>CSV</a> · '
-            r'<a href="([^"]+\.xlsx)" download>XLSX</a> <span class="muted">\(feuille « (.*?) »\)',
+        data = tables_data(text)
+        held = {t["id"]: t for t in data["tables"]}
+        assert data["xlsx"] == name.replace(".html", ".xlsx")
+        shown = re.findall(
+            r'<table class="data" id="t-([^"]+)"><thead><tr>(.*?)</tr></thead><tbody>(.*?)</tbody>',
             text,
             re.S,
-        ):
-            with (report_dir / csv_href).open(encoding="utf-8-sig", newline="") as f:
-                rows = list(csv_module.reader(f))
-            book = load_workbook(report_dir / xlsx_href, read_only=True)
-            sheet_rows = [
-                ["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in r]
-                for r in book[unescape(sheet)].iter_rows(values_only=True)
-            ]
-            assert sheet_rows[0] == rows[0], (name, table_id)
-            assert len(sheet_rows) == len(rows), (name, table_id)
+        )
+        # every table shown as a table is held; the others held are drawn otherwise (heat maps, indicators)
+        assert {i for i, _, _ in shown} <= set(held) and shown, name
+        for table_id, t in held.items():  # each with its links (an empty table is not shown)
+            if not t["rows"]:
+                continue
+            links = re.search(
+                rf'<a href="#" data-table="{table_id}" data-format="csv" download="{t["csv"]}">CSV</a> · '
+                rf'<a href="#" data-table="{table_id}" data-format="xlsx" download="{data["xlsx"]}">XLSX</a> '
+                r'<span class="muted">\(feuille « (.*?) »\)',
+                text,
+            )
+            assert links and unescape(links.group(1)) == t["sheet"], (name, table_id)
+            assert t["csv"] == f"{name[:-5]}--{table_id}.csv", (name, table_id)
             checked += 1
+        for table_id, head, body in shown:
+            t = held[table_id]
+            assert [unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", head)] == t["columns"], (
+                name,
+                table_id,
+            )
+            rows = re.findall(r"<tr>(.*?)</tr>", body)
+            said = f"Les {len(rows)} premières lignes sur {len(t['rows'])}"  # what a page showing fewer says
+            assert len(rows) == len(t["rows"]) or (len(rows) < len(t["rows"]) and said in text), (
+                name,
+                table_id,
+            )
+            first = [re.sub(r"<[^>]+>", "", unescape(c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", rows[0])]
+            assert len(first) == len(t["rows"][0]) == len(t["columns"]), (name, table_id)
+            assert first[0] == str(t["rows"][0][0]), (name, table_id)  # the first cell, as text
     assert checked >= 15
 
 

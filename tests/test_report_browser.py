@@ -1,5 +1,6 @@
-"""The report in headless Chromium, as an evaluator uses it: the index, a territory page, a partner page, and the
-search page filtered to one partner — on the real five protocols and on 50 synthetic ones. Each page is opened
+"""The report in headless Chromium, as an evaluator uses it: the index, a territory page, a partner page, the
+search page filtered to one partner, and a page's tables downloaded as CSV and XLSX (files made in the browser) —
+on the real five protocols and on 50 synthetic ones. Each page is opened
 from disk, its DOM after its scripts ran is checked, and a screenshot is kept (under pytest's temporary folder, or
 under ``$PERR_SCREENSHOTS`` when set)."""
 
@@ -18,6 +19,7 @@ from support import project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 shots = support_browser.shots
+browser = support_browser.browser
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +146,71 @@ def test_real_heat_map_cell_opens_the_commitments_it_counts(browse, real_report)
     ).groups()
     dom, _ = browse(real_report / "commitments.html", href.replace("&amp;", "&"), name="real-search-heat")
     assert re.search(r'data-count="(\d+)"', dom.split('id="count"')[1]).group(1) == figure
+
+
+_BASE64 = (
+    ".then(function (b) { return b.arrayBuffer(); }).then(function (buf) { var s = '', u = new Uint8Array(buf);"
+    " for (var i = 0; i < u.length; i++) { s += String.fromCharCode(u[i]); } return btoa(s); })"
+)
+
+
+def _as_text(v) -> str:
+    """A held cell as the CSV writes it (perr_graph.terminal.plain_value)."""
+    from perr_graph.terminal import plain_value
+
+    return plain_value(v)
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")  # openpyxl on a minimal workbook
+@pytest.mark.parametrize("page", ["protocol-valence.html", "partner-caf-drome.html"])
+def test_real_tables_download_as_csv_and_xlsx(browser, real_report, tmp_path, page):
+    """On a page opened from disk, every table's CSV, made in the browser, is the header and every row the page
+    holds (UTF-8 with a byte-order mark, CRLF); the page's workbook has a sheet per table, named as the page says,
+    with the same cells (numbers as numbers), the header in bold and frozen; and clicking an XLSX link saves the
+    workbook under the name it gives."""
+    import base64
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    b = browser
+    b.send("Page.enable")
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    b.send(
+        "Browser.setDownloadBehavior",
+        {"behavior": "allow", "downloadPath": str(folder), "eventsEnabled": True},
+        session=False,
+    )
+    b.send("Page.navigate", {"url": (real_report / page).resolve().as_uri()})
+    b.wait_for(
+        f"location.href.endsWith('{page}') && document.readyState === 'complete' && !!window.perrTables"
+    )
+    held = b.evaluate("perrTables.data")
+    assert held["xlsx"] == page.replace(".html", ".xlsx") and len(held["tables"]) >= 2
+    for t in held["tables"]:
+        raw = base64.b64decode(b.evaluate(f"perrTables.blob({json.dumps(t['id'])}, 'csv')" + _BASE64))
+        assert raw.startswith("\ufeff".encode()) and raw.endswith(b"\r\n")
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+        assert rows == [t["columns"], *[[_as_text(v) for v in r] for r in t["rows"]]], t["id"]
+    raw = base64.b64decode(
+        b.evaluate(f"perrTables.blob({json.dumps(held['tables'][0]['id'])}, 'xlsx')" + _BASE64)
+    )
+    book = load_workbook(io.BytesIO(raw))
+    assert book.sheetnames == [t["sheet"] for t in held["tables"]]
+    for t in held["tables"]:
+        sheet = book[t["sheet"]]
+        cells = [list(r) for r in sheet.iter_rows(values_only=True)]
+        want = [t["columns"], *[[None if v == "" else v for v in r] for r in t["rows"]]]
+        assert [r[: len(t["columns"])] for r in cells] == want, t["id"]
+        assert all(c.font.b for c in sheet[1]) and sheet.freeze_panes == "A2", t["id"]
+    numbers = [v for t in held["tables"] for r in t["rows"] for v in r if isinstance(v, int | float)]
+    assert numbers  # the tables hold counts, written as numbers
+    b.evaluate("document.querySelector('a[data-format=\"xlsx\"]').click(), true")
+    saved = folder / held["xlsx"]
+    support_browser.wait_until(saved.is_file, 30)
+    assert load_workbook(saved).sheetnames == book.sheetnames
 
 
 # --- 50 synthetic protocols ------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ shared among worker processes (the same files). Speed itself is measured in benc
 
 from __future__ import annotations
 
+import re
+
 import jinja2
 import pytest
 
@@ -75,3 +77,37 @@ def test_pages_shared_among_workers_are_the_same_files(store, tmp_path, monkeypa
     order_two, two = report("two", 0)
     assert order_one == order_two
     assert one == two and len(one) > 50
+
+
+def test_without_the_xlsx_writer_the_pages_offer_csv_and_say_so(tmp_path, monkeypatch):
+    """A copy installed without npm has no XLSX writer: a page's tables still download as CSV, the XLSX link is
+    replaced by a note saying why, no page loads the missing script, and it is not copied into the report."""
+    from perr_graph.report import render
+
+    dl = Downloads("page")
+    t = dl.table("t", "T", ["a", "b"], [["x", 1], ["y", 2.5]], numeric=(1,))
+    frame = {"page_title": "P", "here": "page.html", "css": "", "version": "0", "with_sources": False}
+
+    def page(folder: str) -> tuple[str, set[str]]:
+        render.environment.cache_clear()
+        env = render.environment("fr")
+        body = env.from_string('{% from "macros.html.j2" import data_table %}{{ data_table(t) }}').render(t=t)
+        frame["tables_json"] = render.inline_json(dl.payload())
+        whole = env.from_string('{% extends "base.html.j2" %}{% block body %}x{% endblock %}').render(frame)
+        return body + whole, {p.name for p in render.write_assets(tmp_path / folder)}
+
+    try:
+        text, assets = page("with")
+        assert 'data-format="xlsx" download="page.xlsx"' in text and "write-excel-file.min.js" in assets
+        assert '<script src="assets/write-excel-file.min.js"></script>' in text
+        monkeypatch.setattr(render, "XLSX_SCRIPT", tmp_path / "missing.js")
+        text, assets = page("without")
+        assert 'data-format="csv" download="page--t.csv"' in text and 'data-format="xlsx"' not in text
+        assert "XLSX : indisponible dans cette copie de perr-graph" in text
+        assert re.findall(r"<script[^>]*>", text) == [
+            '<script type="application/json" id="tables">',
+            '<script src="assets/tables.js">',
+        ]
+        assert assets == {"tables.js"}
+    finally:
+        render.environment.cache_clear()

@@ -163,6 +163,15 @@ class DevTools:
                 os.close(fd)
 
 
+def wait_until(test, timeout: float) -> None:
+    """Wait until ``test()`` is true (a file the browser writes, say), at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not test():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"never true: {test}")
+        time.sleep(0.1)
+
+
 @pytest.fixture()
 def browser(tmp_path):
     tools = DevTools(require_chromium(), tmp_path / "chromium-profile")

@@ -8,12 +8,13 @@ organisation: what it leads, commits to, is associated with or follows, where, i
 ``partners.html``, ``commitments.html`` (every commitment, searched and filtered in the browser),
 ``compare.html`` (heat maps whose cells link to the commitments they count), ``matches.html``, ``network.html``,
 ``source-<pid>.html`` (the source texts, an anchor per line; only when they are given), ``validation.html`` and
-``ontology.html``. Every table is also a CSV file and a sheet of the page's XLSX workbook (``tables/``).
+``ontology.html``. Every table downloads as a CSV file and as a sheet of the page's XLSX workbook, made in the
+browser from the rows the page holds (``assets/``: the scripts).
 
 How it is made: :mod:`.data` reads what the pages show from the store, once (the library's queries, the
 comparison tables, the partner networks); each module of :mod:`.pages` shapes it for one page; the Jinja2
 templates of ``templates/`` write the HTML with the messages of :mod:`perr_graph.i18n` (:mod:`.render`);
-:mod:`.downloads` writes the tables' files; pictures are SVG written by :mod:`.svg`. Page names made from the data
+:mod:`.downloads` gathers the tables' rows for their downloads; pictures are SVG written by :mod:`.svg`. Page names made from the data
 are checked slugs (:mod:`.links`). The report is written into a temporary folder and put in place at the end, so
 an interrupted run leaves the previous report whole; the same dataset gives the same bytes.
 """
@@ -53,7 +54,7 @@ def build_report(
     lang: str = "fr",
     progress=None,
 ) -> list[Path]:
-    """Write the report of the dataset in ``store`` into ``out`` (pages, ``tables/``, ``network/``) and return
+    """Write the report of the dataset in ``store`` into ``out`` (pages, ``assets/``, ``network/``) and return
     the files written. ``sources``: the folder of the source texts (None: the report has no source pages and
     says so); ``progress``: a :class:`perr_graph.terminal.Progress`."""
     from perr_graph.report.write import write_pages

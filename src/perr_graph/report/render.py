@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from perr_graph import __version__
 from perr_graph.i18n import messages
+from perr_graph.report.downloads import ASSETS, XLSX_SCRIPT, inline_json
 from perr_graph.report.style import CSS
 from perr_graph.terminal import plain_value
 
@@ -98,12 +99,14 @@ def environment(lang: str = "fr") -> jinja2.Environment:
     env.globals["zip"] = zip
     env.globals["table_body"] = lambda t: table_body(t, m.number)
     env.globals["lang"] = lang
+    env.globals["xlsx_ready"] = XLSX_SCRIPT.is_file()
     return env
 
 
 class Site:
     """Writes the pages of one report into a folder, each in the frame of ``base.html.j2`` (inline styles, the
-    navigation, the footer), and the tables each page offers for download (:mod:`perr_graph.report.downloads`)."""
+    navigation, the footer), with the rows of the tables each page offers for download
+    (:mod:`perr_graph.report.downloads`)."""
 
     def __init__(self, out: Path, lang: str = "fr", sources: bool = True):
         self.out = Path(out)
@@ -111,13 +114,15 @@ class Site:
         self.sources = sources  # the source pages are written
         self.written: list[Path] = []
 
-    def render(self, name: str, title: str, template: str, context: dict) -> str:
+    def render(self, name: str, title: str, template: str, context: dict, downloads=None) -> str:
+        payload = downloads.payload() if downloads is not None else None
         frame = {
             "page_title": title,
             "here": name,
             "css": Markup(CSS),
             "version": __version__,
             "with_sources": self.sources,
+            "tables_json": inline_json(payload) if payload else None,
         }
         clash = frame.keys() & context.keys()
         if clash:
@@ -125,10 +130,24 @@ class Site:
         return environment(self.lang).get_template(template).render(frame | context)
 
     def write(self, name: str, title: str, template: str, context: dict, downloads=None) -> Path:
-        """Render ``template`` with ``context`` into ``out/name``, and the page's downloadable tables."""
+        """Render ``template`` with ``context`` into ``out/name``, with the rows of the page's downloadable tables
+        (:class:`perr_graph.report.downloads.Downloads`)."""
         path = self.out / name
-        path.write_text(self.render(name, title, template, context), encoding="utf-8")
+        path.write_text(self.render(name, title, template, context, downloads), encoding="utf-8")
         self.written.append(path)
-        if downloads is not None:
-            self.written += downloads.write(self.out)
         return path
+
+
+def write_assets(out: Path) -> list[Path]:
+    """The scripts the pages load from ``out/assets/``: ``tables.js`` (the tables' downloads) and, when it is
+    installed, write-excel-file (their XLSX workbooks); the paths written."""
+    folder = Path(out) / ASSETS
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [folder / "tables.js"]
+    written[0].write_text((TEMPLATES / "tables.js").read_text(encoding="utf-8"), encoding="utf-8")
+    if XLSX_SCRIPT.is_file():
+        written.append(folder / XLSX_SCRIPT.name)
+        written[-1].write_bytes(XLSX_SCRIPT.read_bytes())
+        written.append(folder / "write-excel-file.LICENSE")
+        written[-1].write_bytes((XLSX_SCRIPT.parent / "LICENSE").read_bytes())
+    return written

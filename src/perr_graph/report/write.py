@@ -26,7 +26,7 @@ from perr_graph.report.downloads import Downloads
 from perr_graph.report.links import Links
 from perr_graph.report.pages import compare, index, matches, network, ontology, partner, protocol, search
 from perr_graph.report.pages import validation as findings
-from perr_graph.report.render import Site
+from perr_graph.report.render import Site, write_assets
 from perr_graph.terminal import Progress
 
 #: the site's own pages (written by :func:`_site_page`), the longest first
@@ -63,7 +63,7 @@ def write_pages(
         *(("partner", iri) for iri in everyone),
     ]
     task = progress.task(m._("Pages"), total=len(SITE_PAGES) + 2 * len(data.pids) + len(everyone))
-    written: list[Path] = []
+    written: list[Path] = write_assets(out)
     state = (data, links, out, lang, texts, everyone)
     for (kind, _), paths in zip(jobs, _shared(_job, jobs, state), strict=True):
         written += [Path(x) for x in paths]

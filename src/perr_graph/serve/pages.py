@@ -2,7 +2,7 @@
 resources (content negotiation) and the source texts.
 
 * The **query page** (``/``) is YASGUI (``static/yasgui/``, copied from npm at build time by
-  ``scripts/vendor-yasgui.sh``) in the frame of ``templates/query.html.j2``, with the library's questions; without
+  ``scripts/vendor-npm.sh``) in the frame of ``templates/query.html.j2``, with the library's questions; without
   the vendored files, the plain form (``static/index.html``) with a line saying so.
 * The **service description** (SPARQL 1.1 Service Description) is the answer to a ``GET`` of the endpoint without
   a query: the endpoint, the language, the result formats, the union default graph and the named graphs.
@@ -275,7 +275,7 @@ def query_page(lang: str, library: list[dict]) -> bytes:
     m = messages(lang)
     if not yasgui_vendored():
         notice = m._(
-            "YASGUI is not installed with this copy of perr-graph (scripts/vendor-yasgui.sh): the plain query "
+            "YASGUI is not installed with this copy of perr-graph (scripts/vendor-npm.sh): the plain query "
             "form below works without it."
         )
         page = (STATIC / "index.html").read_text(encoding="utf-8")

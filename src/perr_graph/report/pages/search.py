@@ -7,12 +7,9 @@ The data are inline (a JSON block, ``<`` escaped so that no text can close it), 
 
 from __future__ import annotations
 
-import json
-
-from markupsafe import Markup
-
 from perr_graph.analysis.concepts import role_rank
 from perr_graph.report.data import ReportData
+from perr_graph.report.downloads import inline_json
 from perr_graph.report.links import Links, partner_key
 
 TEMPLATE = "commitments.html.j2"
@@ -110,14 +107,6 @@ def payload(data: ReportData, links: Links) -> dict:
         "themes": [[t, data.label("theme", t)] for t in themes],
         "c": rows,
     }
-
-
-def inline_json(value) -> Markup:
-    """JSON for a ``<script type="application/json">`` block: ``<``, ``>`` and ``&`` escaped as ``\\u00XX``, so
-    that no text of the data can end the block."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
 
 
 def context(data: ReportData, links: Links) -> dict:
