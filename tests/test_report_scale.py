@@ -111,3 +111,17 @@ def test_without_the_xlsx_writer_the_pages_offer_csv_and_say_so(tmp_path, monkey
         assert assets == {"tables.js"}
     finally:
         render.environment.cache_clear()
+
+
+def test_a_later_table_is_made_once_when_first_asked_for():
+    """The network's table (its measures take seconds at national scale) is made by the page that shows it, once;
+    the other tables are there from the start, and an unknown name is still a KeyError."""
+    from perr_graph.report.data import LazyTables
+
+    made = []
+    tables = LazyTables({"matches": "m"})
+    tables.later = {"network": lambda: made.append(1) or "n"}
+    assert list(tables) == ["matches"] and not made
+    assert tables["network"] == "n" and tables["network"] == "n" and made == [1]
+    with pytest.raises(KeyError):
+        tables["nothing"]

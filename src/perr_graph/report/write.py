@@ -31,11 +31,11 @@ from perr_graph.terminal import Progress
 
 #: the site's own pages (written by :func:`_site_page`), the longest first
 SITE_PAGES = [
+    "network.html",  # with the network's measures (perr_graph.report.data.LATER)
     "commitments.html",
-    "index.html",
     "compare.html",
+    "index.html",
     "matches.html",
-    "network.html",
     "partners.html",
     "validation.html",
     "ontology.html",
