@@ -109,6 +109,11 @@ def test_the_wheel_carries_the_resources(installed):
 
     if yasgui_vendored():  # copied into the checkout by scripts/vendor-npm.sh: the wheel carries it
         assert (site.parent / "serve" / "static" / "yasgui" / "yasgui.min.js").is_file()
+    from perr_graph.report.downloads import XLSX_SCRIPT
+
+    assert (site.parent / "report" / "templates" / "tables.js").is_file()
+    if XLSX_SCRIPT.is_file():  # copied into the checkout by scripts/vendor-npm.sh: the wheel carries it
+        assert (site.parent / "report" / "static" / "write-excel-file" / XLSX_SCRIPT.name).is_file()
 
 
 def test_from_an_empty_folder(installed, clean_env, tmp_path, dataset_nq):
