@@ -27,6 +27,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,9 @@ def time_report(nq: Path, texts: Path, out: Path, src: Path | None = None) -> di
         env["PYTHONPATH"] = str(src)
     else:
         env.pop("PYTHONPATH", None)
+    # a first report into a new folder: replacing an earlier one would add removing its files (tens of
+    # thousands at 500 protocols, for reports made before the downloads were made in the browser) to the time
+    shutil.rmtree(out, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     cmd = [

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from perr_graph import pool
 from perr_graph.analysis.names import file_stem
-from perr_graph.analysis.network import gexf, graphml
+from perr_graph.analysis.network import ALL, gexf, graphml
 from perr_graph.i18n import messages
 from perr_graph.report.data import ReportData
 from perr_graph.report.downloads import Downloads
@@ -58,7 +58,7 @@ def write_pages(
     data.roles()  # worked out once here, not once per worker
     jobs = [
         *(("site", name) for name in SITE_PAGES),
-        *(("export", name) for name in data.graphs),
+        *(("export", name) for name in data.graphs if name != ALL),  # ALL's with network.html
         *(("protocol", pid) for pid in data.pids),
         *(("partner", iri) for iri in everyone),
     ]
@@ -101,7 +101,11 @@ def _site_page(state: tuple, name: str) -> list[str]:
     }
     title, template, context = pages[name]()
     site.write(name, title, template, context, dl)
-    return [os.fspath(x) for x in site.written]
+    written = [os.fspath(x) for x in site.written]
+    if name == "network.html" and ALL in data.graphs:
+        # the overall network's files carry its measures, which this page has just computed in this process
+        written += _export(state, ALL)
+    return written
 
 
 #: below this many items, the work is done here (starting workers would cost more than it saves)
