@@ -3,8 +3,9 @@
 For each size N, ``perr synth --protocols N --seed 1`` makes a synthetic France (or ``--data-dir`` holds
 ``synth-N.nq`` and ``synth-N-texts/`` from an earlier run), then, in one run of this script:
 
-- the report: ``perr report --data … --sources … --no-validation --quiet`` in its own process, wall-clock time,
-  CPU time (user + system) and peak memory (target at N = 500: under 60 s), loading the dataset included;
+- the report: ``perr report --data … --sources … --no-validation --quiet`` in its own process, into a new
+  folder (an earlier report removed first, outside the timing), wall-clock time, CPU time (user + system) and peak
+  memory (target at N = 500: under 60 s), loading the dataset included;
 - with ``--baseline REF`` (a git commit), the same report made by the code of REF (its tree, exported by
   ``git archive`` into a temporary folder and put first on ``PYTHONPATH``), alternating old and new (``--repeat``
   pairs) so that both see the same load on the machine, and the ratios old / new; sizes above
