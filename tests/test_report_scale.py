@@ -4,6 +4,7 @@ shared among worker processes (the same files). Speed itself is measured in benc
 
 from __future__ import annotations
 
+import os
 import re
 
 import jinja2
@@ -125,3 +126,52 @@ def test_a_later_table_is_made_once_when_first_asked_for():
     assert tables["network"] == "n" and tables["network"] == "n" and made == [1]
     with pytest.raises(KeyError):
         tables["nothing"]
+
+
+def test_a_batch_on_dataset_files_loads_them_in_its_child_and_answers_the_same(store, dataset_nq):
+    """Given the dataset's files instead of a store, the analyses' batch loads them in its child process and gives
+    the same answers, in order, as on the store loaded here."""
+    from perr_graph.analysis.answers import run_many
+    from perr_graph.store import DatasetFiles
+
+    names = ["protocols", "commitment-involvements", "partner-pairs", "concepts"]
+    files = DatasetFiles((dataset_nq,), lenient=True)
+    assert run_many(files, names) == run_many(store, names)
+
+
+def test_a_file_that_does_not_read_is_one_line_with_its_place(tmp_path):
+    """A line of the dataset that does not read, found by the child that loads it, is the same one-line error
+    (InputError, file and line) as when the file is loaded here; a query refused there is a QueryError."""
+    from perr_graph.analysis.answers import run_many
+    from perr_graph.errors import InputError
+    from perr_graph.store import DatasetFiles, open_store
+
+    bad = tmp_path / "bad.nq"
+    bad.write_text('<http://a> <http://b> "x" <http://g> .\n<http://a> <http://b> "y <http://g> .\n')
+    with pytest.raises(InputError) as here:
+        open_store([bad], lenient=True)
+    with pytest.raises(InputError) as there:
+        run_many(DatasetFiles((bad,), lenient=True), ["protocols"])
+    assert str(there.value) == str(here.value) and there.value.line == 2
+
+
+def test_the_report_loads_the_dataset_once(dataset_nq, tmp_path, monkeypatch):
+    """``perr report --data`` loads the dataset in one child process, once: every query the report reads is in
+    its one batch (a query asked apart would load the whole dataset again)."""
+    from perr_graph.cli import main
+    from perr_graph.store import DatasetFiles
+
+    loads = tmp_path / "loads"
+    opened = DatasetFiles.open
+
+    def counted(self):
+        with loads.open("a") as f:  # written by the child process that loads
+            f.write(f"{os.getpid()}\n")
+        return opened(self)
+
+    monkeypatch.setattr(DatasetFiles, "open", counted)
+    out = tmp_path / "report"
+    assert main(["report", "--data", str(dataset_nq), "--no-validation", "-q", "-o", str(out)]) == 0
+    assert (out / "index.html").is_file()
+    pids = loads.read_text().split()
+    assert len(pids) == 1 and pids[0] != str(os.getpid())

@@ -354,3 +354,29 @@ def test_lexer_keeps_strings_comments_and_iris_whole():
     assert [t.keyword for t in toks if t.keyword] == ["SELECT", "WHERE"]
     # a less-than is not an IRI
     assert [t.text for t in sparql_lex.tokens("FILTER(?a < ?b)")][3] == "<"
+
+
+def test_a_checked_query_is_parsed_once_and_still_checked_every_time(monkeypatch):
+    """check_query keeps the parse tree of a text it read (the report's batch parses its queries while its child
+    loads the dataset): the same text is not parsed again, and what the policy decides (a FROM outside the
+    dataset) is still decided on each check. The kept trees are bounded."""
+    from perr_graph.sparql import safety, tree
+
+    parsed = []
+    real = tree.on_big_stack
+
+    def counting(work, time_limit, what):
+        parsed.append(what)
+        return real(work, time_limit, what)
+
+    monkeypatch.setattr(tree, "on_big_stack", counting)
+    monkeypatch.setattr(tree, "_KEPT", {})
+    text = "SELECT ?g ?s FROM <http://example.org/elsewhere> WHERE { ?s ?p ?o } LIMIT 1"
+    anything = safety.Policy(allow_any_from=True)
+    assert safety.check_query(text, anything).form == "SELECT"
+    assert safety.check_query(text, anything).form == "SELECT" and len(parsed) == 1
+    with pytest.raises(QueryError, match="FROM"):
+        safety.check_query(text, safety.Policy(graphs=frozenset({"http://example.org/g"})))
+    for k in range(tree.KEPT_AT_MOST + 5):
+        safety.check_query(f"SELECT * WHERE {{ ?s ?p {k} }}", anything)
+    assert len(tree._KEPT) == tree.KEPT_AT_MOST

@@ -55,7 +55,7 @@ def run(args) -> int:
     from perr_graph.i18n import messages
     from perr_graph.inputs.corpus import find_corpus
     from perr_graph.report import build_report, validation_findings
-    from perr_graph.store import open_store
+    from perr_graph.store import DatasetFiles
     from perr_graph.terminal import Progress
 
     m = messages(args.lang)
@@ -69,7 +69,12 @@ def run(args) -> int:
         # the built dataset: what the report shows, unless --data; what validation takes the shared graphs from
         dataset = None if args.data and args.no_validation else ensure_dataset(corpus)
         files = args.data or [dataset]
-        store = open_store(files, lenient=True)  # IRIs and language tags unchecked: a third faster
+        # loaded by the child process that answers the report's queries (the store never lives here, nor in the
+        # processes that write the pages); IRIs and language tags unchecked: a third faster
+        store = DatasetFiles(tuple(Path(f) for f in files), lenient=True)
+        for f in store.files:
+            if not f.is_file():
+                raise InputError(m._("file not found"), f)
         progress.done(task)
         findings = None
         if not args.no_validation:

@@ -10,6 +10,7 @@ format (streamed, :func:`stream_local`); :mod:`perr_graph.sparql.output` writes 
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -217,6 +218,11 @@ def stream_local(
     return written[0]
 
 
+#: the store a batch's child loaded (:class:`perr_graph.store.DatasetFiles`), kept until the child exits: its end
+#: (``os._exit``) frees it at once, where dropping it first took seconds at national scale, with this process waiting
+_LOADED: list = []
+
+
 def select_plain(
     store,
     queries: Sequence[tuple[QueryFile, dict[str, str] | None]],
@@ -234,21 +240,33 @@ def select_plain(
     converted there, and the rows come back pickled (as :mod:`multiprocessing` sends values between its processes;
     plain values only, made by this code), where :func:`run_local` sends each term as a SPARQL JSON object and
     reads it back (query 39 at 50 synthetic protocols: 1.0 s instead of 2.3 s; at 500, the 93,507 rows of query 39
-    and the other answers of the report, 67 MB, go across in 2.0 s where JSON took 2.7 s)."""
+    and the other answers of the report, 67 MB, go across in 2.0 s where JSON took 2.7 s).
+
+    ``store`` may be a :class:`perr_graph.store.DatasetFiles`: the child loads the files first (the time limit
+    covers the load), then checks and runs the queries; an error of either (a line of a file that does not read,
+    a query refused) is raised here as the same one-line error."""
     import os
     import pickle
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
+    from perr_graph.store import DatasetFiles
+
     limits = limits or Limits()
-    policy = local_policy(store)
-    prepared = [_prepare(store, q, params, policy, ("SELECT",)) for q, params in queries]
+    files = store if isinstance(store, DatasetFiles) else None
+
+    def prepare(st) -> list:
+        policy = local_policy(st)
+        return [_prepare(st, q, params, policy, ("SELECT",)) for q, params in queries]
+
+    prepared = None if files is not None else prepare(store)
     chunks: list[bytes] = []
 
-    def one(item) -> tuple[list[str], list[list]]:
+    def one(st, item) -> tuple[list[str], list[list]]:
         checked, subs, path = item
         answer = None
         try:
-            answer = store.query(checked.text, substitutions=subs)
+            answer = st.query(checked.text, substitutions=subs)
             variables = [v.value for v in answer.variables]
             positions = range(len(variables))  # a solution's terms by position: faster than by variable
             rows: list[list] = []
@@ -267,16 +285,55 @@ def select_plain(
             answer = solution = None  # dropped on the thread that made them (pyoxigraph's rule)
 
     def work(writer) -> None:  # in the child, whose threads have the engine's large stack
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(prepared)))
+        from perr_graph.errors import PerrError
+
         try:
+            if files is not None:
+                # the queries are parsed while the files load (the engine loads without Python's lock), so that
+                # checking them once the store is there finds their parse trees made
+                warm = threading.Thread(target=_parse_ahead, args=(queries,), daemon=True)
+                warm.start()
+                st = files.open()
+                _LOADED.append(st)
+                warm.join()
+            else:
+                st = store
+            items = prepared if prepared is not None else prepare(st)
+            workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
             with ThreadPoolExecutor(workers) as threads:
-                answers = list(threads.map(one, prepared))
-        except QueryError as exc:
-            writer.error(str(exc))
+                answers = list(threads.map(lambda item: one(st, item), items))
+        except PerrError as exc:  # sent as it is (its class, message, file and line), raised by the parent
+            writer.write(pickle.dumps((type(exc).__name__, exc.message, exc.path, exc.line)))
             return
         writer.write(pickle.dumps(answers, protocol=pickle.HIGHEST_PROTOCOL))
 
-    if prepared:
-        run_in_child(work, chunks.append, timeout=limits.timeout)
-    answers = pickle.loads(b"".join(chunks)) if prepared else []  # our own child's plain values
+    if not queries:
+        return []
+    run_in_child(work, chunks.append, timeout=limits.timeout)
+    answers = pickle.loads(b"".join(chunks))  # our own child's plain values
+    if isinstance(answers, tuple):
+        raise _error(*answers)
     return [(columns, rows) for columns, rows in answers]
+
+
+def _parse_ahead(queries: Sequence[tuple[QueryFile, dict[str, str] | None]]) -> None:
+    """Check each query with any FROM allowed, for its parse tree only (kept by
+    :func:`perr_graph.sparql.tree.parse`); the real check, with the store's graphs, comes after and says what is
+    wrong, if anything."""
+    from perr_graph.errors import PerrError
+    from perr_graph.sparql.safety import Policy, check_query
+
+    for q, _ in queries:
+        text, path = source_of(q)
+        with contextlib.suppress(PerrError):
+            check_query(text, Policy(allow_any_from=True), path)
+
+
+def _error(name: str, message: str, path: str | None, line: int | None):
+    """The one-line error a child sent (a class of :mod:`perr_graph.errors`)."""
+    from perr_graph import errors
+
+    cls = getattr(errors, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, errors.PerrError)):
+        cls = QueryError
+    return cls(message, path, line)

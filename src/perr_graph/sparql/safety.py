@@ -134,7 +134,7 @@ def check_query(
             )
     canon = canonical.rewrite(text, source)
     froms = _token_policy(canon, policy, source)
-    prologue, query = tree.parse(canon.text, source, time_limit=time_limit, canon=canon)
+    prologue, query = tree.parse(canon.text, source, time_limit=time_limit, canon=canon, keep=True)
     form = _FORMS.get(getattr(query, "name", ""))
     if form is None:  # pragma: no cover - the grammar only yields the four forms
         raise _refuse("not a SELECT, ASK, CONSTRUCT or DESCRIBE query", source, text)

@@ -92,13 +92,30 @@ def _ready() -> None:
             _is_ready = True
 
 
-def parse(text: str, source: str | None, *, time_limit: float | None, canon: Canonical | None = None):
+#: the parse trees of the texts :func:`parse` read last with ``keep`` (the checks only walk them), by text
+_KEPT: dict[str, tuple] = {}
+KEPT_AT_MOST = 64
+_kept_lock = threading.Lock()
+
+
+def parse(
+    text: str,
+    source: str | None,
+    *,
+    time_limit: float | None,
+    canon: Canonical | None = None,
+    keep: bool = False,
+):
     """rdflib's parse tree of a SPARQL query (``parseQuery``): (prologue, query). A syntax error, a parse past
     ``time_limit`` or one that recurses too deep is one QueryError line. With ``canon`` (``text`` is its canonical
-    text), a syntax error points at the text the user wrote."""
+    text), a syntax error points at the text the user wrote. With ``keep``, the tree is kept (the last
+    :data:`KEPT_AT_MOST`) and given again for the same text, not parsed again: for callers that do not change
+    it (:func:`perr_graph.sparql.safety.check_query`)."""
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery
 
+    if keep and (kept := _KEPT.get(text)) is not None:
+        return kept
     _ready()
 
     def work():
@@ -114,6 +131,11 @@ def parse(text: str, source: str | None, *, time_limit: float | None, canon: Can
         raise QueryError("query refused: too deeply nested to be checked", source)
     if isinstance(result, ParseException):
         raise _syntax_error(result, text, source, canon)
+    if keep:
+        with _kept_lock:
+            while len(_KEPT) >= KEPT_AT_MOST:
+                del _KEPT[next(iter(_KEPT))]
+            _KEPT[text] = (result[0], result[1])
     return result[0], result[1]
 
 
