@@ -2,8 +2,8 @@
 the browser: the page holds every row of its tables as JSON (:meth:`Downloads.payload`, a ``<script
 type="application/json" id="tables">`` block), and ``templates/tables.js`` turns it into the file when a download
 link is clicked (the workbook with write-excel-file, vendored from npm; see :data:`XLSX_SCRIPT`). Nothing is
-written at build time: at 500 protocols the report's 5,859 workbooks and 20,000 CSV files took 40 of its 92 s of
-page writing.
+written at build time: at 500 protocols the report's 5,863 workbooks and 19,941 CSV files took about 39 of the
+92 s of CPU its pages took.
 
 The CSV file is UTF-8 with a byte-order mark (so that a spreadsheet opens the accents right), comma-separated,
 CRLF line ends, numbers as :func:`perr_graph.terminal.plain_value` writes them; the workbook has a sheet per table

@@ -218,8 +218,9 @@ def stream_local(
     return written[0]
 
 
-#: the store a batch's child loaded (:class:`perr_graph.store.DatasetFiles`), kept until the child exits: its end
-#: (``os._exit``) frees it at once, where dropping it first took seconds at national scale, with this process waiting
+#: the store a batch's child process loaded (:class:`perr_graph.store.DatasetFiles`), kept until the child exits:
+#: its end (``os._exit``) frees it at once, where dropping it first took seconds at national scale, with this
+#: process waiting
 _LOADED: list = []
 
 
@@ -261,6 +262,7 @@ def select_plain(
 
     prepared = None if files is not None else prepare(store)
     chunks: list[bytes] = []
+    caller = os.getpid()
 
     def one(st, item) -> tuple[list[str], list[list]]:
         checked, subs, path = item
@@ -294,7 +296,8 @@ def select_plain(
                 warm = threading.Thread(target=_parse_ahead, args=(queries,), daemon=True)
                 warm.start()
                 st = files.open()
-                _LOADED.append(st)
+                if os.getpid() != caller:  # a child (not the thread used where fork does not exist)
+                    _LOADED.append(st)
                 warm.join()
             else:
                 st = store
