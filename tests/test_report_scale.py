@@ -120,8 +120,7 @@ def test_a_later_table_is_made_once_when_first_asked_for():
     from perr_graph.report.data import LazyTables
 
     made = []
-    tables = LazyTables({"matches": "m"})
-    tables.later = {"network": lambda: made.append(1) or "n"}
+    tables = LazyTables({"matches": "m"}, {"network": lambda: made.append(1) or "n"})
     assert list(tables) == ["matches"] and not made
     assert tables["network"] == "n" and tables["network"] == "n" and made == [1]
     with pytest.raises(KeyError):

@@ -51,6 +51,10 @@ class DatasetFiles:
     files: tuple[Path, ...]
     lenient: bool = False
 
+    def __post_init__(self) -> None:
+        for f in self.files:  # here, at once, rather than in the child after any other work
+            rdf_format(f)
+
     def open(self):
         """The store holding the files (:func:`open_store`)."""
         return open_store(self.files, lenient=self.lenient)
@@ -177,6 +181,19 @@ def _recorded(manifest: Path) -> list[dict[str, object]] | None:
     return files
 
 
+def rdf_format(path: Path) -> str:
+    """The media type of the RDF file ``path``, by its suffix; InputError if the suffix is not one of
+    :data:`FORMATS` or the file does not exist."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"unknown RDF file type {path.suffix!r} (use .ttl, .trig, .nt, .nq, .jsonld, .rdf)", path
+        )
+    if not path.exists():
+        raise InputError("file not found", path)
+    return fmt
+
+
 def load_file(store: Any, path: Path, *, lenient: bool = False, bulk: bool = False) -> None:
     """Add the RDF file ``path`` to ``store`` (a file of triples into a graph named by the file's ``file:`` IRI).
 
@@ -186,13 +203,7 @@ def load_file(store: Any, path: Path, *, lenient: bool = False, bulk: bool = Fal
     plain loader is as fast and keeps less."""
     import pyoxigraph as ox
 
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(
-            f"unknown RDF file type {path.suffix!r} (use .ttl, .trig, .nt, .nq, .jsonld, .rdf)", path
-        )
-    if not path.exists():
-        raise InputError("file not found", path)
+    fmt = rdf_format(path)
     kwargs = {}
     if fmt in ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"):
         kwargs["to_graph"] = ox.NamedNode(f"file://{path.resolve()}")

@@ -72,9 +72,6 @@ def run(args) -> int:
         # loaded by the child process that answers the report's queries (the store never lives here, nor in the
         # processes that write the pages); IRIs and language tags unchecked: a third faster
         store = DatasetFiles(tuple(Path(f) for f in files), lenient=True)
-        for f in store.files:
-            if not f.is_file():
-                raise InputError(m._("file not found"), f)
         progress.done(task)
         findings = None
         if not args.no_validation:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from perr_graph.analysis.compare import TABLES, Context, Table, compare, context, network_table, table_queries
+from perr_graph.analysis.compare import TABLES, Context, Table, compare, context, table_queries
 from perr_graph.analysis.concepts import Concepts
 from perr_graph.analysis.network import drawn_part, layout
 from perr_graph.i18n import messages
@@ -23,14 +23,16 @@ from perr_graph.report.places import Places
 #: comparison tables made on first use, by the page that shows them, not while the data is read: the network's
 #: measures (betweenness, communities: 5 s at 500 protocols, for ``network.html`` alone) then run beside the
 #: other pages instead of before them all
-LATER = {"network": network_table}
+LATER = ("network",)
 
 
 class LazyTables(dict):
-    """The comparison tables by name; a table of :data:`LATER` is made when first asked for (``tables[name]``),
-    once per process."""
+    """The comparison tables by name (``tables``); a table of ``later`` (name: how to make it) is made when first
+    asked for (``tables[name]``), once per process."""
 
-    later: dict
+    def __init__(self, tables: dict, later: dict):
+        super().__init__(tables)
+        self.later = later
 
     def __missing__(self, name: str) -> Table:
         if name not in self.later:
@@ -143,8 +145,10 @@ class ReportData:
         """Run the library's queries on ``store`` (and the comparison and the network, which run theirs)."""
         cx: Context = context(store, lang, also=[*QUERIES, *table_queries()])  # every query in one batch
         now = [n for n in TABLES if n not in LATER]
-        tables = LazyTables({t.name: t for t in compare(store, now, lang, cx)})
-        tables.later = {n: partial(LATER[n], store, cx) for n in LATER}
+        tables = LazyTables(
+            {t.name: t for t in compare(store, now, lang, cx)},
+            {n: partial(TABLES[n], store, cx) for n in LATER},
+        )
         _, protocols = cx.run(store, "protocols")
         _, stats = cx.run(store, "protocol-stats")
         _, shares = cx.run(store, "lead-and-indicator-share")
