@@ -4,7 +4,7 @@ Called by scripts/vendor-npm.sh after ``npm ci``, for each package of :data:`PAC
 query page, into src/perr_graph/serve/static/yasgui/) and write-excel-file (the XLSX downloads of ``perr
 report``'s tables, made in the browser, into src/perr_graph/report/static/write-excel-file/). The copies are
 written to a temporary folder renamed into place, with ``VERSION.json`` (package, version, licence, sha256 of each
-file as copied) and the package's licence text. What the code would fetch from the web is made inert here,
+file as copied; write-excel-file's licence text too). What the code would fetch from the web is made inert here,
 besides being refused by the pages' Content-Security-Policy:
 
 * YASGUI: the Linked Open Vocabularies autocompletion service (class and property completion) becomes ``data:,``;
@@ -70,26 +70,25 @@ def copy(pkg: Package) -> int:
     pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"][pkg.name]
     if meta["version"] != pinned:
         return fail(f"node_modules holds {pkg.name} {meta['version']}, package.json pins {pinned}")
-    pkg.target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".vendor-", dir=pkg.target.parent))
-    work.chmod(0o755)  # mkdtemp makes it private; the package data is read by everyone
-    sums = {}
+    copies: dict[str, bytes] = {}  # checked before anything is written
     for path, name in pkg.files.items():
         text = (source / path).read_text(encoding="utf-8")
         if name.endswith(".js"):
             for address, inert in pkg.inert.items():
                 if address not in text:
-                    shutil.rmtree(work)
                     return fail(f"{address} not found in {pkg.name}'s {name}: check what it fetches")
                 text = text.replace(address, inert)
-            if pkg.no_fetch and _JS_FETCHES.search(text):
-                shutil.rmtree(work)
-                return fail(f"{pkg.name}'s {name} fetches from the web: {_JS_FETCHES.search(text).group(0)}")
+            if pkg.no_fetch and (found := _JS_FETCHES.search(text)):
+                return fail(f"{pkg.name}'s {name} fetches from the web: {found.group(0)}")
             text = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", text)
-        elif name.endswith(".css") and _CSS_FETCHES.search(text):
-            shutil.rmtree(work)
-            return fail(f"{pkg.name}'s {name} fetches from the web: {_CSS_FETCHES.search(text).group(0)}")
-        data = text.encode("utf-8")
+        elif name.endswith(".css") and (found := _CSS_FETCHES.search(text)):
+            return fail(f"{pkg.name}'s {name} fetches from the web: {found.group(0)}")
+        copies[name] = text.encode("utf-8")
+    pkg.target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".vendor-", dir=pkg.target.parent))
+    work.chmod(0o755)  # mkdtemp makes it private; the package data is read by everyone
+    sums = {}
+    for name, data in copies.items():
         (work / name).write_bytes(data)
         sums[name] = hashlib.sha256(data).hexdigest()
     version = {
